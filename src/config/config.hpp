@@ -5,7 +5,9 @@
 // column and what was expected, all of them at once rather than the first only. Durations are
 // written `500ms`, `1s`, `10min`, `2h`, `1d`; sizes `512MiB`, `2GiB`, `100kB`.
 // Sections are added here by the modules that need them; each struct documents its defaults,
-// which docs/configuration.md and config/meterd.yaml repeat. Plain values, thread-safe to copy.
+// which docs/configuration.md and config/meterd.yaml repeat. A section's reader is one small
+// file (src/config/<name>_section.cpp) on top of the SectionReader of yaml_reader.hpp.
+// Plain values, thread-safe to copy; the functions are reentrant and never throw on bad input.
 #pragma once
 
 #include "meterd/error.hpp"
@@ -13,8 +15,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace meterd::config {
@@ -22,8 +26,10 @@ namespace meterd::config {
 enum class LogLevel { trace, debug, info, warn, error, critical, off };
 
 struct GatewayConfig {
-  std::string id = "meterd";                             // gateway.id: names this box upstream
-  std::filesystem::path state_dir = "/var/lib/meterd";   // gateway.state_dir
+  static constexpr std::size_t kMaxIdLength = 64;
+  std::string id = "meterd";  // gateway.id: names this box upstream; [A-Za-z0-9._-]{1,64}
+  // gateway.state_dir; a relative path is resolved against the config file's directory.
+  std::filesystem::path state_dir = "/var/lib/meterd";
 };
 
 struct LogConfig {
@@ -31,8 +37,9 @@ struct LogConfig {
 };
 
 struct TimeConfig {
+  static constexpr std::size_t kMaxHoldCapacity = 10'000'000;
   UnsyncedPolicy unsynchronized = UnsyncedPolicy::hold;  // time.unsynchronized: hold | mark
-  std::size_t hold_capacity = 100'000;                   // time.hold_capacity (readings)
+  std::size_t hold_capacity = 100'000;  // time.hold_capacity (readings), 1..kMaxHoldCapacity
 };
 
 struct Config {
@@ -64,18 +71,30 @@ struct ConfigErrors {
 
 using ConfigResult = boost::system::result<Config, ConfigErrors>;
 
-// Loads and validates the file at `path`.
+// Larger files are refused before parsing (a bound on what a typo'd path can make us read).
+inline constexpr std::size_t kMaxConfigBytes = 4 * 1024 * 1024;
+
+// Loads and validates the file at `path`. A file that cannot be read is one issue at line 0;
+// an empty file (or one with comments only) is valid and yields all defaults.
 ConfigResult load_config(const std::filesystem::path& path);
 
-// Same, from text; `name` is used as the file name in issues.
+// Same, from text; `name` is used as the file name in issues. Relative paths in the text are
+// kept as written (there is no file to resolve them against).
 ConfigResult load_config_text(std::string_view yaml, std::string_view name);
 
-// "500ms" -> 500 ms. Units: ms, s, min, h, d; a positive integer before the unit. Errors say
-// what was expected.
+// "500ms" -> 500 ms. Units: ms, s, min, h, d (case-sensitive); a non-negative integer directly
+// before the unit. Errc::parse_error (malformed, missing or unknown unit, with the accepted
+// units), Errc::out_of_range (negative, overflow). Whether zero is allowed is the caller's range.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
-// "512MiB" -> 536870912. Units: B, kB, MB, GB, KiB, MiB, GiB, TiB.
+// "512MiB" -> 536870912. Units: B, kB, MB, GB, TB (powers of 1000), KiB, MiB, GiB, TiB (powers
+// of 1024). Errors as for parse_duration.
 Result<std::uint64_t> parse_size(std::string_view text);
+
+// The inverse of the parsers, in the largest unit that is exact: 90000 ms -> "90s",
+// 3600000 ms -> "1h", 1048576 -> "1MiB", 100000 -> "100kB". Negative durations get a '-'.
+std::string format_duration(std::chrono::milliseconds d);
+std::string format_size(std::uint64_t bytes);
 
 std::string_view to_string(LogLevel l) noexcept;
 

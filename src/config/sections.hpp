@@ -1,0 +1,21 @@
+// config/sections.hpp: the readers of the configuration's sections, one per file.
+//
+// Each reads one mapping of the file into its struct with the getters of SectionReader; the
+// caller reports unknown keys afterwards. A new section is a struct in config.hpp, a
+// read_<name>() here and in <name>_section.cpp, and one line in read_document().
+// Internal to meterd_config. Not thread-safe (they write into the load's IssueList).
+#pragma once
+
+#include "src/config/config.hpp"
+#include "src/config/yaml_reader.hpp"
+
+namespace meterd::config {
+
+// The top level: one key per section.
+void read_document(SectionReader& root, Config& out);
+
+void read_gateway(SectionReader& section, GatewayConfig& out);  // gateway_section.cpp
+void read_log(SectionReader& section, LogConfig& out);          // log_section.cpp
+void read_time(SectionReader& section, TimeConfig& out);        // time_section.cpp
+
+}  // namespace meterd::config
