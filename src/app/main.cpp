@@ -1,0 +1,13 @@
+// meterd's main(): builds the subcommand table and hands over to run_cli (app/cli.hpp).
+// A module with a subcommand registers it here, e.g. `meterd modbus scan` from drivers/modbus.
+#include "src/app/cli.hpp"
+
+#include <string_view>
+#include <vector>
+
+int main(int argc, char** argv) {
+  meterd::app::CommandTable commands;
+  meterd::app::add_builtin_commands(commands);
+  const std::vector<std::string_view> args(argv, argv + argc);
+  return meterd::app::run_cli(args, commands);
+}

@@ -1,0 +1,116 @@
+#include "src/app/run_daemon.hpp"
+
+#include "src/app/build_info.hpp"
+#include "src/app/config_reloader.hpp"
+#include "src/app/daemon.hpp"
+#include "src/app/logging.hpp"
+#include "src/app/signal_handler.hpp"
+#include "src/app/systemd_notifier.hpp"
+#include "src/app/watchdog.hpp"
+#include "src/config/config.hpp"
+#include "meterd/clock.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <string>
+#include <utility>
+
+namespace meterd::app {
+namespace {
+
+std::string running_status(const config::Config& c) {
+  return "running: gateway " + c.gateway.id + ", log level " +
+         std::string{config::to_string(c.log.level)};
+}
+
+}  // namespace
+
+int run_daemon(const CommandLine& command_line) {
+  const auto path = command_line.config_path();
+  const LogStyle style = detect_log_style();
+  auto loaded = config::load_config(path);
+  if (!loaded) {
+    init_logging(style, command_line.log_level.value_or(config::LogLevel::info));
+    spdlog::critical("cannot start: {} is not a valid configuration", path.string());
+    for (const auto& issue : loaded.error().issues) spdlog::critical("{}", issue.to_string());
+    return kExitFailure;
+  }
+  init_logging(style, effective_level(loaded->log.level, command_line.log_level));
+  spdlog::info("meterd {} (git {}) starting with configuration {}", kVersion, kGitRevision,
+               path.string());
+
+  // The composition root (STYLE.md rule 6): everything is built here, in dependency order, and
+  // handed down by reference. A module is a Service added to the daemon below its dependencies:
+  // it starts after them and stops before them.
+  boost::asio::io_context io;
+  const SystemClock clock;
+  const SystemdNotifier notifier;
+  ConfigReloader config(path, std::move(*loaded));
+  Daemon daemon(io);
+
+  Watchdog watchdog(io, notifier, SystemdNotifier::watchdog_interval());
+  daemon.add(watchdog);
+
+  config.subscribe([&command_line](const config::Config& c) {
+    const auto level = effective_level(c.log.level, command_line.log_level);
+    set_log_level(level);
+    spdlog::debug("log level is now {}", config::to_string(level));
+  });
+  config.subscribe([&daemon](const config::Config& c) { daemon.apply_config(c); });
+
+  int exit_code = kExitOk;
+  SignalHandler signals(io);
+  auto shutdown = [&](std::string_view why) {
+    if (daemon.stopping()) {
+      spdlog::info("{}: already stopping", why);
+      return;
+    }
+    spdlog::info("{}: stopping", why);
+    notifier.stopping(std::string{"stopping ("} + std::string{why} + ")");
+    daemon.stop(kStopDeadline, [&](bool clean) {
+      if (!clean && exit_code == kExitOk) exit_code = kExitFailure;
+      spdlog::info("meterd stopped{}", clean ? "" : " (some services did not drain)");
+      signals.close();
+      io.stop();
+    });
+  };
+  auto reload = [&] {
+    if (daemon.stopping()) return;
+    notifier.reloading("reloading configuration");
+    if (config.reload()) {
+      notifier.ready(running_status(config.current()));
+    } else {
+      notifier.ready("running on the previous configuration: reload failed, see the log");
+    }
+  };
+  signals.start({.stop = shutdown, .reload = reload});
+
+  boost::asio::post(io, [&] {
+    if (!clock.synchronized()) {
+      spdlog::warn("system clock is not synchronized; readings follow time.unsynchronized ({})",
+                   config.current().time.unsynchronized == UnsyncedPolicy::hold ? "hold" : "mark");
+    }
+    if (auto started = daemon.start(); !started) {
+      spdlog::critical("start-up failed: {}", started.error().message());
+      exit_code = kExitFailure;
+      shutdown("start-up failure");
+      return;
+    }
+    spdlog::info("meterd started: gateway {}", config.current().gateway.id);
+    notifier.ready(running_status(config.current()));
+  });
+
+  try {
+    io.run();
+  } catch (const std::exception& e) {
+    // Handlers must not throw (STYLE.md rule 2); if one did, the loop state is unknown.
+    spdlog::critical("event loop aborted by an exception: {}", e.what());
+    return kExitFailure;
+  }
+  return exit_code;
+}
+
+}  // namespace meterd::app
