@@ -57,6 +57,7 @@ SectionReader::SectionReader(ReadContext& ctx, const YAML::Node& node, std::stri
     ctx_.issues.add(node.Mark().is_null() ? at_ : node.Mark(),
                     path_.empty() ? "expected a mapping at top level, found " + describe(node)
                                   : path_ + ": expected a mapping, found " + describe(node));
+    mapping_ = false;
     return;
   }
   for (auto it = node.begin(); it != node.end(); ++it) {
@@ -115,6 +116,7 @@ bool SectionReader::has(std::string_view key) { return lookup(key) != nullptr; }
 
 bool SectionReader::require(std::string_view key) {
   if (has(key)) return true;
+  if (!mapping_) return false;  // already reported as a whole
   ctx_.issues.add(at_, (path_.empty() ? "missing required top-level key " + quote(key)
                                       : path_ + ": missing required key " + quote(key)));
   return false;

@@ -70,7 +70,8 @@ class SectionReader {
 
   // Whether `key` is present; declares it as allowed.
   bool has(std::string_view key);
-  // Like has(), and reports "missing required key" when it is absent.
+  // Like has(), and reports "missing required key" when it is absent (unless the node was
+  // already reported as not a mapping).
   bool require(std::string_view key);
 
   bool get_string(std::string_view key, std::string& out);
@@ -146,6 +147,7 @@ class SectionReader {
   std::vector<Entry> entries_;
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::string> allowed_;
+  bool mapping_ = true;  // false: the node was something else (reported once, reads as empty)
   bool finished_ = false;
 };
 
