@@ -22,8 +22,8 @@ class PriorityFlag final : public spdlog::custom_flag_formatter {
   void format(const spdlog::details::log_msg& msg, const std::tm&,
               spdlog::memory_buf_t& dest) override {
     const int n = syslog_priority(msg.level);
-    const char text[4] = {'<', static_cast<char>('0' + n), '>', ' '};
-    dest.append(text, text + 4);
+    const char text[3] = {'<', static_cast<char>('0' + n), '>'};
+    dest.append(text, text + 3);
   }
   std::unique_ptr<custom_flag_formatter> clone() const override {
     return std::make_unique<PriorityFlag>();
