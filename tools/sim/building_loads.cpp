@@ -17,7 +17,8 @@ constexpr double kCompressorW = 2600.0;
 constexpr double kHeatingCop = 3.2;
 constexpr double kCoolingEer = 3.0;
 constexpr double kBuildingCapacityJPerK = 5.0e6;
-constexpr double kBuildingUaWPerK = 250.0;
+constexpr double kBuildingUaWPerK = 450.0;      // envelope
+constexpr double kVentilationUaWPerK = 250.0;   // fresh air while the fans run
 constexpr double kMinCycleS = 300.0;  // compressor anti-short-cycle time
 constexpr double kElementW = 2000.0;
 constexpr double kTankJPerK = 150.0 * 4186.0;  // 150 l of water
@@ -103,7 +104,8 @@ LoadPowers BuildingLoads::step(const LocalCalendar& cal, double outdoor_c, doubl
   other = kitchen_and_plugs(occ, dt_s, rng);
   elements = water_heater(occ, dt_s, rng);
 
-  const double internal_gain = lighting.p_w + it.p_w + other.p_w + 80.0 * kWorkstations * occ;
+  // Part of the electricity ends up as heat in the conditioned space, plus the people.
+  const double internal_gain = 0.7 * (lighting.p_w + it.p_w + other.p_w) + 80.0 * kWorkstations * occ;
   heat_cold = heat_pump(cal, outdoor_c, internal_gain, daylight, dt_s, rng);
 
   // Circulation pump while there is a heating/cooling demand, controls always.
@@ -117,10 +119,13 @@ LoadPowers BuildingLoads::step(const LocalCalendar& cal, double outdoor_c, doubl
 ComplexPower BuildingLoads::heat_pump(const LocalCalendar& cal, double outdoor_c,
                                       double internal_gain_w, double daylight, double dt_s,
                                       std::mt19937_64& rng) {
+  // A reversible heat pump with automatic changeover between its two setpoints.
   const bool occupied = hvac_schedule(cal);
-  const bool heating = outdoor_c < 16.0;
-  const bool cooling = outdoor_c > 21.0;
-  const double setpoint = heating ? (occupied ? 21.0 : 17.0) : (occupied ? 24.0 : 28.0);
+  const double heat_sp = occupied ? 21.0 : 17.0;
+  const double cool_sp = occupied ? 24.5 : 28.0;
+  const bool heating = indoor_c_ < (heat_sp + cool_sp) / 2.0 && outdoor_c < 18.0;
+  const bool cooling = !heating && outdoor_c > 12.0;
+  const double setpoint = heating ? heat_sp : cool_sp;
 
   compressor_timer_s_ += dt_s;
   if (compressor_timer_s_ >= kMinCycleS) {
@@ -142,16 +147,17 @@ ComplexPower BuildingLoads::heat_pump(const LocalCalendar& cal, double outdoor_c
                  (1.0 + std::normal_distribution<double>{0.0, 0.004}(rng));
     thermal_w = heating ? electric_w * kHeatingCop : -electric_w * kCoolingEer;
   }
-  const double solar_gain = 1500.0 * daylight;
-  const double net_w = thermal_w + internal_gain_w + solar_gain + kBuildingUaWPerK * (outdoor_c - indoor_c_);
+  const double solar_gain = 900.0 * daylight;
+  const double ua = kBuildingUaWPerK + (occupied ? kVentilationUaWPerK : 0.0);
+  const double net_w = thermal_w + internal_gain_w + solar_gain + ua * (outdoor_c - indoor_c_);
   indoor_c_ += net_w * dt_s / kBuildingCapacityJPerK;
   return electric_w > 0.0 ? at_pf(electric_w, 0.88) : ComplexPower{};
 }
 
 ComplexPower BuildingLoads::water_heater(double occupancy, double dt_s, std::mt19937_64& rng) {
   std::uniform_real_distribution<double> u{0.0, 1.0};
-  // Hot water draws (hand washing, kitchen) while people are in: about 5 l at 45 K each.
-  if (u(rng) < occupancy * dt_s / 600.0) tank_c_ -= (5.0 * 4186.0 * 45.0) * u(rng) * 2.0 / kTankJPerK;
+  // Hot water draws (hand washing, kitchen) while people are in: about 3 l at 45 K each.
+  if (u(rng) < occupancy * dt_s / 1800.0) tank_c_ -= (3.0 * 4186.0 * 45.0) * u(rng) * 2.0 / kTankJPerK;
   if (tank_c_ < 53.0) element_on_ = true;
   if (tank_c_ > 58.0) element_on_ = false;
   const double heat_w = element_on_ ? kElementW : 0.0;
