@@ -32,7 +32,7 @@ struct Limits {
 struct DecodeOptions {
   WordOrder word_order = WordOrder::abcd;
   int phases = 1;  // 1 (B-Smart) or 3
-  Limits limits;
+  Limits limits{};
 };
 
 // Whether a meter with `phases` phases emits `def` (single-phase: phase A and totals only).

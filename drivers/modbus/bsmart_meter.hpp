@@ -30,9 +30,9 @@ struct BsmartSettings {
   bool channel2 = true;      // CT2, the solar production
   int phases = 1;            // 1 (the B-Smart is single-phase) or 3
   WordOrder word_order = WordOrder::abcd;
-  Limits limits;
-  EnergyGuardSettings energy_guard;
-  PlanLimits plan;
+  Limits limits{};
+  EnergyGuardSettings energy_guard{};
+  PlanLimits plan{};
   std::chrono::milliseconds instantaneous_interval{1000};
   std::chrono::milliseconds energy_interval{60'000};
 };
