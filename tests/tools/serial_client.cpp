@@ -109,7 +109,7 @@ int SimProcess::terminate() {
 
 std::string run_command(const std::string& command) {
   std::string out;
-  FILE* p = ::popen((command + " 2>&1").c_str(), "r");
+  FILE* p = ::popen(("(" + command + ") 2>&1").c_str(), "r");
   if (p == nullptr) return out;
   std::array<char, 4096> buf{};
   std::size_t n = 0;
