@@ -2,12 +2,20 @@
 // A module with a subcommand registers it here, e.g. `meterd modbus scan` from drivers/modbus.
 #include "src/app/cli.hpp"
 
+#include <exception>
+#include <iostream>
 #include <string_view>
 #include <vector>
 
 int main(int argc, char** argv) {
-  meterd::app::CommandTable commands;
-  meterd::app::add_builtin_commands(commands);
-  const std::vector<std::string_view> args(argv, argv + argc);
-  return meterd::app::run_cli(args, commands);
+  try {
+    meterd::app::CommandTable commands;
+    meterd::app::add_builtin_commands(commands);
+    const std::vector<std::string_view> args(argv, argv + argc);
+    return meterd::app::run_cli(args, commands);
+  } catch (const std::exception& e) {
+    // Only start-up code may throw (STYLE.md rule 2); whatever did, say so and fail.
+    std::cerr << "meterd: fatal: " << e.what() << '\n';
+    return meterd::app::kExitFailure;
+  }
 }
