@@ -12,6 +12,10 @@ namespace {
 using CipherCtx = std::unique_ptr<EVP_CIPHER_CTX, decltype(&EVP_CIPHER_CTX_free)>;
 
 std::string describe(const ChunkAd& ad) {
+  if (ad.staging_seq >= 0) {
+    return "staging row " + std::to_string(ad.staging_seq) + " of meter " + ad.meter + " (window start " +
+           std::to_string(ad.window_start_ms) + " ms)";
+  }
   return "chunk " + std::to_string(ad.chunk_id) + " of meter " + ad.meter + " (window start " +
          std::to_string(ad.window_start_ms) + " ms)";
 }
@@ -37,6 +41,7 @@ std::vector<std::uint8_t> associated_data(const ChunkAd& ad) {
   w.u64le(static_cast<std::uint64_t>(ad.t_last_ms));
   w.u64le(ad.rows);
   w.u64le(ad.values);
+  w.u64le(static_cast<std::uint64_t>(ad.staging_seq));
   return out;
 }
 

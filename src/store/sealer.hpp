@@ -1,5 +1,7 @@
 // store/sealer.hpp: AES-256-GCM sealing of chunks (NIST SP 800-38D) through OpenSSL EVP.
 //
+// Staging rows (readings of windows still open) are sealed the same way, with their own label and
+// sequence number in the associated data, so nothing is ever stored in clear.
 // Sealed form: 12-byte nonce || ciphertext || 16-byte tag. The associated data binds everything
 // that locates a chunk (meter name, window start, chunk id, codec version, key id, time range,
 // row and value counts), so a row moved to another meter or window, swapped with another, or
@@ -37,6 +39,7 @@ struct ChunkAd {
   std::int64_t t_last_ms = 0;
   std::uint32_t rows = 0;
   std::uint32_t values = 0;
+  std::int64_t staging_seq = -1;  // >= 0: a staging row (one reading of an open window), not a chunk
 };
 
 // The associated-data bytes for `ad` (an unambiguous, length-prefixed encoding).

@@ -50,7 +50,7 @@ TEST_F(SealerTest, RejectsEveryFlippedBitOfNonceCiphertextAndTag) {
 
 TEST_F(SealerTest, RejectsAChunkMovedSwappedOrRelabelled) {
   auto sealed = sealer_.seal(ad_, plain_).value();
-  std::vector<ChunkAd> moved(9, ad_);
+  std::vector<ChunkAd> moved(10, ad_);
   moved[0].meter = "meter-b";                 // moved to another meter
   moved[1].window_start_ms += 600'000;        // moved to another window
   moved[2].chunk_id = 43;                     // swapped with another row
@@ -60,6 +60,7 @@ TEST_F(SealerTest, RejectsAChunkMovedSwappedOrRelabelled) {
   moved[6].rows = 599;
   moved[7].values = 16801;
   moved[8].meter = "meter-a ";
+  moved[9].staging_seq = 0;                   // a chunk presented as a staging row
   for (const auto& ad : moved) {
     auto r = sealer_.open(ad, sealed);
     ASSERT_FALSE(r);

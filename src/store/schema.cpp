@@ -1,0 +1,100 @@
+#include "src/store/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace meterd::store {
+namespace {
+
+// Migration i brings user_version from i to i + 1. Append only; never edit a shipped one.
+constexpr std::array<const char*, kSchemaVersion> kMigrations{{
+    // 0 -> 1: the first schema.
+    R"sql(
+CREATE TABLE meters (
+  id   INTEGER PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE
+);
+-- Readings of windows still open, one row per reading (a sealed one-row chunk), written every
+-- flush interval. (meter_id, seq) is unique, and a window's rows are deleted in the transaction
+-- that inserts its chunk, so a reading is never in both.
+CREATE TABLE staging (
+  meter_id     INTEGER NOT NULL REFERENCES meters(id),
+  seq          INTEGER NOT NULL,
+  window_start INTEGER NOT NULL,
+  key_id       INTEGER NOT NULL,
+  sealed       BLOB NOT NULL,
+  PRIMARY KEY (meter_id, seq)
+) WITHOUT ROWID;
+-- Sealed chunks. Every column but uploaded and created_ms is authenticated (sealer.hpp).
+CREATE TABLE chunks (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  meter_id     INTEGER NOT NULL REFERENCES meters(id),
+  window_start INTEGER NOT NULL,
+  t_first      INTEGER NOT NULL,
+  t_last       INTEGER NOT NULL,
+  rows         INTEGER NOT NULL,
+  n_values     INTEGER NOT NULL,
+  codec        INTEGER NOT NULL,
+  key_id       INTEGER NOT NULL,
+  sealed       BLOB NOT NULL,
+  uploaded     INTEGER NOT NULL DEFAULT 0,
+  created_ms   INTEGER NOT NULL
+);
+CREATE INDEX chunks_by_meter_window ON chunks (meter_id, window_start);
+CREATE INDEX chunks_by_window ON chunks (window_start);
+CREATE TABLE events (
+  id     INTEGER PRIMARY KEY AUTOINCREMENT,
+  t_ms   INTEGER NOT NULL,
+  kind   TEXT NOT NULL,
+  count  INTEGER NOT NULL,
+  detail TEXT NOT NULL
+);
+CREATE TABLE upload_cursor (
+  stream        TEXT PRIMARY KEY,
+  last_chunk_id INTEGER NOT NULL
+);
+CREATE TABLE keys (
+  key_id        INTEGER PRIMARY KEY,
+  first_used_ms INTEGER NOT NULL
+);
+)sql",
+}};
+
+}  // namespace
+
+Result<void> migrate(Db& db) {
+  auto version = db.query_int("PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version > kSchemaVersion) {
+    return Error{Errc::unsupported, "store schema version " + std::to_string(*version) +
+                                        " is newer than this meterd understands (" +
+                                        std::to_string(kSchemaVersion) + ")"};
+  }
+  for (std::int64_t v = *version; v < kSchemaVersion; ++v) {
+    auto tx = Transaction::begin(db);
+    if (!tx) return tx.error();
+    if (auto r = db.exec(kMigrations[static_cast<std::size_t>(v)]); !r) return r;
+    if (auto r = db.exec("PRAGMA user_version = " + std::to_string(v + 1)); !r) return r;
+    if (auto r = tx->commit(); !r) return r;
+  }
+  return {};
+}
+
+Result<Db> open_database(const std::filesystem::path& path) {
+  auto db = Db::open(path, true);
+  if (!db) return db.error();
+  auto version = db->query_int("PRAGMA user_version");
+  if (!version) return version.error();
+  // auto_vacuum can only be chosen before the first table exists.
+  if (*version == 0) {
+    if (auto r = db->exec("PRAGMA auto_vacuum = INCREMENTAL"); !r) return r.error();
+  }
+  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
+                             "PRAGMA foreign_keys = ON"}) {
+    if (auto r = db->exec(pragma); !r) return r.error();
+  }
+  if (auto r = migrate(*db); !r) return r.error();
+  return std::move(*db);
+}
+
+}  // namespace meterd::store

@@ -1,0 +1,320 @@
+#include "src/store/store.hpp"
+
+#include "src/store/schema.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace meterd::store {
+namespace {
+
+// A window holding this many readings is sealed early; the rest of it goes to another chunk.
+constexpr std::size_t kMaxWindowRows = 65'536;
+
+std::int64_t ms_of(UtcTime t) { return t.time_since_epoch().count(); }
+
+}  // namespace
+
+ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq, KeyId key_id) {
+  ChunkAd ad;
+  ad.meter = meter;
+  ad.window_start_ms = window_start;
+  ad.key_id = key_id;
+  ad.staging_seq = seq;
+  return ad;
+}
+
+Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter, std::int64_t window_start,
+                                   std::int64_t seq, std::int64_t key_id, std::span<const std::uint8_t> sealed) {
+  auto plain = sealer.open(staging_ad(meter, window_start, seq, static_cast<KeyId>(key_id)), sealed);
+  if (!plain) return plain.error();
+  auto d = decode_chunk(*plain);
+  if (!d) return d.error();
+  if (d->times_ms.size() != 1) return Error{Errc::parse_error, "staging row does not hold one reading"};
+  return d;
+}
+
+Store::Store(const StoreOptions& options, const Clock& clock, KeyStore keys, RandomFill random)
+    : options_(options), clock_(clock), keys_(std::move(keys)), sealer_(keys_, std::move(random)) {}
+
+Store::~Store() { stop(); }
+
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock) {
+  auto keys = KeyStore::load(options.keys);
+  if (!keys) return keys.error();
+  return open(options, clock, std::move(*keys));
+}
+
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock, KeyStore keys,
+                                           RandomFill random) {
+  if (options.window.count() <= 0 || options.flush_interval.count() <= 0) {
+    return Error{Errc::invalid_argument, "store: window and flush interval must be positive"};
+  }
+  std::unique_ptr<Store> s(new Store(options, clock, std::move(keys), std::move(random)));
+  auto db = open_database(options.path);
+  if (!db) return db.error();
+  s->db_ = std::move(*db);
+  if (auto r = s->prepare_statements(); !r) return r.error();
+  auto key_row = s->db_.prepare("INSERT OR IGNORE INTO keys (key_id, first_used_ms) VALUES (?, ?)");
+  if (!key_row) return key_row.error();
+  if (auto r = key_row->bind(1, std::int64_t{s->keys_.active_id()}).bind(2, ms_of(clock.utc_now())).run(); !r) {
+    return r.error();
+  }
+  auto recovered = s->recover();
+  if (!recovered) return recovered.error();
+  if (*recovered > 0) {
+    spdlog::info("store: resumed {} staged readings of open windows from {}", *recovered, options.path.string());
+    if (auto r = s->add_event("staging_recovered", static_cast<std::int64_t>(*recovered),
+                              "readings of open windows resumed at start");
+        !r) {
+      return r.error();
+    }
+  }
+  return s;
+}
+
+Result<void> Store::prepare_statements() {
+  struct {
+    Stmt* stmt;
+    const char* sql;
+  } const all[] = {
+      {&insert_meter_, "INSERT INTO meters (name) VALUES (?)"},
+      {&insert_staging_,
+       "INSERT INTO staging (meter_id, seq, window_start, key_id, sealed) VALUES (?, ?, ?, ?, ?)"},
+      {&insert_chunk_,
+       "INSERT INTO chunks (id, meter_id, window_start, t_first, t_last, rows, n_values, codec, key_id, sealed, "
+       "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
+      {&delete_staging_, "DELETE FROM staging WHERE meter_id = ? AND window_start = ?"},
+  };
+  for (const auto& [stmt, sql] : all) {
+    auto p = db_.prepare(sql);
+    if (!p) return p.error();
+    *stmt = std::move(*p);
+  }
+  return {};
+}
+
+Result<std::size_t> Store::recover() {
+  meters_.clear();
+  auto ms = db_.prepare("SELECT id, name FROM meters");
+  if (!ms) return ms.error();
+  std::map<std::int64_t, std::string> names;
+  for (;;) {
+    auto row = ms->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    names[ms->col_int(0)] = ms->col_text(1);
+    meters_[ms->col_text(1)].id = ms->col_int(0);
+  }
+  auto st = db_.prepare("SELECT meter_id, seq, window_start, key_id, sealed FROM staging ORDER BY meter_id, seq");
+  if (!st) return st.error();
+  std::size_t n = 0;
+  for (;;) {
+    auto row = st->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    auto name = names.find(st->col_int(0));
+    if (name == names.end()) return Error{Errc::io_error, "store: staging row of unknown meter"};
+    MeterState& m = meters_[name->second];
+    m.next_seq = std::max(m.next_seq, st->col_int(1) + 1);
+    auto d = open_staging_row(sealer_, name->second, st->col_int(2), st->col_int(1), st->col_int(3), st->col_blob(4));
+    if (!d) {  // left in place for verify() to report; the reading cannot be trusted
+      spdlog::error("store: staged reading not resumed: {}", d.error().message());
+      continue;
+    }
+    OpenWindow& w = m.windows[st->col_int(2)];
+    for (auto& r : readings_from_chunk(*d, name->second)) w.rows.push_back(r);
+    w.staged = w.rows.size();
+    ++n;
+  }
+  auto next = db_.query_int(
+      "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'chunks'), 0), "
+      "coalesce((SELECT max(id) FROM chunks), 0)) + 1");
+  if (!next) return next.error();
+  next_chunk_id_ = *next;
+  return n;
+}
+
+std::int64_t Store::window_start(UtcTime t) const {
+  const std::int64_t w = options_.window.count();
+  const std::int64_t ms = ms_of(t);
+  return (ms >= 0 ? ms / w : (ms - w + 1) / w) * w;  // floor, also before 1970
+}
+
+Result<Store::MeterState*> Store::meter_state(const std::string& name) {
+  auto it = meters_.find(name);
+  if (it != meters_.end()) return &it->second;
+  if (auto r = insert_meter_.bind(1, name).run(); !r) return r.error();
+  MeterState& m = meters_[name];
+  m.id = db_.last_insert_rowid();
+  return &m;
+}
+
+void Store::publish(const Reading& reading) {
+  std::lock_guard lock(queue_mutex_);
+  if (queue_.size() >= options_.max_queued_readings) {
+    ++dropped_;
+    return;
+  }
+  queue_.push_back(reading);
+}
+
+Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int64_t start, OpenWindow& w) {
+  const ChunkData data = chunk_from_readings(w.rows);
+  auto plain = encode_chunk(data);
+  if (!plain) return plain.error();
+  const auto [lo, hi] = std::minmax_element(data.times_ms.begin(), data.times_ms.end());
+  ChunkAd ad{name, start, next_chunk_id_, kChunkCodecVersion, keys_.active_id(), *lo, *hi,
+             static_cast<std::uint32_t>(data.times_ms.size()), static_cast<std::uint32_t>(data.value_count())};
+  auto sealed = sealer_.seal(ad, *plain);
+  if (!sealed) return sealed.error();
+  insert_chunk_.bind(1, ad.chunk_id).bind(2, m.id).bind(3, start).bind(4, ad.t_first_ms).bind(5, ad.t_last_ms);
+  insert_chunk_.bind(6, std::int64_t{ad.rows}).bind(7, std::int64_t{ad.values}).bind(8, std::int64_t{ad.codec_version});
+  insert_chunk_.bind(9, std::int64_t{ad.key_id}).bind_blob(10, *sealed).bind(11, ms_of(clock_.utc_now()));
+  if (auto r = insert_chunk_.run(); !r) return r;
+  ++next_chunk_id_;
+  if (w.staged > 0) {
+    if (auto r = delete_staging_.bind(1, m.id).bind(2, start).run(); !r) return r;
+  }
+  return {};
+}
+
+Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats) {
+  for (; w.staged < w.rows.size(); ++w.staged) {
+    auto payload = encode_chunk(chunk_from_readings(std::span(&w.rows[w.staged], 1)));
+    if (!payload) return payload.error();
+    auto sealed = sealer_.seal(staging_ad(w.rows[w.staged].meter_id, start, m.next_seq, keys_.active_id()), *payload);
+    if (!sealed) return sealed.error();
+    insert_staging_.bind(1, m.id).bind(2, m.next_seq).bind(3, start).bind(4, std::int64_t{keys_.active_id()});
+    insert_staging_.bind_blob(5, *sealed);
+    if (auto r = insert_staging_.run(); !r) return r;
+    ++m.next_seq;
+    ++stats.staged;
+  }
+  return {};
+}
+
+Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_everything) {
+  FlushStats stats;
+  stats.readings = batch.size();
+  auto tx = Transaction::begin(db_);
+  if (!tx) return tx.error();
+  for (const auto& r : batch) {
+    auto m = meter_state(r.meter_id);
+    if (!m) return m.error();
+    const std::int64_t start = window_start(r.time);
+    auto& windows = (*m)->windows;
+    // A reading of a later window closes every open window of its meter.
+    if (!windows.empty() && start > windows.rbegin()->first) {
+      for (auto& [s, w] : windows) {
+        if (auto c = write_chunk(r.meter_id, **m, s, w); !c) return c.error();
+        ++stats.chunks;
+      }
+      windows.clear();
+    }
+    OpenWindow& w = windows[start];
+    w.rows.push_back(r);
+    if (w.rows.size() >= kMaxWindowRows) {
+      if (auto c = write_chunk(w.rows.back().meter_id, **m, start, w); !c) return c.error();
+      ++stats.chunks;
+      windows.erase(start);
+    }
+  }
+  const std::int64_t now = ms_of(clock_.utc_now());
+  for (auto& [name, m] : meters_) {
+    for (auto it = m.windows.begin(); it != m.windows.end();) {
+      const bool newest = std::next(it) == m.windows.end();
+      const bool due = now >= it->first + options_.window.count() + options_.close_grace.count();
+      if (close_everything || !newest || due) {
+        if (auto c = write_chunk(name, m, it->first, it->second); !c) return c.error();
+        ++stats.chunks;
+        it = m.windows.erase(it);
+      } else {
+        if (auto s = stage_rows(m, it->first, it->second, stats); !s) return s.error();
+        ++it;
+      }
+    }
+  }
+  if (auto r = note_dropped(); !r) return r.error();
+  if (auto r = tx->commit(); !r) return r.error();
+  return stats;
+}
+
+Result<FlushStats> Store::flush() {
+  std::vector<Reading> batch;
+  {
+    std::lock_guard lock(queue_mutex_);
+    batch.swap(queue_);
+  }
+  std::lock_guard lock(writer_mutex_);
+  auto r = apply(batch, false);
+  if (!r) {  // rolled back: reload the open windows from staging and keep the batch for a retry
+    spdlog::error("store: flush of {} readings failed, will retry: {}", batch.size(), r.error().message());
+    if (auto rec = recover(); !rec) spdlog::error("store: cannot reload open windows: {}", rec.error().message());
+    std::lock_guard qlock(queue_mutex_);
+    queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+  }
+  return r;
+}
+
+Result<FlushStats> Store::close_all_windows() {
+  if (auto r = flush(); !r) return r;
+  std::lock_guard lock(writer_mutex_);
+  std::vector<Reading> none;
+  auto r = apply(none, true);
+  if (!r) (void)recover();
+  return r;
+}
+
+Result<void> Store::add_event(const std::string& kind, std::int64_t count, const std::string& detail) {
+  auto st = db_.prepare("INSERT INTO events (t_ms, kind, count, detail) VALUES (?, ?, ?, ?)");
+  if (!st) return st.error();
+  return st->bind(1, ms_of(clock_.utc_now())).bind(2, kind).bind(3, count).bind(4, detail).run();
+}
+
+Result<void> Store::note_dropped() {
+  const std::uint64_t dropped = dropped_.load();
+  if (dropped == dropped_reported_) return {};
+  const auto n = static_cast<std::int64_t>(dropped - dropped_reported_);
+  spdlog::error("store: queue full ({} readings): {} readings dropped", options_.max_queued_readings, n);
+  if (auto r = add_event("queue_overflow", n, "readings dropped: the store could not keep up"); !r) return r;
+  dropped_reported_ = dropped;
+  return {};
+}
+
+void Store::start() {
+  std::lock_guard lock(queue_mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { run(); });
+}
+
+void Store::stop() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  if (auto r = flush(); !r) spdlog::error("store: final flush failed: {}", r.error().message());
+}
+
+void Store::run() {
+  auto next_retention = clock_.mono_now() + options_.retention_interval;
+  for (;;) {
+    {
+      std::unique_lock lock(queue_mutex_);
+      wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
+      if (stopping_) return;
+    }
+    (void)flush();  // failures are logged and retried by flush() itself
+    if (clock_.mono_now() >= next_retention) {
+      next_retention = clock_.mono_now() + options_.retention_interval;
+      if (auto r = enforce_retention(); !r) spdlog::error("store: retention failed: {}", r.error().message());
+    }
+  }
+}
+
+}  // namespace meterd::store

@@ -1,0 +1,200 @@
+// store/store.hpp: the store stage: readings in, sealed compressed chunks in one SQLite file.
+//
+// Write path: publish() only appends to a bounded in-memory queue (cheap, safe on the event
+// loop; no Asio needed). Every flush interval (default 1 s) the store's own flush thread, or a
+// caller of flush(), drains the queue in ONE transaction: readings of windows still open go to
+// the staging table, a window that closes (a later reading of the meter arrived, or the clock is
+// past its end plus close_grace) becomes one chunk (chunk_codec + sealer) inserted in the same
+// transaction that deletes its staging rows. A crash therefore loses at most what was queued
+// since the last commit (the flush interval plus one flush), never duplicates a reading, and
+// open() resumes the open windows from staging. If a flush fails, its transaction rolls back,
+// its readings go back to the queue and the in-memory windows are reloaded from staging.
+// Read path: series()/readings() see chunks and open windows (flushed data), consistently.
+// Thread contract: every public function is thread-safe; publish() never blocks on SQLite.
+#pragma once
+
+#include "meterd/clock.hpp"
+#include "meterd/error.hpp"
+#include "meterd/reading_sink.hpp"
+#include "src/store/chunk_codec.hpp"
+#include "src/store/key_store.hpp"
+#include "src/store/sealer.hpp"
+#include "src/store/sqlite_db.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace meterd::store {
+
+struct StoreOptions {
+  std::filesystem::path path = "/var/lib/meterd/store.db";  // the SQLite file
+  std::chrono::milliseconds flush_interval{1000};          // bound of what a crash may lose
+  std::chrono::milliseconds window{600'000};               // readings per chunk: one meter, 10 min
+  std::chrono::milliseconds close_grace{10'000};  // a quiet meter's window closes this long after its end
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 35)};
+  std::uint64_t quota_bytes = 0;     // 0 = no quota
+  std::uint64_t min_free_bytes = 0;  // free-space floor on the file system; 0 = none
+  std::chrono::milliseconds retention_interval{60'000};  // how often the flush thread applies retention
+  std::size_t max_queued_readings = 100'000;  // beyond this publish() drops (counted, event)
+  KeySource keys;                             // key directory and/or systemd credential
+};
+
+enum class Aggregate { raw, avg, min, max, last };
+
+struct SeriesPoint {
+  UtcTime time;  // the reading's time (raw) or the start of the step (aggregates)
+  double value = 0.0;
+  Quality quality = Quality::good;
+};
+
+struct BadChunk {
+  std::int64_t chunk_id = 0;  // or the sequence number of a staging row
+  bool staging_row = false;
+  std::string meter;
+  UtcTime window_start;
+  std::string reason;
+};
+
+struct VerifyReport {
+  std::size_t chunks = 0;        // chunks checked
+  std::size_t values = 0;        // values in the chunks that verified
+  std::size_t staging_rows = 0;  // readings of open windows checked
+  std::vector<BadChunk> bad;     // every chunk that failed, in id order
+  bool clean() const noexcept { return bad.empty(); }
+};
+
+struct FlushStats {
+  std::size_t readings = 0;  // taken from the queue
+  std::size_t staged = 0;    // written to staging
+  std::size_t chunks = 0;    // chunks sealed and written
+};
+
+struct RetentionReport {
+  std::size_t deleted_chunks = 0;
+  std::size_t lost_chunks = 0;  // deleted before upload
+  std::uint64_t lost_values = 0;
+};
+
+struct StoreEvent {
+  UtcTime time;
+  std::string kind;  // "retention_data_lost", "queue_overflow", "staging_recovered"
+  std::int64_t count = 0;
+  std::string detail;
+};
+
+// A chunk decrypted for upload.
+struct StoredChunk {
+  std::int64_t id = 0;
+  std::string meter;
+  UtcTime window_start;
+  std::vector<Reading> readings;
+};
+
+// The associated data of staging row `seq`, and that row opened and decoded (one reading).
+ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq, KeyId key_id);
+Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter, std::int64_t window_start,
+                                   std::int64_t seq, std::int64_t key_id, std::span<const std::uint8_t> sealed);
+
+class Store final : public ReadingSink {
+ public:
+  // Opens (creating) the file, migrates, loads keys from options.keys, resumes open windows.
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
+  // Same with keys already loaded and an injected random source (tests, tools).
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock, KeyStore keys,
+                                             RandomFill random = openssl_random);
+  ~Store() override;  // stop(), then closes the file
+
+  // Queues a copy of the reading; never blocks on I/O. Drops (and counts) beyond the bound.
+  void publish(const Reading& reading) override;
+
+  // Starts / stops the flush thread (flush every flush_interval, retention every
+  // retention_interval). stop() flushes what is queued; open windows stay in staging.
+  void start();
+  void stop();
+
+  // Writes everything queued now, in one transaction (see the class comment).
+  Result<FlushStats> flush();
+  // Closes every open window into a chunk now (shutdown of a meter, tests, benchmarks).
+  Result<FlushStats> close_all_windows();
+
+  // Values of one quantity of one meter with time in [from, to): raw points in time order, or one
+  // point per step (from, from + step, ...) aggregating the usable, non-NaN values; steps without
+  // any are omitted. Errc::invalid_argument for step <= 0 with an aggregate or from > to.
+  Result<std::vector<SeriesPoint>> series(const std::string& meter, const ObisCode& obis, UtcTime from,
+                                          UtcTime to, std::chrono::milliseconds step, Aggregate aggregate);
+  // Every reading of one meter with time in [from, to), in time order.
+  Result<std::vector<Reading>> readings(const std::string& meter, UtcTime from, UtcTime to);
+
+  // Authenticates and decodes every chunk and staging row; reports every bad one.
+  Result<VerifyReport> verify();
+
+  // Applies the retention policy now (retention.hpp).
+  Result<RetentionReport> enforce_retention();
+
+  // Upload support: the oldest not-yet-uploaded chunks, decrypted; and marking them uploaded.
+  Result<std::vector<StoredChunk>> pending_upload(std::size_t limit);
+  Result<void> mark_uploaded(const std::vector<std::int64_t>& chunk_ids);
+
+  Result<std::vector<std::string>> meters();
+  Result<std::vector<StoreEvent>> events();
+  std::uint64_t dropped_readings() const noexcept { return dropped_.load(); }
+  const StoreOptions& options() const noexcept { return options_; }
+
+ private:
+  struct OpenWindow {
+    std::vector<Reading> rows;
+    std::size_t staged = 0;  // rows[0, staged) are in the staging table
+  };
+  struct MeterState {
+    std::int64_t id = 0;
+    std::int64_t next_seq = 0;
+    std::map<std::int64_t, OpenWindow> windows;  // by window start (ms)
+  };
+
+  Store(const StoreOptions& options, const Clock& clock, KeyStore keys, RandomFill random);
+  Result<void> prepare_statements();
+  Result<std::size_t> recover();  // (re)loads meters and open windows from the file
+  Result<MeterState*> meter_state(const std::string& name);
+  std::int64_t window_start(UtcTime t) const;
+  Result<void> write_chunk(const std::string& name, MeterState& m, std::int64_t start, OpenWindow& w);
+  Result<void> stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats);
+  Result<FlushStats> apply(const std::vector<Reading>& batch, bool close_everything);
+  Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
+  Result<void> note_dropped();
+  std::vector<Reading> open_rows(const std::string& meter) const;
+  Result<void> for_each_chunk(const std::string& meter, UtcTime from, UtcTime to, std::optional<ObisCode> only,
+                              const std::function<void(ChunkData&&)>& fn);
+  void run();
+
+  StoreOptions options_;
+  const Clock& clock_;
+  KeyStore keys_;
+  Sealer sealer_;
+
+  std::mutex writer_mutex_;  // guards everything below down to next_chunk_id_
+  Db db_;
+  Stmt insert_meter_, insert_staging_, insert_chunk_, delete_staging_;
+  std::map<std::string, MeterState> meters_;
+  std::int64_t next_chunk_id_ = 1;
+  std::uint64_t dropped_reported_ = 0;
+
+  std::mutex queue_mutex_;  // guards queue_, stopping_
+  std::vector<Reading> queue_;
+  bool stopping_ = false;
+  std::condition_variable wake_;
+  std::atomic<std::uint64_t> dropped_{0};
+  std::thread thread_;
+};
+
+}  // namespace meterd::store

@@ -1,0 +1,216 @@
+#include "src/store/store.hpp"
+
+#include "src/store/schema.hpp"
+#include "tests/store/store_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace meterd::store {
+namespace {
+
+using namespace testing;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+class StoreTest : public StoreFixture {};
+
+TEST_F(StoreTest, ReadingsComeBackBitExactFromChunksAndOpenWindows) {
+  auto store = open_store();
+  std::vector<Reading> a, b;
+  for (int i = 0; i < 1500; ++i) {  // 2.5 windows of 10 min
+    a.push_back(bsmart_reading("meter-a", i));
+    b.push_back(bsmart_reading("meter-b", i));
+    store->publish(a.back());
+    store->publish(b.back());
+  }
+  clock_.advance(seconds(1500));
+  auto stats = store->flush().value();
+  EXPECT_EQ(stats.readings, 3000u);
+  EXPECT_EQ(stats.chunks, 4u);    // two closed windows per meter
+  EXPECT_EQ(stats.staged, 600u);  // the open third window: 300 readings per meter
+  std::string why;
+  EXPECT_TRUE(same_readings(store->readings("meter-a", at(kT0), at(kT0 + 1'500'000)).value(), a, &why)) << why;
+  EXPECT_TRUE(same_readings(store->readings("meter-b", at(kT0), at(kT0 + 1'500'000)).value(), b, &why)) << why;
+  EXPECT_TRUE(store->readings("meter-c", at(kT0), at(kT0 + 1'500'000)).value().empty());
+  auto report = store->verify().value();
+  EXPECT_TRUE(report.clean());
+  EXPECT_EQ(report.chunks, 4u);
+  EXPECT_EQ(report.values, 4u * 600 * 3);  // three values per reading
+  EXPECT_EQ(report.staging_rows, 600u);
+}
+
+TEST_F(StoreTest, SeriesRawAndAggregates) {
+  auto store = open_store();
+  for (int i = 0; i < 900; ++i) store->publish(bsmart_reading("m", i));
+  ASSERT_TRUE(store->flush());
+  auto raw = store->series("m", kPower, at(kT0 + 60'000), at(kT0 + 660'000), milliseconds(0), Aggregate::raw).value();
+  ASSERT_EQ(raw.size(), 600u);  // crosses the window boundary at 600 s
+  for (std::size_t k = 0; k < raw.size(); ++k) {
+    const auto expect = bsmart_reading("m", static_cast<std::int64_t>(60 + k)).values[0].value;
+    ASSERT_EQ(raw[k].time, at(kT0 + 60'000 + 1000 * static_cast<std::int64_t>(k)));
+    ASSERT_EQ(raw[k].value, expect);
+  }
+  auto avg = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::avg).value();
+  auto mx = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::max).value();
+  auto mn = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::min).value();
+  auto last = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::last).value();
+  ASSERT_EQ(avg.size(), 15u);
+  for (std::size_t s = 0; s < 15; ++s) {
+    double sum = 0, hi = -1e300, lo = 1e300;
+    for (int k = 0; k < 60; ++k) {
+      const double v = bsmart_reading("m", static_cast<std::int64_t>(60 * s) + k).values[0].value;
+      sum += v;
+      hi = std::max(hi, v);
+      lo = std::min(lo, v);
+    }
+    EXPECT_EQ(avg[s].time, at(kT0 + 60'000 * static_cast<std::int64_t>(s)));
+    EXPECT_DOUBLE_EQ(avg[s].value, sum / 60);
+    EXPECT_EQ(mx[s].value, hi);
+    EXPECT_EQ(mn[s].value, lo);
+    EXPECT_EQ(last[s].value, bsmart_reading("m", static_cast<std::int64_t>(60 * s) + 59).values[0].value);
+  }
+  // Out-of-range voltages are kept raw but left out of aggregates.
+  auto volts = store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), milliseconds(0), Aggregate::raw).value();
+  ASSERT_EQ(volts.size(), 10u);
+  EXPECT_EQ(volts[5].quality, Quality::out_of_range);
+  auto vmax = store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), seconds(10), Aggregate::max).value();
+  ASSERT_EQ(vmax.size(), 1u);
+  EXPECT_NE(vmax[0].value, volts[5].value);
+  EXPECT_FALSE(store->series("m", kPower, at(kT0), at(kT0 + 1), milliseconds(0), Aggregate::avg));
+  EXPECT_FALSE(store->series("m", kPower, at(kT0 + 1), at(kT0), milliseconds(0), Aggregate::raw));
+}
+
+TEST_F(StoreTest, OpenWindowSurvivesReopenAndClosesOnTheClock) {
+  std::vector<Reading> in;
+  {
+    auto store = open_store();
+    for (int i = 0; i < 30; ++i) {
+      in.push_back(bsmart_reading("m", i));
+      store->publish(in.back());
+    }
+    auto stats = store->flush().value();
+    EXPECT_EQ(stats.staged, 30u);
+    EXPECT_EQ(stats.chunks, 0u);
+  }  // no close: as after a crash, the window lives only in staging
+  auto store = open_store();
+  std::string why;
+  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why)) << why;
+  auto events = store->events().value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "staging_recovered");
+  EXPECT_EQ(events[0].count, 30);
+  clock_.advance(milliseconds(600'000 + options_.close_grace.count() - 1));
+  EXPECT_EQ(store->flush().value().chunks, 0u);
+  clock_.advance(milliseconds(1));
+  EXPECT_EQ(store->flush().value().chunks, 1u);  // the quiet meter's window closed on time
+  auto report = store->verify().value();
+  EXPECT_EQ(report.chunks, 1u);
+  EXPECT_EQ(report.staging_rows, 0u);
+  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why)) << why;
+}
+
+TEST_F(StoreTest, LateReadingGetsItsOwnChunkAndNothingIsLost) {
+  auto store = open_store();
+  for (int i = 0; i < 700; ++i) store->publish(bsmart_reading("m", i));
+  ASSERT_EQ(store->flush().value().chunks, 1u);
+  Reading late = bsmart_reading("m", 10);  // a backfilled reading of the closed first window
+  late.values[0].quality = Quality::backfilled;
+  store->publish(late);
+  ASSERT_EQ(store->flush().value().chunks, 1u);
+  auto all = store->readings("m", at(kT0), at(kT0 + 700'000)).value();
+  EXPECT_EQ(all.size(), 701u);
+  EXPECT_EQ(store->verify().value().chunks, 2u);
+}
+
+TEST_F(StoreTest, FlushThreadWritesWithinTheInterval) {
+  options_.flush_interval = milliseconds(20);
+  auto store = open_store();
+  store->start();
+  for (int i = 0; i < 5; ++i) store->publish(bsmart_reading("m", i));
+  std::size_t seen = 0;
+  for (int tries = 0; tries < 200 && seen < 5; ++tries) {
+    std::this_thread::sleep_for(milliseconds(10));
+    seen = store->verify().value().staging_rows;  // what is on disk, from another connection
+  }
+  EXPECT_EQ(seen, 5u);
+  store->publish(bsmart_reading("m", 5));
+  store->stop();  // flushes what is queued
+  EXPECT_EQ(store->verify().value().staging_rows, 6u);
+}
+
+TEST_F(StoreTest, FullQueueDropsCountsAndRecordsAnEvent) {
+  options_.max_queued_readings = 10;
+  auto store = open_store();
+  for (int i = 0; i < 15; ++i) store->publish(bsmart_reading("m", i));
+  EXPECT_EQ(store->dropped_readings(), 5u);
+  EXPECT_EQ(store->flush().value().readings, 10u);
+  auto events = store->events().value();
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, "queue_overflow");
+  EXPECT_EQ(events[0].count, 5);
+}
+
+TEST_F(StoreTest, UploadMarksAndPendingChunks) {
+  auto store = open_store();
+  for (int i = 0; i < 1900; ++i) store->publish(bsmart_reading("m", i));
+  ASSERT_EQ(store->flush().value().chunks, 3u);
+  auto pending = store->pending_upload(2).value();
+  ASSERT_EQ(pending.size(), 2u);
+  EXPECT_EQ(pending[0].readings.size(), 600u);
+  EXPECT_EQ(pending[0].window_start, at(kT0));
+  ASSERT_TRUE(store->mark_uploaded({pending[0].id, pending[1].id}));
+  auto rest = store->pending_upload(10).value();
+  ASSERT_EQ(rest.size(), 1u);
+  EXPECT_EQ(rest[0].window_start, at(kT0 + 1'200'000));
+}
+
+TEST_F(StoreTest, SchemaIsMigratedAndANewerFileRefused) {
+  { auto store = open_store(); }
+  {
+    auto db = Db::open(options_.path, false).value();
+    EXPECT_EQ(db.query_int("PRAGMA user_version").value(), kSchemaVersion);
+    auto mode = db.prepare("PRAGMA journal_mode").value();
+    ASSERT_TRUE(mode.step().value());
+    EXPECT_EQ(mode.col_text(0), "wal");
+    EXPECT_EQ(db.query_int("PRAGMA auto_vacuum").value(), 2);  // incremental
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 99"));
+  }
+  auto s = Store::open(options_, clock_, KeyStore::from_keys({test_key()}).value());
+  ASSERT_FALSE(s);
+  EXPECT_TRUE(s.error().is(Errc::unsupported));
+  // From version 0 (an empty file): every migration runs.
+  TempDir other;
+  auto db = Db::open(other.path() / "old.db", true).value();
+  ASSERT_TRUE(migrate(db));
+  EXPECT_EQ(db.query_int("PRAGMA user_version").value(), kSchemaVersion);
+  EXPECT_EQ(db.query_int("SELECT count(*) FROM sqlite_master WHERE name IN "
+                         "('meters','staging','chunks','events','upload_cursor','keys')")
+                .value(),
+            6);
+}
+
+TEST_F(StoreTest, ChunksSealedWithARotatedKeyStayReadable) {
+  {
+    auto store = open_store();
+    for (int i = 0; i < 700; ++i) store->publish(bsmart_reading("m", i));
+    ASSERT_TRUE(store->flush());
+  }
+  auto rotated = Store::open(options_, clock_, KeyStore::from_keys({test_key(), test_key(8)}).value()).value();
+  for (int i = 700; i < 1300; ++i) rotated->publish(bsmart_reading("m", i));
+  ASSERT_TRUE(rotated->flush());
+  EXPECT_EQ(rotated->readings("m", at(kT0), at(kT0 + 1'300'000)).value().size(), 1300u);
+  auto report = rotated->verify().value();
+  EXPECT_TRUE(report.clean());
+  EXPECT_EQ(report.chunks, 2u);
+  rotated.reset();
+  // Without the old key the old chunk is reported, the new one still verifies.
+  auto only_new = Store::open(options_, clock_, KeyStore::from_keys({test_key(8)}).value()).value();
+  auto partial = only_new->verify().value();
+  ASSERT_EQ(partial.bad.size(), 1u);
+  EXPECT_NE(partial.bad[0].reason.find("not loaded"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace meterd::store
