@@ -43,7 +43,7 @@ TEST(BuildingModel, PhysicsHoldsEverySecondOfADay) {
     expect_consistent(s.solar.phase_a, "solar");
     EXPECT_NEAR(s.grid.phase_a.voltage_v, 230.0, 230.0 * 0.04);  // ±3 % wander + supply drop
     EXPECT_EQ(s.grid.phase_a.voltage_v, s.solar.phase_a.voltage_v);  // one voltage input
-    EXPECT_NEAR(s.frequency_hz, 50.0, 0.055);
+    EXPECT_NEAR(s.frequency_hz, 50.0, 0.05);
     double load = 0.0;
     for (const auto& l : s.loads) load += l.p_w;
     EXPECT_GT(load, 300.0);  // IT, controls, emergency lighting never stop

@@ -75,7 +75,7 @@ TEST_F(PtyBusTest, AnswersOverARealPtyPacedAtTheLineSpeed) {
   const SerialLine line;
   EXPECT_GE(took, line.wire_time(8) + line.t35() + line.wire_time(9));
   EXPECT_GE(took, line.wire_time(9));
-  EXPECT_LT(took, milliseconds{500});
+  EXPECT_LT(took, seconds{2});  // generous: the test machine may be busy
 }
 
 TEST_F(PtyBusTest, SurvivesTheMasterClosingAndReopening) {

@@ -103,8 +103,8 @@ void BuildingModel::step(double dt_s) {
   const double v_true = v_source - config_.grid_resistance_ohm * grid.p_w / v_source;
   const double v_meas = v_true * (1.0 + kVoltageNoise * std::normal_distribution<double>{0.0, 1.0}(rng_));
   frequency_walk_ = std::clamp(ou_step(frequency_walk_, 30.0, 0.015, dt_model, rng_), -0.045, 0.045);
-  snap_.frequency_hz = config_.nominal_frequency_hz + frequency_walk_ +
-                       kFrequencyNoiseHz * std::normal_distribution<double>{0.0, 1.0}(rng_);
+  const double f_noise = kFrequencyNoiseHz * std::normal_distribution<double>{0.0, 1.0}(rng_);
+  snap_.frequency_hz = config_.nominal_frequency_hz + std::clamp(frequency_walk_ + f_noise, -0.05, 0.05);
 
   snap_.grid.phase_a = measure(grid, v_meas);
   snap_.solar.phase_a = measure(solar, v_meas);
