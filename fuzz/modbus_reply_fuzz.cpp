@@ -2,11 +2,11 @@
 // arbitrary bytes as a reply (FC03, FC10) or as a request must give a value or an error, never a
 // crash, overrun or runaway allocation; whatever parses must re-encode to the same frame.
 // The first byte chooses the expected register count, so replies of every size are reachable.
+#include <cstdlib>
+
 #include "drivers/modbus/bsmart_decode.hpp"
 #include "drivers/modbus/frame_sniff.hpp"
 #include "drivers/modbus/rtu_frame.hpp"
-
-#include <cstdlib>
 
 using namespace meterd::modbus;
 

@@ -15,17 +15,35 @@ Quality judge(const RegisterDef& def, double v, const Limits& l) noexcept {
   if (!std::isfinite(v)) return Quality::not_a_number;
   bool ok = true;
   switch (def.quantity) {
-    case Quantity::setting: break;
-    case Quantity::voltage: ok = v >= 0.0 && v <= l.max_voltage_v; break;
-    case Quantity::line_voltage: ok = v >= 0.0 && v <= l.max_line_voltage_v; break;
-    case Quantity::current: ok = std::fabs(v) <= l.max_current_a; break;
+    case Quantity::setting:
+      break;
+    case Quantity::voltage:
+      ok = v >= 0.0 && v <= l.max_voltage_v;
+      break;
+    case Quantity::line_voltage:
+      ok = v >= 0.0 && v <= l.max_line_voltage_v;
+      break;
+    case Quantity::current:
+      ok = std::fabs(v) <= l.max_current_a;
+      break;
     case Quantity::active_power:
-    case Quantity::reactive_power: ok = std::fabs(v) <= l.max_power_w; break;
-    case Quantity::apparent_power: ok = v >= 0.0 && v <= l.max_power_w; break;
-    case Quantity::power_factor: ok = std::fabs(v) <= 1.0 + l.power_factor_epsilon; break;
-    case Quantity::frequency: ok = v >= l.min_frequency_hz && v <= l.max_frequency_hz; break;
-    case Quantity::energy_combined: break;
-    case Quantity::energy: ok = v >= 0.0; break;
+    case Quantity::reactive_power:
+      ok = std::fabs(v) <= l.max_power_w;
+      break;
+    case Quantity::apparent_power:
+      ok = v >= 0.0 && v <= l.max_power_w;
+      break;
+    case Quantity::power_factor:
+      ok = std::fabs(v) <= 1.0 + l.power_factor_epsilon;
+      break;
+    case Quantity::frequency:
+      ok = v >= l.min_frequency_hz && v <= l.max_frequency_hz;
+      break;
+    case Quantity::energy_combined:
+      break;
+    case Quantity::energy:
+      ok = v >= 0.0;
+      break;
   }
   return ok ? Quality::good : Quality::out_of_range;
 }
@@ -33,18 +51,23 @@ Quality judge(const RegisterDef& def, double v, const Limits& l) noexcept {
 Result<Value> decode_value(const RegisterDef& def, std::span<const std::uint16_t> regs,
                            const DecodeOptions& options) {
   if (regs.size() != def.count) {
-    return Error{Errc::invalid_argument, "register 0x" + [&] {
-                   char b[8];
-                   std::snprintf(b, sizeof b, "%04X", def.address);
-                   return std::string(b);
-                 }() + " needs " + std::to_string(def.count) + " registers, got " +
-                     std::to_string(regs.size())};
+    char address[8];
+    std::snprintf(address, sizeof address, "0x%04X", def.address);
+    return Error{Errc::invalid_argument, std::string("register ") + address + " needs " +
+                                             std::to_string(def.count) + " registers, got " +
+                                             std::to_string(regs.size())};
   }
   double wire = 0.0;
   switch (def.type) {
-    case RegType::u16: wire = regs[0]; break;
-    case RegType::f32: wire = decode_f32(regs, options.word_order); break;
-    case RegType::f64: wire = decode_f64(regs, options.word_order); break;
+    case RegType::u16:
+      wire = regs[0];
+      break;
+    case RegType::f32:
+      wire = decode_f32(regs, options.word_order);
+      break;
+    case RegType::f64:
+      wire = decode_f64(regs, options.word_order);
+      break;
   }
   Value v;
   v.obis = def.obis.value_or(ObisCode{});
@@ -56,8 +79,8 @@ Result<Value> decode_value(const RegisterDef& def, std::span<const std::uint16_t
 
 Result<std::string> decode_serial(std::span<const std::uint16_t> regs) {
   if (regs.size() != kSerialNumberRegisters) {
-    return Error{Errc::invalid_argument, "serial number needs 7 registers, got " +
-                                             std::to_string(regs.size())};
+    return Error{Errc::invalid_argument,
+                 "serial number needs 7 registers, got " + std::to_string(regs.size())};
   }
   const bool all_zero = std::all_of(regs.begin(), regs.end(), [](auto r) { return r == 0; });
   const bool all_ones = std::all_of(regs.begin(), regs.end(), [](auto r) { return r == 0xFFFF; });

@@ -7,13 +7,13 @@
 // neutral current, line-to-line voltages) are not emitted at all. Pure functions: thread-safe.
 #pragma once
 
-#include "drivers/modbus/bsmart_map.hpp"
-#include "drivers/modbus/word_order.hpp"
-#include "meterd/reading.hpp"
-
 #include <cstdint>
 #include <span>
 #include <string>
+
+#include "drivers/modbus/bsmart_map.hpp"
+#include "drivers/modbus/word_order.hpp"
+#include "meterd/reading.hpp"
 
 namespace meterd::modbus {
 

@@ -26,9 +26,12 @@ BsmartDriver::BsmartDriver(BsmartMeter meter, ModbusLink& link, const Clock& clo
 
 std::string BsmartDriver::protocol() const {
   switch (link_.settings().mode) {
-    case LinkMode::rtu: return "modbus-rtu";
-    case LinkMode::tcp: return "modbus-tcp";
-    case LinkMode::rtu_over_tcp: return "modbus-rtu-over-tcp";
+    case LinkMode::rtu:
+      return "modbus-rtu";
+    case LinkMode::tcp:
+      return "modbus-tcp";
+    case LinkMode::rtu_over_tcp:
+      return "modbus-rtu-over-tcp";
   }
   return "modbus-rtu";
 }
@@ -45,8 +48,8 @@ Result<std::string> BsmartDriver::identify() {
 
 Result<Reading> BsmartDriver::poll(std::size_t index, TransactionCounts& counts) {
   if (index >= groups_.size()) {
-    return Error{Errc::invalid_argument, "poll group " + std::to_string(index) + " of " +
-                                             std::to_string(groups_.size())};
+    return Error{Errc::invalid_argument,
+                 "poll group " + std::to_string(index) + " of " + std::to_string(groups_.size())};
   }
   const auto group = index == 0 ? BsmartGroup::instantaneous : BsmartGroup::energy;
   std::vector<RegisterBlock> blocks;

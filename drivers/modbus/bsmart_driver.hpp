@@ -7,12 +7,12 @@
 // Not thread-safe.
 #pragma once
 
+#include <optional>
+
 #include "drivers/modbus/bsmart_meter.hpp"
 #include "drivers/modbus/modbus_link.hpp"
 #include "meterd/clock.hpp"
 #include "meterd/meter_driver.hpp"
-
-#include <optional>
 
 namespace meterd::modbus {
 

@@ -22,9 +22,12 @@ const RegisterDef* find_register(std::uint16_t address) noexcept {
 
 std::string_view to_string(BsmartGroup g) noexcept {
   switch (g) {
-    case BsmartGroup::config: return "config";
-    case BsmartGroup::instantaneous: return "instantaneous";
-    case BsmartGroup::energy: return "energy";
+    case BsmartGroup::config:
+      return "config";
+    case BsmartGroup::instantaneous:
+      return "instantaneous";
+    case BsmartGroup::energy:
+      return "energy";
   }
   return "unknown";
 }

@@ -19,14 +19,14 @@
 // Immutable constexpr data: thread-safe.
 #pragma once
 
-#include "meterd/obis.hpp"
-#include "meterd/unit.hpp"
-
 #include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string_view>
+
+#include "meterd/obis.hpp"
+#include "meterd/unit.hpp"
 
 namespace meterd::modbus {
 
@@ -95,6 +95,8 @@ struct Row {
   std::uint8_t c, d, e;
 };
 
+// One row per register; a table reads better than the 100-column limit allows.
+// clang-format off
 inline constexpr std::array<Row, 27> kInstantaneous{{
     {0x00, Phase::l1, Quantity::voltage, "Tension de phase A", "Phase voltage A", "V", Unit::volt, 1, 32, 7, 0},
     {0x02, Phase::l2, Quantity::voltage, "Tension de phase B", "Phase voltage B", "V", Unit::volt, 1, 52, 7, 0},
@@ -160,13 +162,24 @@ inline constexpr std::array<RegisterDef, 4> kConfig{{
     {0x1009, 7, RegType::u16, BsmartGroup::config, 0, Phase::none, Quantity::setting, "SN", "Serial number", "", Unit::none, 1, ObisCode{0, 0, 96, 1, 0}, true},
     {0x1010, 1, RegType::u16, BsmartGroup::config, 0, Phase::none, Quantity::setting, "Réseau", "Network type (0: 3P4L, 1: 3P3L)", "", Unit::none, 1, std::nullopt, true},
 }};
+// clang-format on
 
 constexpr RegisterDef apply(const Row& r, std::uint16_t base, RegType type, BsmartGroup group,
                             std::uint8_t channel) {
   return {static_cast<std::uint16_t>(base + r.offset),
           static_cast<std::uint8_t>(type == RegType::f32 ? 2 : 4),
-          type, group, channel, r.phase, r.quantity, r.name_fr, r.name_en, r.wire_unit, r.unit,
-          r.scale, ObisCode{1, channel, r.c, r.d, r.e}, false};
+          type,
+          group,
+          channel,
+          r.phase,
+          r.quantity,
+          r.name_fr,
+          r.name_en,
+          r.wire_unit,
+          r.unit,
+          r.scale,
+          ObisCode{1, channel, r.c, r.d, r.e},
+          false};
 }
 
 constexpr auto build_map() {

@@ -61,16 +61,19 @@ BsmartMeter::BsmartMeter(BsmartSettings settings)
       guard_(settings_.energy_guard) {}
 
 bool BsmartMeter::enabled(const RegisterDef& def) const noexcept {
-  const bool channel = (def.channel == 1 && settings_.channel1) ||
-                       (def.channel == 2 && settings_.channel2);
+  const bool channel =
+      (def.channel == 1 && settings_.channel1) || (def.channel == 2 && settings_.channel2);
   return channel && emitted(def, settings_.phases);
 }
 
 const std::vector<RegisterSpan>& BsmartMeter::plan(BsmartGroup group) const noexcept {
   switch (group) {
-    case BsmartGroup::instantaneous: return plan_instantaneous_;
-    case BsmartGroup::energy: return plan_energy_;
-    case BsmartGroup::config: break;
+    case BsmartGroup::instantaneous:
+      return plan_instantaneous_;
+    case BsmartGroup::energy:
+      return plan_energy_;
+    case BsmartGroup::config:
+      break;
   }
   return plan_none_;
 }

@@ -9,17 +9,17 @@
 // meter swap), which resets the energy guard. Not thread-safe: owned by its bus thread.
 #pragma once
 
-#include "drivers/modbus/bsmart_decode.hpp"
-#include "drivers/modbus/energy_guard.hpp"
-#include "drivers/modbus/poll_plan.hpp"
-#include "meterd/reading.hpp"
-
 #include <array>
 #include <chrono>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "drivers/modbus/bsmart_decode.hpp"
+#include "drivers/modbus/energy_guard.hpp"
+#include "drivers/modbus/poll_plan.hpp"
+#include "meterd/reading.hpp"
 
 namespace meterd::modbus {
 

@@ -15,8 +15,7 @@ bool EnergyGuard::plausible(const Sample& from, double value, UtcTime t,
   return value - from.value <= power * hours * settings_.margin + settings_.slack_wh;
 }
 
-Quality EnergyGuard::check(std::uint64_t key, double value_wh, UtcTime t,
-                           double measured_power_w) {
+Quality EnergyGuard::check(std::uint64_t key, double value_wh, UtcTime t, double measured_power_w) {
   if (!std::isfinite(value_wh)) return Quality::good;
   auto [it, fresh] = counters_.try_emplace(key);
   Counter& c = it->second;

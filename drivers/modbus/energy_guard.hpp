@@ -11,20 +11,20 @@
 // one meter on its bus thread.
 #pragma once
 
-#include "meterd/quality.hpp"
-#include "meterd/time.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <unordered_map>
+
+#include "meterd/quality.hpp"
+#include "meterd/time.hpp"
 
 namespace meterd::modbus {
 
 struct EnergyGuardSettings {
   // The meter's largest possible power: 230 V x 80 A x 1.2 continuous overload (manual §4).
   double max_power_w = 230.0 * 80.0 * 1.2;
-  double margin = 1.5;    // factor on the allowed rise, for timing jitter between polls
-  double slack_wh = 10.0; // always allowed: counter resolution (0.01 kWh) and rounding
+  double margin = 1.5;     // factor on the allowed rise, for timing jitter between polls
+  double slack_wh = 10.0;  // always allowed: counter resolution (0.01 kWh) and rounding
 };
 
 class EnergyGuard {

@@ -1,8 +1,8 @@
 #include "drivers/modbus/frame_sniff.hpp"
 
-#include "drivers/modbus/rtu_frame.hpp"
-
 #include <cstdio>
+
+#include "drivers/modbus/rtu_frame.hpp"
 
 namespace meterd::modbus {
 
@@ -14,9 +14,7 @@ bool looks_like_mbap(std::span<const std::uint8_t> b) noexcept {
   return protocol == 0 && length >= 2 && length <= 254 && function >= 1 && function <= 0x2B;
 }
 
-bool looks_like_rtu(std::span<const std::uint8_t> b) noexcept {
-  return b.size() >= 5 && crc_ok(b);
-}
+bool looks_like_rtu(std::span<const std::uint8_t> b) noexcept { return b.size() >= 5 && crc_ok(b); }
 
 std::string hex_dump(std::span<const std::uint8_t> bytes, std::size_t max) {
   std::string out;

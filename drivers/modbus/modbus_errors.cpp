@@ -1,11 +1,11 @@
 #include "drivers/modbus/modbus_errors.hpp"
 
-#include "drivers/modbus/rtu_frame.hpp"
-
 #include <modbus/modbus.h>
 
 #include <cerrno>
 #include <string>
+
+#include "drivers/modbus/rtu_frame.hpp"
 
 namespace meterd::modbus {
 

@@ -7,10 +7,10 @@
 // Quality a failed transaction gives the values it should have delivered. Pure: thread-safe.
 #pragma once
 
+#include <string_view>
+
 #include "meterd/error.hpp"
 #include "meterd/quality.hpp"
-
-#include <string_view>
 
 namespace meterd::modbus {
 

@@ -1,12 +1,12 @@
 #include "drivers/modbus/modbus_link.hpp"
 
-#include "drivers/modbus/modbus_errors.hpp"
-#include "drivers/modbus/rtu_frame.hpp"
-
 #include <modbus/modbus.h>
 
 #include <cerrno>
 #include <cstdio>
+
+#include "drivers/modbus/modbus_errors.hpp"
+#include "drivers/modbus/rtu_frame.hpp"
 
 namespace meterd::modbus {
 namespace {
@@ -29,9 +29,12 @@ bool is_tcp(LinkMode m) { return m == LinkMode::tcp || m == LinkMode::rtu_over_t
 
 std::string_view to_string(LinkMode m) noexcept {
   switch (m) {
-    case LinkMode::rtu: return "rtu";
-    case LinkMode::tcp: return "tcp";
-    case LinkMode::rtu_over_tcp: return "rtu_over_tcp";
+    case LinkMode::rtu:
+      return "rtu";
+    case LinkMode::tcp:
+      return "tcp";
+    case LinkMode::rtu_over_tcp:
+      return "rtu_over_tcp";
   }
   return "rtu";
 }
@@ -43,17 +46,25 @@ Result<void> validate(const LinkSettings& s) {
     return bad("timeouts must be positive");
   }
   if (is_tcp(s.mode)) {
-    if (s.host.empty()) return bad("host is empty (required for " +
-                                   std::string(to_string(s.mode)) + ")");
+    if (s.host.empty())
+      return bad("host is empty (required for " + std::string(to_string(s.mode)) + ")");
     if (s.port == 0) return bad("port 0 is not a valid gateway port");
     return {};
   }
   if (s.device.empty()) return bad("device is empty (required for rtu)");
   switch (s.baud) {
-    case 1200: case 2400: case 4800: case 9600: case 19200: case 38400: case 57600:
-    case 115200: break;
-    default: return bad("baud " + std::to_string(s.baud) +
-                        " (expected 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200)");
+    case 1200:
+    case 2400:
+    case 4800:
+    case 9600:
+    case 19200:
+    case 38400:
+    case 57600:
+    case 115200:
+      break;
+    default:
+      return bad("baud " + std::to_string(s.baud) +
+                 " (expected 1200, 2400, 4800, 9600, 19200, 38400, 57600 or 115200)");
   }
   if (s.parity != 'N' && s.parity != 'E' && s.parity != 'O') {
     return bad(std::string("parity '") + s.parity + "' (expected N, E or O)");
@@ -104,8 +115,7 @@ Result<void> ModbusLink::open() {
   if (settings_.mode == LinkMode::rtu_over_tcp) {
     raw_ = std::make_unique<RtuOverTcp>(
         settings_.host, settings_.port,
-        TcpTimeouts{settings_.connect_timeout, settings_.response_timeout,
-                    settings_.byte_timeout});
+        TcpTimeouts{settings_.connect_timeout, settings_.response_timeout, settings_.byte_timeout});
     return raw_->open();
   }
   return open_libmodbus();
@@ -125,9 +135,9 @@ Result<void> ModbusLink::open_libmodbus() {
     ctx_.reset(ctx);
   }
   // libmodbus bounds its TCP connect by the response timeout; set that first.
-  set_timeout(ctx_.get(), modbus_set_response_timeout,
-              settings_.mode == LinkMode::tcp ? settings_.connect_timeout
-                                              : settings_.response_timeout);
+  set_timeout(
+      ctx_.get(), modbus_set_response_timeout,
+      settings_.mode == LinkMode::tcp ? settings_.connect_timeout : settings_.response_timeout);
   set_timeout(ctx_.get(), modbus_set_byte_timeout, settings_.byte_timeout);
   if (modbus_connect(ctx_.get()) == -1) return libmodbus_error(errno, "open " + describe());
   set_timeout(ctx_.get(), modbus_set_response_timeout, settings_.response_timeout);
@@ -140,9 +150,10 @@ Error ModbusLink::libmodbus_error(int err, const std::string& what) const {
   if (settings_.mode == LinkMode::tcp && (err == EMBBADDATA || err == EMBMDATA)) {
     // libmodbus does not hand out the bytes it rejected; its checks say enough: a reply whose
     // MBAP transaction or protocol id does not match is what an RTU-over-TCP gateway sends.
-    hint = "reply does not look like Modbus TCP (MBAP header with our transaction id and "
-           "protocol id 0 expected); the bus is configured as tcp: if the gateway forwards RTU "
-           "frames, configure it as rtu_over_tcp";
+    hint =
+        "reply does not look like Modbus TCP (MBAP header with our transaction id and "
+        "protocol id 0 expected); the bus is configured as tcp: if the gateway forwards RTU "
+        "frames, configure it as rtu_over_tcp";
   }
   return map_libmodbus_error(err, what, hint);
 }
@@ -187,8 +198,7 @@ Result<void> ModbusLink::write_registers(std::uint8_t slave, std::uint16_t addre
     if (!request) return request.error();
     auto reply = raw_->transact(*request, slave, kFcWriteMultipleRegisters);
     if (!reply) return Error{reply.error().code, what + ": " + reply.error().detail};
-    auto ok = parse_write_reply(*reply, slave, address,
-                                static_cast<std::uint16_t>(values.size()));
+    auto ok = parse_write_reply(*reply, slave, address, static_cast<std::uint16_t>(values.size()));
     if (!ok) return Error{ok.error().code, what + ": " + ok.error().detail};
     return {};
   }
@@ -197,8 +207,8 @@ Result<void> ModbusLink::write_registers(std::uint8_t slave, std::uint16_t addre
   }
   modbus_set_slave(ctx_.get(), slave);
   modbus_flush(ctx_.get());
-  const int rc = modbus_write_registers(ctx_.get(), address, static_cast<int>(values.size()),
-                                        values.data());
+  const int rc =
+      modbus_write_registers(ctx_.get(), address, static_cast<int>(values.size()), values.data());
   if (rc == -1) return libmodbus_error(errno, what);
   return {};
 }

@@ -9,10 +9,6 @@
 // one bus thread owns the link and all its meters' transactions.
 #pragma once
 
-#include "drivers/modbus/rtu_over_tcp.hpp"
-#include "meterd/error.hpp"
-#include "meterd/meter_driver.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -20,6 +16,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "drivers/modbus/rtu_over_tcp.hpp"
+#include "meterd/error.hpp"
+#include "meterd/meter_driver.hpp"
 
 struct _modbus;  // libmodbus context (modbus_t), kept out of this header
 

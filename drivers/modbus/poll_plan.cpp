@@ -7,9 +7,8 @@ namespace {
 
 bool gap_readable(std::span<const RegisterSpan> readable, std::uint32_t from, std::uint32_t to) {
   if (readable.empty()) return true;
-  return std::any_of(readable.begin(), readable.end(), [&](const RegisterSpan& r) {
-    return r.address <= from && to <= r.end();
-  });
+  return std::any_of(readable.begin(), readable.end(),
+                     [&](const RegisterSpan& r) { return r.address <= from && to <= r.end(); });
 }
 
 }  // namespace
@@ -20,10 +19,10 @@ Result<std::vector<RegisterSpan>> plan_reads(std::span<const RegisterSpan> neede
   std::vector<RegisterSpan> items(needed.begin(), needed.end());
   for (const auto& it : items) {
     if (it.count == 0 || it.count > limits.max_registers || it.end() > 0x10000) {
-      return Error{Errc::invalid_argument,
-                   "register item at " + std::to_string(it.address) + " of " +
-                       std::to_string(it.count) + " registers does not fit one transaction of " +
-                       std::to_string(limits.max_registers)};
+      return Error{Errc::invalid_argument, "register item at " + std::to_string(it.address) +
+                                               " of " + std::to_string(it.count) +
+                                               " registers does not fit one transaction of " +
+                                               std::to_string(limits.max_registers)};
     }
   }
   std::sort(items.begin(), items.end(), [](const RegisterSpan& a, const RegisterSpan& b) {
@@ -44,7 +43,8 @@ Result<std::vector<RegisterSpan>> plan_reads(std::span<const RegisterSpan> neede
         end = new_end;
         continue;
       }
-      blocks.push_back({static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(end - start)});
+      blocks.push_back(
+          {static_cast<std::uint16_t>(start), static_cast<std::uint16_t>(end - start)});
     }
     start = it.address;
     end = it.end();
@@ -61,8 +61,8 @@ std::span<const std::uint16_t> find_registers(std::span<const RegisterBlock> blo
   for (const auto& b : blocks) {
     const std::uint32_t b_end = std::uint32_t{b.address} + b.registers.size();
     if (b.address <= item.address && item.end() <= b_end) {
-      return std::span<const std::uint16_t>(b.registers).subspan(item.address - b.address,
-                                                                 item.count);
+      return std::span<const std::uint16_t>(b.registers)
+          .subspan(item.address - b.address, item.count);
     }
   }
   return {};

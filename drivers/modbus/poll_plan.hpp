@@ -9,11 +9,11 @@
 // functions: thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "meterd/error.hpp"
 
 namespace meterd::modbus {
 

@@ -27,8 +27,8 @@ Result<void> check_range(std::uint8_t slave, std::uint16_t address, std::size_t 
                  "slave address " + std::to_string(slave) + " outside 1..247"};
   }
   if (count == 0 || count > max) {
-    return Error{Errc::invalid_argument, "register count " + std::to_string(count) +
-                                             " outside 1.." + std::to_string(max)};
+    return Error{Errc::invalid_argument,
+                 "register count " + std::to_string(count) + " outside 1.." + std::to_string(max)};
   }
   if (std::size_t{address} + count > 0x10000) {
     return Error{Errc::invalid_argument, "registers " + std::to_string(address) + "+" +
@@ -45,8 +45,8 @@ Result<void> check_reply_head(std::span<const std::uint8_t> frame, std::uint8_t 
                  "reply of " + std::to_string(frame.size()) + " bytes; expected at least 5"};
   }
   if (!crc_ok(frame)) {
-    const std::uint16_t got = static_cast<std::uint16_t>(frame[frame.size() - 2] |
-                                                         (frame[frame.size() - 1] << 8));
+    const std::uint16_t got =
+        static_cast<std::uint16_t>(frame[frame.size() - 2] | (frame[frame.size() - 1] << 8));
     const std::uint16_t want = crc16(frame.first(frame.size() - 2));
     return Error{Errc::crc_error, "reply CRC " + hex8(got >> 8) + hex8(got).substr(2) +
                                       " but the frame computes to " + hex8(want >> 8) +
@@ -58,12 +58,12 @@ Result<void> check_reply_head(std::span<const std::uint8_t> frame, std::uint8_t 
   }
   if (frame[1] == (function | kExceptionFlag)) {
     if (frame.size() != 5) {
-      return Error{Errc::protocol_error, "exception reply of " + std::to_string(frame.size()) +
-                                             " bytes; expected 5"};
+      return Error{Errc::protocol_error,
+                   "exception reply of " + std::to_string(frame.size()) + " bytes; expected 5"};
     }
-    return Error{Errc::exception_reply,
-                 "exception " + hex8(frame[2]) + " (" + exception_name(frame[2]) +
-                     ") to function " + hex8(function)};
+    return Error{Errc::exception_reply, "exception " + hex8(frame[2]) + " (" +
+                                            exception_name(frame[2]) + ") to function " +
+                                            hex8(function)};
   }
   if (frame[1] != function) {
     return Error{Errc::protocol_error,
@@ -76,15 +76,24 @@ Result<void> check_reply_head(std::span<const std::uint8_t> frame, std::uint8_t 
 
 std::string exception_name(std::uint8_t code) {
   switch (static_cast<ExceptionCode>(code)) {
-    case ExceptionCode::illegal_function: return "illegal function";
-    case ExceptionCode::illegal_data_address: return "illegal data address";
-    case ExceptionCode::illegal_data_value: return "illegal data value";
-    case ExceptionCode::slave_device_failure: return "slave device failure";
-    case ExceptionCode::acknowledge: return "acknowledge";
-    case ExceptionCode::slave_device_busy: return "slave device busy";
-    case ExceptionCode::memory_parity_error: return "memory parity error";
-    case ExceptionCode::gateway_path_unavailable: return "gateway path unavailable";
-    case ExceptionCode::gateway_target_failed: return "gateway target device failed to respond";
+    case ExceptionCode::illegal_function:
+      return "illegal function";
+    case ExceptionCode::illegal_data_address:
+      return "illegal data address";
+    case ExceptionCode::illegal_data_value:
+      return "illegal data value";
+    case ExceptionCode::slave_device_failure:
+      return "slave device failure";
+    case ExceptionCode::acknowledge:
+      return "acknowledge";
+    case ExceptionCode::slave_device_busy:
+      return "slave device busy";
+    case ExceptionCode::memory_parity_error:
+      return "memory parity error";
+    case ExceptionCode::gateway_path_unavailable:
+      return "gateway path unavailable";
+    case ExceptionCode::gateway_target_failed:
+      return "gateway target device failed to respond";
   }
   return "exception " + hex8(code);
 }
@@ -156,10 +165,9 @@ Result<std::vector<std::uint16_t>> parse_read_reply(std::span<const std::uint8_t
                                            std::to_string(count) + " registers"};
   }
   if (frame.size() != 3 + byte_count + 2) {
-    return Error{Errc::protocol_error,
-                 "reply of " + std::to_string(frame.size()) + " bytes; byte count " +
-                     std::to_string(byte_count) + " requires " +
-                     std::to_string(3 + byte_count + 2)};
+    return Error{Errc::protocol_error, "reply of " + std::to_string(frame.size()) +
+                                           " bytes; byte count " + std::to_string(byte_count) +
+                                           " requires " + std::to_string(3 + byte_count + 2)};
   }
   std::vector<std::uint16_t> regs(count);
   for (std::size_t i = 0; i < count; ++i) regs[i] = be16(frame, 3 + 2 * i);
@@ -204,8 +212,7 @@ Result<Request> parse_request(std::span<const std::uint8_t> frame) {
                    "FC03 request of " + std::to_string(frame.size()) + " bytes; expected 8"};
     }
     if (r.count == 0 || r.count > kMaxReadRegisters) {
-      return Error{Errc::out_of_range, "FC03 count " + std::to_string(r.count) +
-                                           " outside 1..125"};
+      return Error{Errc::out_of_range, "FC03 count " + std::to_string(r.count) + " outside 1..125"};
     }
     return r;
   }

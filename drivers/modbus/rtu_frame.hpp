@@ -8,14 +8,14 @@
 // Pure functions: thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "meterd/error.hpp"
 
 namespace meterd::modbus {
 

@@ -1,7 +1,5 @@
 #include "drivers/modbus/rtu_over_tcp.hpp"
 
-#include "drivers/modbus/frame_sniff.hpp"
-
 #include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -12,6 +10,8 @@
 
 #include <cerrno>
 #include <cstring>
+
+#include "drivers/modbus/frame_sniff.hpp"
 
 namespace meterd::modbus {
 namespace {
@@ -55,8 +55,8 @@ Result<void> RtuOverTcp::open() {
   }
   Error last{Errc::io_error, "connect " + where + ": no address"};
   for (addrinfo* ai = found; ai != nullptr; ai = ai->ai_next) {
-    const int fd = ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
-                            ai->ai_protocol);
+    const int fd =
+        ::socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK, ai->ai_protocol);
     if (fd < 0) {
       last = Error{Errc::io_error, "socket for " + where + ": " + errno_text(errno)};
       continue;
@@ -152,15 +152,15 @@ Result<Bytes> RtuOverTcp::transact(std::span<const std::uint8_t> request, std::u
     auto got = receive_some(reply, reply.empty() ? timeouts_.response : timeouts_.byte, 3);
     if (!got) {
       if (!got.error().is(Errc::timeout)) return got.error();
-      return Error{Errc::timeout, reply.empty()
-                                      ? "no reply within " +
-                                            std::to_string(timeouts_.response.count()) + " ms"
-                                      : "reply stopped after " + std::to_string(reply.size()) +
-                                            " bytes: " + hex_dump(reply)};
+      return Error{Errc::timeout,
+                   reply.empty()
+                       ? "no reply within " + std::to_string(timeouts_.response.count()) + " ms"
+                       : "reply stopped after " + std::to_string(reply.size()) +
+                             " bytes: " + hex_dump(reply)};
     }
   }
-  const bool ours = reply[0] == slave &&
-                    (reply[1] == function || reply[1] == (function | kExceptionFlag));
+  const bool ours =
+      reply[0] == slave && (reply[1] == function || reply[1] == (function | kExceptionFlag));
   std::size_t want = ours ? *expected_reply_length(reply, function) : kMaxRtuFrame;
   want = std::min(want, kMaxRtuFrame);
   // The rest: each chunk within the byte timeout. A foreign frame is read until silence.
@@ -169,18 +169,16 @@ Result<Bytes> RtuOverTcp::transact(std::span<const std::uint8_t> request, std::u
     if (!got) {
       if (!got.error().is(Errc::timeout)) return got.error();
       if (!ours) break;
-      return Error{Errc::timeout, "reply stopped after " + std::to_string(reply.size()) +
-                                      " of " + std::to_string(want) +
-                                      " bytes: " + hex_dump(reply)};
+      return Error{Errc::timeout, "reply stopped after " + std::to_string(reply.size()) + " of " +
+                                      std::to_string(want) + " bytes: " + hex_dump(reply)};
     }
   }
   if (!ours && looks_like_mbap(reply) && !looks_like_rtu(reply)) {
     return Error{Errc::protocol_error,
-                 "reply looks like Modbus TCP (MBAP header " +
-                     hex_dump(std::span(reply).first(7)) + ": transaction " +
-                     std::to_string((reply[0] << 8) | reply[1]) + ", protocol 0, length " +
-                     std::to_string((reply[4] << 8) | reply[5]) + ", unit " +
-                     std::to_string(reply[6]) +
+                 "reply looks like Modbus TCP (MBAP header " + hex_dump(std::span(reply).first(7)) +
+                     ": transaction " + std::to_string((reply[0] << 8) | reply[1]) +
+                     ", protocol 0, length " + std::to_string((reply[4] << 8) | reply[5]) +
+                     ", unit " + std::to_string(reply[6]) +
                      "); the bus is configured as rtu_over_tcp, which expects RTU frames "
                      "(slave, PDU, CRC-16): if the gateway speaks Modbus TCP, configure tcp"};
   }

@@ -9,13 +9,13 @@
 // configuration mismatch. Not thread-safe: one bus thread owns it.
 #pragma once
 
-#include "drivers/modbus/rtu_frame.hpp"
-#include "meterd/error.hpp"
-
 #include <chrono>
 #include <cstdint>
 #include <span>
 #include <string>
+
+#include "drivers/modbus/rtu_frame.hpp"
+#include "meterd/error.hpp"
 
 namespace meterd::modbus {
 

@@ -25,10 +25,14 @@ void to_big_endian(std::uint16_t (&w)[N], WordOrder order) noexcept {
 
 std::string_view to_string(WordOrder w) noexcept {
   switch (w) {
-    case WordOrder::abcd: return "abcd";
-    case WordOrder::cdab: return "cdab";
-    case WordOrder::badc: return "badc";
-    case WordOrder::dcba: return "dcba";
+    case WordOrder::abcd:
+      return "abcd";
+    case WordOrder::cdab:
+      return "cdab";
+    case WordOrder::badc:
+      return "badc";
+    case WordOrder::dcba:
+      return "dcba";
   }
   return "abcd";
 }

@@ -12,16 +12,15 @@ const RegisterDef& reg(std::uint16_t address) { return *find_register(address); 
 
 Value decode(std::uint16_t address, double wire, DecodeOptions opt = {}) {
   const RegisterDef& def = reg(address);
-  const auto regs = def.type == RegType::f32
-                        ? encode_f32(static_cast<float>(wire), opt.word_order)
-                        : encode_f64(wire, opt.word_order);
+  const auto regs = def.type == RegType::f32 ? encode_f32(static_cast<float>(wire), opt.word_order)
+                                             : encode_f64(wire, opt.word_order);
   return decode_value(def, regs, opt).value();
 }
 
 TEST(BsmartDecode, ScalesKiloUnitsToSi) {
   EXPECT_DOUBLE_EQ(decode(0x211A, 1.5).value, 1500.0);  // kW -> W
   EXPECT_EQ(decode(0x211A, 1.5).unit, Unit::watt);
-  EXPECT_DOUBLE_EQ(decode(0x2122, -0.25).value, -250.0);  // kvar -> var, signed
+  EXPECT_DOUBLE_EQ(decode(0x2122, -0.25).value, -250.0);          // kvar -> var, signed
   EXPECT_DOUBLE_EQ(decode(0x3004, 12345.678).value, 12345678.0);  // kWh -> Wh
   EXPECT_EQ(decode(0x3004, 12345.678).unit, Unit::watt_hour);
   EXPECT_FLOAT_EQ(static_cast<float>(decode(0x2100, 231.2).value), 231.2f);
@@ -45,15 +44,15 @@ TEST(BsmartDecode, OutOfRangeIsFlaggedAndKeepsItsValue) {
     Quality want;
   };
   const Case cases[] = {
-      {0x2100, 230.0, Quality::good},       {0x2100, 500.1, Quality::out_of_range},
-      {0x2100, -1.0, Quality::out_of_range}, {0x2106, 400.0, Quality::good},
+      {0x2100, 230.0, Quality::good},         {0x2100, 500.1, Quality::out_of_range},
+      {0x2100, -1.0, Quality::out_of_range},  {0x2106, 400.0, Quality::good},
       {0x2106, 900.0, Quality::out_of_range}, {0x210C, 80.0, Quality::good},
-      {0x210C, -20.0, Quality::good},       {0x210C, 160.5, Quality::out_of_range},
-      {0x2134, 50.0, Quality::good},        {0x2134, 39.9, Quality::out_of_range},
-      {0x2134, 70.1, Quality::out_of_range}, {0x2132, -1.0, Quality::good},
-      {0x2132, 1.005, Quality::good},       {0x2132, 1.02, Quality::out_of_range},
-      {0x212C, -1.2, Quality::out_of_range}, {0x211A, -80.0, Quality::good},
-      {0x211A, 81.0, Quality::out_of_range}, {0x212A, -0.5, Quality::out_of_range},
+      {0x210C, -20.0, Quality::good},         {0x210C, 160.5, Quality::out_of_range},
+      {0x2134, 50.0, Quality::good},          {0x2134, 39.9, Quality::out_of_range},
+      {0x2134, 70.1, Quality::out_of_range},  {0x2132, -1.0, Quality::good},
+      {0x2132, 1.005, Quality::good},         {0x2132, 1.02, Quality::out_of_range},
+      {0x212C, -1.2, Quality::out_of_range},  {0x211A, -80.0, Quality::good},
+      {0x211A, 81.0, Quality::out_of_range},  {0x212A, -0.5, Quality::out_of_range},
       {0x3004, -0.01, Quality::out_of_range}, {0x3000, -5.0, Quality::good},
       {0x3004, 0.0, Quality::good},
   };
@@ -103,7 +102,9 @@ TEST(BsmartDecode, SerialNumberAsAscii) {
 
 TEST(BsmartDecode, SerialNumberAsBcd) {
   const std::uint16_t regs[] = {0x0000, 0x0000, 0x0000, 0x0012, 0x3456, 0x7890, 0x1234};
-  EXPECT_EQ(decode_serial(regs).value(), "1234567890" "1234");
+  EXPECT_EQ(decode_serial(regs).value(),
+            "1234567890"
+            "1234");
 }
 
 TEST(BsmartDecode, SerialNumberOtherwiseDecimal) {

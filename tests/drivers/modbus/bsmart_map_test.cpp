@@ -17,6 +17,7 @@ struct Expected {
 
 // Written from the manual's table 3 and docs/modbus-register-map.md, independently of the
 // generator in bsmart_map.hpp.
+// clang-format off
 const Expected kInstantaneous[] = {
     {0x00, "1-1:32.7.0", Unit::volt, 1, "V"},          {0x02, "1-1:52.7.0", Unit::volt, 1, "V"},
     {0x04, "1-1:72.7.0", Unit::volt, 1, "V"},          {0x06, "1-1:140.7.0", Unit::volt, 1, "V"},
@@ -49,6 +50,7 @@ const Expected kEnergy[] = {
     {0x54, "1-1:62.8.0", Unit::watt_hour, 1000, "kWh"},   {0x58, "1-1:191.8.0", Unit::var_hour, 1000, "kvarh"},
     {0x5C, "1-1:63.8.0", Unit::var_hour, 1000, "kvarh"},  {0x60, "1-1:64.8.0", Unit::var_hour, 1000, "kvarh"},
 };
+// clang-format on
 
 void check(const Expected& e, std::uint16_t base, std::uint8_t channel, RegType type,
            std::uint8_t count) {

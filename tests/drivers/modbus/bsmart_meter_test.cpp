@@ -14,16 +14,24 @@ using namespace std::chrono_literals;
 double wire_value(const RegisterDef& def, std::size_t i) {
   switch (def.quantity) {
     case Quantity::voltage:
-    case Quantity::line_voltage: return 200.0 + 0.25 * static_cast<double>(i);
-    case Quantity::current: return 1.0 + 0.5 * static_cast<double>(i);
+    case Quantity::line_voltage:
+      return 200.0 + 0.25 * static_cast<double>(i);
+    case Quantity::current:
+      return 1.0 + 0.5 * static_cast<double>(i);
     case Quantity::active_power:
-    case Quantity::reactive_power: return -0.5 + 0.0125 * static_cast<double>(i);
-    case Quantity::apparent_power: return 0.1 + 0.0125 * static_cast<double>(i);
-    case Quantity::power_factor: return 0.5 + 0.01 * static_cast<double>(i % 40);
-    case Quantity::frequency: return 49.5 + 0.01 * static_cast<double>(i);
+    case Quantity::reactive_power:
+      return -0.5 + 0.0125 * static_cast<double>(i);
+    case Quantity::apparent_power:
+      return 0.1 + 0.0125 * static_cast<double>(i);
+    case Quantity::power_factor:
+      return 0.5 + 0.01 * static_cast<double>(i % 40);
+    case Quantity::frequency:
+      return 49.5 + 0.01 * static_cast<double>(i);
     case Quantity::energy:
-    case Quantity::energy_combined: return 1000.125 + 3.5 * static_cast<double>(i);
-    case Quantity::setting: return 0;
+    case Quantity::energy_combined:
+      return 1000.125 + 3.5 * static_cast<double>(i);
+    case Quantity::setting:
+      return 0;
   }
   return 0;
 }
@@ -35,8 +43,8 @@ std::map<std::uint16_t, std::uint16_t> image(WordOrder order) {
     const auto& def = kBsmartRegisters[i];
     if (def.group == BsmartGroup::config) continue;
     const double v = wire_value(def, i);
-    const auto words = def.type == RegType::f32 ? encode_f32(static_cast<float>(v), order)
-                                                : encode_f64(v, order);
+    const auto words =
+        def.type == RegType::f32 ? encode_f32(static_cast<float>(v), order) : encode_f64(v, order);
     for (std::size_t k = 0; k < words.size(); ++k) regs[def.address + k] = words[k];
   }
   return regs;
@@ -127,8 +135,9 @@ TEST(BsmartMeter, DisabledChannelIsNeitherReadNorEmitted) {
   BsmartMeter m = make({.meter_id = "m1", .channel1 = false});
   EXPECT_EQ(m.plan(BsmartGroup::instantaneous), (std::vector<RegisterSpan>{{0x2300, 0x36}}));
   auto regs = image(WordOrder::abcd);
-  Reading r = m.decode(BsmartGroup::instantaneous, read(m.plan(BsmartGroup::instantaneous), regs),
-                       kT0).value();
+  Reading r =
+      m.decode(BsmartGroup::instantaneous, read(m.plan(BsmartGroup::instantaneous), regs), kT0)
+          .value();
   for (const auto& v : r.values) EXPECT_EQ(v.obis.b(), 2);
 }
 
@@ -145,9 +154,11 @@ TEST(BsmartMeter, MissingBlockIsAnError) {
 
 TEST(BsmartMeter, SettingsAreValidated) {
   EXPECT_TRUE(BsmartMeter::create({.meter_id = "x", .address = 0}).error().is(Errc::config_error));
-  EXPECT_TRUE(BsmartMeter::create({.meter_id = "x", .address = 248}).error().is(Errc::config_error));
+  EXPECT_TRUE(
+      BsmartMeter::create({.meter_id = "x", .address = 248}).error().is(Errc::config_error));
   EXPECT_TRUE(BsmartMeter::create({.meter_id = "x", .channel1 = false, .channel2 = false})
-                  .error().is(Errc::config_error));
+                  .error()
+                  .is(Errc::config_error));
   EXPECT_TRUE(BsmartMeter::create({.meter_id = "x", .phases = 2}).error().is(Errc::config_error));
 }
 

@@ -1,16 +1,14 @@
-#include "drivers/modbus/modbus_link.hpp"
-
-#include "drivers/modbus/bsmart_driver.hpp"
-#include "tests/drivers/modbus/test_responder.hpp"
-
 #include <gtest/gtest.h>
-
 #include <pty.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <stdexcept>
+
+#include "drivers/modbus/bsmart_driver.hpp"
+#include "drivers/modbus/modbus_link.hpp"
+#include "tests/drivers/modbus/test_responder.hpp"
 
 namespace meterd::modbus {
 namespace {

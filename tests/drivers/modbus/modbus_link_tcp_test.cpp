@@ -1,13 +1,11 @@
-#include "drivers/modbus/modbus_link.hpp"
-
-#include "tests/drivers/modbus/test_responder.hpp"
-
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <memory>
 #include <thread>
+
+#include "drivers/modbus/modbus_link.hpp"
+#include "tests/drivers/modbus/test_responder.hpp"
 
 namespace meterd::modbus {
 namespace {
@@ -65,8 +63,8 @@ TEST(RtuOverTcp, ReadsAndWrites) {
   Gateway gw(LinkMode::rtu_over_tcp, Framing::rtu);
   ModbusLink link(gw.settings_);
   ASSERT_TRUE(gw.connect(link));
-  EXPECT_EQ(link.describe(), "127.0.0.1:" + std::to_string(gw.listener_.port()) +
-                                 " (rtu_over_tcp)");
+  EXPECT_EQ(link.describe(),
+            "127.0.0.1:" + std::to_string(gw.listener_.port()) + " (rtu_over_tcp)");
   auto regs = link.read_registers(3, 0x3000, 4);
   ASSERT_TRUE(regs) << regs.error().message();
   EXPECT_EQ(*regs, kExpected);
@@ -146,8 +144,9 @@ TEST(RtuOverTcp, ModbusTcpReplyIsNamedAsAModeMismatch) {
   s.response_timeout = 300ms;
   // What a Modbus TCP gateway answers to FC03 for 2 registers: MBAP (transaction 1, protocol 0,
   // length 7, unit 3), then 03 04 A0 00 A0 01.
-  ScriptedPeer peer(listener, 8, Bytes{0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0x03, 0x03, 0x04,
-                                       0xA0, 0x00, 0xA0, 0x01});
+  ScriptedPeer peer(
+      listener, 8,
+      Bytes{0x00, 0x01, 0x00, 0x00, 0x00, 0x07, 0x03, 0x03, 0x04, 0xA0, 0x00, 0xA0, 0x01});
   ModbusLink link(s);
   ASSERT_TRUE(link.open());
   auto regs = link.read_registers(3, 0x3000, 2);

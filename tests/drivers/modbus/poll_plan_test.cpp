@@ -32,7 +32,8 @@ TEST(PollPlan, GapOutsideReadableRegistersIsNotReadOver) {
 
 TEST(PollPlan, NoBlockExceeds125Registers) {
   Spans needed;
-  for (std::uint16_t a = 0; a < 200; a += 4) needed.push_back({static_cast<std::uint16_t>(0x3000 + a), 4});
+  for (std::uint16_t a = 0; a < 200; a += 4)
+    needed.push_back({static_cast<std::uint16_t>(0x3000 + a), 4});
   const auto plan = plan_reads(needed, {}).value();
   ASSERT_EQ(plan.size(), 2u);
   EXPECT_EQ(plan[0], (RegisterSpan{0x3000, 124}));  // 31 doubles; the 32nd would make 128

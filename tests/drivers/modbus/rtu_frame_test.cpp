@@ -112,8 +112,8 @@ TEST(RtuFrame, ByteCountMustMatchTheRequest) {
 }
 
 TEST(RtuFrame, ExceptionReplyKeepsItsCode) {
-  const Bytes f = build_exception_reply(1, kFcReadHoldingRegisters,
-                                        ExceptionCode::illegal_data_address);
+  const Bytes f =
+      build_exception_reply(1, kFcReadHoldingRegisters, ExceptionCode::illegal_data_address);
   EXPECT_EQ(f.size(), 5u);
   EXPECT_EQ(f[1], 0x83);
   auto r = parse_read_reply(f, 1, 2);

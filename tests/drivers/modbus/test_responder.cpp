@@ -25,7 +25,9 @@ std::uint16_t Responder::get_register(std::uint16_t address) {
   return bank_[address];
 }
 
-void Responder::start() { thread_ = std::thread([this] { run(); }); }
+void Responder::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void Responder::stop() {
   stop_ = true;

@@ -8,13 +8,13 @@
 // start() or through the atomic setters.
 #pragma once
 
-#include "drivers/modbus/rtu_frame.hpp"
-
 #include <atomic>
 #include <cstdint>
 #include <map>
 #include <mutex>
 #include <thread>
+
+#include "drivers/modbus/rtu_frame.hpp"
 
 namespace meterd::modbus::test {
 

@@ -43,8 +43,8 @@ TEST(WordOrder, Float64InEveryOrder) {
 
 TEST(WordOrder, NanAndInfinitySurvive) {
   for (auto order : {WordOrder::abcd, WordOrder::cdab, WordOrder::badc, WordOrder::dcba}) {
-    EXPECT_TRUE(std::isnan(decode_f32(encode_f32(std::numeric_limits<float>::quiet_NaN(), order),
-                                      order)));
+    EXPECT_TRUE(
+        std::isnan(decode_f32(encode_f32(std::numeric_limits<float>::quiet_NaN(), order), order)));
     EXPECT_EQ(decode_f64(encode_f64(-std::numeric_limits<double>::infinity(), order), order),
               -std::numeric_limits<double>::infinity());
   }
