@@ -15,6 +15,7 @@ test_pkgs=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev  # libFuzzer targets
   mbpoll                    # independent Modbus master for the simulator test
+  systemd                   # systemd-analyze verifies systemd/meterd.service
 )
 
 want=("${build_pkgs[@]}")

@@ -15,15 +15,17 @@
 #include <spdlog/spdlog.h>
 
 #include <exception>
+#include <optional>
 #include <string>
 #include <utility>
 
 namespace meterd::app {
 namespace {
 
-std::string running_status(const config::Config& c) {
+// The STATUS= line while running: which gateway, at which log level (after any override).
+std::string running_status(const config::Config& c, std::optional<config::LogLevel> override) {
   return "running: gateway " + c.gateway.id + ", log level " +
-         std::string{config::to_string(c.log.level)};
+         std::string{config::to_string(effective_level(c.log.level, override))};
 }
 
 }  // namespace
@@ -81,7 +83,7 @@ int run_daemon(const CommandLine& command_line) {
     if (daemon.stopping()) return;
     notifier.reloading("reloading configuration");
     if (config.reload()) {
-      notifier.ready(running_status(config.current()));
+      notifier.ready(running_status(config.current(), command_line.log_level));
     } else {
       notifier.ready("running on the previous configuration: reload failed, see the log");
     }
@@ -100,7 +102,7 @@ int run_daemon(const CommandLine& command_line) {
       return;
     }
     spdlog::info("meterd started: gateway {}", config.current().gateway.id);
-    notifier.ready(running_status(config.current()));
+    notifier.ready(running_status(config.current(), command_line.log_level));
   });
 
   try {

@@ -113,6 +113,8 @@ TEST_F(DaemonTest, CommandLineLogLevelWinsOverReloadedConfig) {
   MeterdProcess& p = start({.args = {"--log-level", "error"}});
   p.signal(SIGHUP);
   ASSERT_TRUE(notify_.wait_for("READY=1", 2, 5s));
+  // STATUS= names the level in force, not the configured one.
+  EXPECT_EQ(notify_.count("STATUS=running: gateway test-gw, log level error"), 2);
   expect_graceful_stop(SIGTERM);
   // Neither the start-up, the reload nor the stop said anything below error level.
   EXPECT_EQ(p.stderr_text().find("info"), std::string::npos) << p.stderr_text();
