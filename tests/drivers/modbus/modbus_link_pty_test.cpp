@@ -163,6 +163,14 @@ TEST_F(ModbusLinkPty, BsmartDriverPollsOverTheWire) {
   EXPECT_EQ(swap->previous, "BSM1");
   EXPECT_FALSE(driver.take_swap());
 
+  responder_.set_fault(Fault::bad_crc);
+  TransactionCounts corrupt;
+  auto bad = driver.poll(0, corrupt);
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.error().is(Errc::crc_error));
+  EXPECT_EQ(corrupt.requests, 1u);  // the first failed transaction ends the poll
+  EXPECT_EQ(corrupt.crc_errors, 1u);
+
   responder_.set_fault(Fault::silent);
   TransactionCounts failed;
   auto lost = driver.poll(1, failed);
