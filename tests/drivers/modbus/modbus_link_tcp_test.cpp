@@ -160,6 +160,27 @@ TEST(RtuOverTcp, ModbusTcpReplyIsNamedAsAModeMismatch) {
       << regs.error().detail;
 }
 
+TEST(RtuOverTcp, TruncatedReplyTimesOutNamingWhatArrived) {
+  Listener listener;
+  LinkSettings s;
+  s.mode = LinkMode::rtu_over_tcp;
+  s.host = "127.0.0.1";
+  s.port = listener.port();
+  s.response_timeout = 300ms;
+  s.byte_timeout = 50ms;
+  Bytes whole = build_read_reply(3, std::vector<std::uint16_t>{0xA000, 0xA001});
+  whole.resize(5);  // slave, function, byte count 4, two data bytes; the rest never comes
+  ScriptedPeer peer(listener, 8, whole);
+  ModbusLink link(s);
+  ASSERT_TRUE(link.open());
+  auto regs = link.read_registers(3, 0x3000, 2);
+  ASSERT_FALSE(regs);
+  EXPECT_TRUE(regs.error().is(Errc::timeout)) << regs.error().message();
+  EXPECT_NE(regs.error().detail.find("reply stopped after 5 of 9 bytes: 03 03 04 A0 00"),
+            std::string::npos)
+      << regs.error().detail;
+}
+
 TEST(RtuOverTcp, PeerClosingIsAnIoErrorAndReconnectRecovers) {
   Gateway gw(LinkMode::rtu_over_tcp, Framing::rtu);
   ModbusLink link(gw.settings_);
@@ -203,6 +224,19 @@ TEST(ModbusTcp, ReadsAndWritesThroughLibmodbus) {
   ASSERT_FALSE(exc);
   EXPECT_TRUE(exc.error().is(Errc::exception_reply)) << exc.error().message();
   EXPECT_NE(exc.error().detail.find("0x02 (illegal data address)"), std::string::npos);
+}
+
+TEST(ModbusTcp, PeerClosingIsAnIoErrorAndReconnectRecovers) {
+  Gateway gw(LinkMode::tcp, Framing::mbap);
+  ModbusLink link(gw.settings_);
+  ASSERT_TRUE(gw.connect(link));
+  ASSERT_TRUE(link.read_registers(3, 0x3000, 4));
+  gw.drop();
+  auto regs = link.read_registers(3, 0x3000, 4);
+  ASSERT_FALSE(regs);
+  EXPECT_TRUE(regs.error().is(Errc::io_error)) << regs.error().message();
+  ASSERT_TRUE(gw.connect(link));
+  EXPECT_EQ(link.read_registers(3, 0x3000, 4).value(), kExpected);
 }
 
 TEST(ModbusTcp, RtuReplyIsNamedAsAModeMismatch) {
