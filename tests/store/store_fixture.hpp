@@ -12,7 +12,7 @@
 
 namespace meterd::store::testing {
 
-inline constexpr std::int64_t kT0 = 1'763'700'000'000;  // 2025-11-21T04:26:40Z, a window boundary
+inline constexpr std::int64_t kT0 = 1'763'700'000'000;  // 2025-11-21T04:40:00Z, a window boundary
 inline const ObisCode kPower{1, 1, 1, 7, 0};
 inline const ObisCode kVoltage{1, 1, 32, 7, 0};
 inline const ObisCode kEnergy{1, 1, 1, 8, 0};
