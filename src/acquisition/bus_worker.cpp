@@ -70,6 +70,7 @@ BusWorker::BusWorker(BusSpec spec, const Clock& clock, boost::asio::io_context& 
   }
   serials_.resize(spec_.meters.size());
   overruns_.resize(spec_.meters.size());
+  last_overrun_.resize(spec_.meters.size());
 }
 
 BusWorker::~BusWorker() {
@@ -131,6 +132,11 @@ void BusWorker::execute(const Task& task) {
   }
 }
 
+std::string BusWorker::failure_detail(const Error& e) const {
+  if (classify(e) == Outcome::link_error) return spec_.link->describe() + ": " + e.message();
+  return e.message();
+}
+
 std::string BusWorker::meter_key(std::size_t meter) const {
   return "meter " + spec_.meters[meter]->meter_id() + " on bus " + spec_.name;
 }
@@ -161,7 +167,7 @@ void BusWorker::identify(const Task& task) {
   });
   if (!r) {
     throttle_.occurred(key, key + ": identify failed: " + r.error().message());
-    apply(t, task.meter, r.error().message());
+    apply(t, task.meter, failure_detail(r.error()));
     return;
   }
   std::string& known = serials_[task.meter];
@@ -191,7 +197,7 @@ void BusWorker::poll(const Task& task) {
   if (!r) {
     const std::string& group = driver.groups().at(task.group).name;
     throttle_.occurred(key, key + ": poll " + group + " failed: " + r.error().message());
-    apply(t, task.meter, r.error().message());
+    apply(t, task.meter, failure_detail(r.error()));
     return;
   }
   throttle_.clear(key, key + ": answering again");
@@ -227,12 +233,20 @@ void BusWorker::apply(const Transition& t, std::size_t meter, const std::string&
 }
 
 void BusWorker::sync_overruns() {
+  const MonoTime now = clock_.mono_now();
   for (std::size_t i = 0; i < spec_.meters.size(); ++i) {
-    const std::uint64_t n = schedule_->overruns(i);
-    if (n == overruns_[i]) continue;
-    overruns_[i] = n;
-    board_.update(board_index_[i], [&](MeterStats& s) { s.set_overruns(n); });
     const std::string key = "overrun " + meter_key(i);
+    const std::uint64_t n = schedule_->overruns(i);
+    if (n == overruns_[i]) {
+      // A whole log period without a skipped slot: the bus keeps up again.
+      if (throttle_.active(key) && now - last_overrun_[i] >= spec_.log_period) {
+        throttle_.clear(key, meter_key(i) + ": bus keeps up again");
+      }
+      continue;
+    }
+    overruns_[i] = n;
+    last_overrun_[i] = now;
+    board_.update(board_index_[i], [&](MeterStats& s) { s.set_overruns(n); });
     throttle_.occurred(key, meter_key(i) + ": bus cannot keep up, poll slots skipped");
   }
 }

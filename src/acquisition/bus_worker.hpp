@@ -73,6 +73,8 @@ class BusWorker {
   void sync_overruns();
   void post_event(EventKind kind, const std::string& meter_id, std::string detail);
   std::string meter_key(std::size_t meter) const;
+  // An error as event detail; link errors name the link ("/dev/ttyUSB0 ...: io_error: ...").
+  std::string failure_detail(const Error& e) const;
 
   BusSpec spec_;
   const Clock& clock_;
@@ -84,6 +86,7 @@ class BusWorker {
   std::vector<std::size_t> board_index_;  // meter -> StatusBoard index
   std::vector<std::string> serials_;      // meter -> last identified serial
   std::vector<std::uint64_t> overruns_;   // meter -> overruns already reported
+  std::vector<MonoTime> last_overrun_;    // meter -> when overruns last grew
   std::optional<BusSchedule> schedule_;
 
   std::mutex mutex_;

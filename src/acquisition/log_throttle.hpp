@@ -3,8 +3,9 @@
 // A meter that times out every second must not fill an SD card with one line per poll. For each
 // condition key (e.g. "m1"): the first occurrence is logged as is (warn); repeats of the same
 // message are counted and summarised at most once per period as
-//   "<message> (repeated <N> times in the last <period>)"
-// (the summary is written by the occurrence that finds the period elapsed, or by clear());
+//   "<message> (repeated <N> times in the last <span>)"
+// where <span> is the time since the previous line about this key (the summary is written by
+// the occurrence that finds at least a period elapsed, or by clear());
 // a different message under the same key is news and is logged at once (after the pending
 // summary of the old one); clear() ends the condition with one info line
 //   "<message> (after <N> occurrences)".
@@ -35,7 +36,7 @@ class LogThrottle {
   void clear(const std::string& key, std::string_view message);
   bool active(const std::string& key) const { return states_.count(key) != 0; }
 
-  // "60s", "1500ms": how periods appear in summaries.
+  // "60s", "1500ms": how spans appear in summaries.
   static std::string format_period(std::chrono::milliseconds period);
 
  private:

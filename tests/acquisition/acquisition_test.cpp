@@ -6,8 +6,10 @@
 #include <boost/asio/post.hpp>
 #include <gtest/gtest.h>
 #include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 
 #include <algorithm>
+#include <sstream>
 #include <thread>
 
 namespace meterd::acquisition {
@@ -286,6 +288,53 @@ TEST(Acquisition, StopReturnsWithinTheDriverTimeout) {
   rig.acq.stop();
   const auto took = steady_clock::now() - t0;
   EXPECT_LE(took, 600ms);  // one timeout (the buses stop in parallel), not two
+}
+
+TEST(Acquisition, RepeatedErrorsAreLoggedOnceWithACount) {
+  std::ostringstream log_text;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text);
+  sink->set_pattern("%l %v");
+  auto logger = std::make_shared<spdlog::logger>("acq-log-test", sink);
+  boost::asio::io_context io;
+  SystemClock clock;
+  Readings readings;
+  Events events;
+  Acquisition acq(io, clock, readings, events, UnsyncedPolicy::mark, logger);
+  TestBus b = make_bus("bus1", 1, 50ms, 5ms, 100ms);
+  b.spec.log_period = 1000ms;
+  FakeMeter* m = b.meters[0];
+  acq.add_bus(std::move(b.spec));
+  acq.start();
+  io.run_for(300ms);
+  m->set_reply_error(Errc::crc_error);  // answers every 50 ms with a bad checksum
+  io.restart();
+  io.run_for(1600ms);
+  m->set_reply_error(Errc::ok);
+  io.restart();
+  io.run_for(300ms);
+  acq.stop();
+  const auto snap = acq.snapshot();
+  ASSERT_GE(snap[0].crc_errors, 25u);  // ~32 failed polls ...
+  EXPECT_TRUE(snap[0].online);         // (answering wrongly is not offline)
+  std::vector<std::string> lines;
+  std::istringstream in(log_text.str());
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("poll fast failed") != std::string::npos ||
+        line.find("answering again") != std::string::npos) {
+      lines.push_back(line);
+    }
+  }
+  // ... but only: the first, one summary after the 1 s period, one summary + clear at the end.
+  ASSERT_EQ(lines.size(), 4u) << log_text.str();
+  const std::string first =
+      "warning meter bus1-m0 on bus bus1: poll fast failed: CRC error: scripted reply error";
+  EXPECT_EQ(lines[0], first);
+  EXPECT_EQ(lines[1].rfind(first + " (repeated ", 0), 0u) << lines[1];
+  EXPECT_EQ(lines[2].rfind(first + " (repeated ", 0), 0u) << lines[2];
+  EXPECT_EQ(lines[3].rfind("info meter bus1-m0 on bus bus1: answering again (after ", 0), 0u)
+      << lines[3];
+  EXPECT_EQ(lines[3], "info meter bus1-m0 on bus bus1: answering again (after " +
+                          std::to_string(snap[0].crc_errors) + " occurrences)");
 }
 
 TEST(Acquisition, RejectsABusWithoutALinkOrAMeterWithoutGroups) {

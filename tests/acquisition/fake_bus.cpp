@@ -60,6 +60,7 @@ Result<void> FakeMeter::transaction() {
   if (concurrency_) --concurrency_->in_flight;
   if (!answering) return Error(Errc::timeout, "no reply within " +
                                                   std::to_string(timeout_.count()) + " ms");
+  if (const Errc e = reply_error_; e != Errc::ok) return Error(e, "scripted reply error");
   return {};
 }
 
@@ -82,6 +83,7 @@ Result<Reading> FakeMeter::poll(std::size_t index, TransactionCounts& counts) {
   auto r = transaction();
   if (!r) {
     if (r.error().is(Errc::timeout)) ++counts.timeouts;
+    if (r.error().is(Errc::crc_error)) ++counts.crc_errors;
     if (r.error().is(Errc::io_error)) ++counts.other_errors;
     return r.error();
   }

@@ -59,6 +59,8 @@ class FakeMeter final : public MeterDriver {
   Result<Reading> poll(std::size_t index, TransactionCounts& counts) override;
 
   void set_answering(bool answering) { answering_ = answering; }
+  // Answers, but every transaction fails with this error (e.g. crc_error); ok = Errc::ok.
+  void set_reply_error(Errc e) { reply_error_ = e; }
   void set_serial(std::string serial);
   std::vector<WallTime> poll_starts() const;
   std::vector<WallTime> identify_starts() const;
@@ -75,6 +77,7 @@ class FakeMeter final : public MeterDriver {
   std::chrono::milliseconds timeout_;
   Concurrency* concurrency_;
   std::atomic<bool> answering_{true};
+  std::atomic<Errc> reply_error_{Errc::ok};
   std::atomic<int> polls_ok_{0};
   mutable std::mutex mutex_;
   std::string serial_ = "SN-0001";

@@ -46,7 +46,7 @@ TEST(LogThrottle, FirstOccurrenceThenOneSummaryPerPeriodThenClear) {
       "warning " + msg,
       "warning " + msg + " (repeated 60 times in the last 60s)",   // at t = 60 s
       "warning " + msg + " (repeated 60 times in the last 60s)",   // at t = 120 s
-      "warning " + msg + " (repeated 29 times in the last 60s)",   // pending, flushed by clear
+      "warning " + msg + " (repeated 29 times in the last 30s)",   // pending, flushed by clear
       "info meter m1 on bus rs485-1: answering again (after 150 occurrences)",
   };
   EXPECT_EQ(cap.lines(), expected);
@@ -71,13 +71,14 @@ TEST(LogThrottle, ChangedMessageIsLoggedAtOnce) {
   Captured cap;
   LogThrottle throttle(clock, cap.logger, 1500ms);
   throttle.occurred("m1", "m1: timeout");
+  clock.advance(500ms);
   throttle.occurred("m1", "m1: timeout");
   throttle.occurred("m1", "m1: crc_error");
   clock.advance(1500ms);
   throttle.occurred("m1", "m1: crc_error");
   const std::vector<std::string> expected = {
       "warning m1: timeout",
-      "warning m1: timeout (repeated 1 times in the last 1500ms)",
+      "warning m1: timeout (repeated 1 times in the last 500ms)",
       "warning m1: crc_error",
       "warning m1: crc_error (repeated 1 times in the last 1500ms)",
   };
@@ -96,6 +97,20 @@ TEST(LogThrottle, KeysAreIndependent) {
                                              "info m2 up (after 1 occurrences)"};
   EXPECT_EQ(cap.lines(), expected);
   EXPECT_TRUE(throttle.active("m1"));
+}
+
+TEST(LogThrottle, SummarySaysTheRealSpanAfterAQuietSpell) {
+  ManualClock clock;
+  Captured cap;
+  LogThrottle throttle(clock, cap.logger, 60s);
+  throttle.occurred("m1", "m1: overrun");
+  clock.advance(10s);
+  throttle.occurred("m1", "m1: overrun");  // counted, period not over
+  clock.advance(3590s);
+  throttle.occurred("m1", "m1: overrun");  // an hour later
+  const std::vector<std::string> expected = {
+      "warning m1: overrun", "warning m1: overrun (repeated 2 times in the last 3600s)"};
+  EXPECT_EQ(cap.lines(), expected);
 }
 
 TEST(LogThrottle, FormatsPeriods) {
