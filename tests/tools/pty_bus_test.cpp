@@ -100,7 +100,7 @@ TEST_F(PtyBusTest, AFrameInterruptedByASilenceIsDiscarded) {
   SerialClient client(sim_->device_path());
   const Bytes req = read_req(1, 0x2100, 2);
   client.send(Bytes(req.begin(), req.begin() + 4));
-  std::this_thread::sleep_for(milliseconds{30});  // far beyond t3.5 = 3.6 ms
+  std::this_thread::sleep_for(milliseconds{150});  // far beyond t3.5 = 3.6 ms, even on a busy machine
   client.send(Bytes(req.begin() + 4, req.end()));
   EXPECT_TRUE(client.receive(1, milliseconds{300}).empty());
   EXPECT_EQ(exchange(client, req, 9).first.size(), 9U);
