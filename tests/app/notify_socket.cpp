@@ -65,13 +65,20 @@ bool NotifySocket::wait_for(std::string_view assignment, int count_wanted, milli
   return true;
 }
 
-void NotifySocket::receive(milliseconds timeout) {
+void NotifySocket::drain() {
+  while (receive(milliseconds{0})) {
+  }
+}
+
+bool NotifySocket::receive(milliseconds timeout) {
   pollfd pfd{fd_, POLLIN, 0};
   const int ready = ::poll(&pfd, 1, static_cast<int>(timeout.count()));
-  if (ready <= 0) return;
+  if (ready <= 0) return false;
   std::array<char, 4096> buf{};
   const ssize_t n = ::recv(fd_, buf.data(), buf.size(), 0);
-  if (n > 0) messages_.emplace_back(buf.data(), static_cast<std::size_t>(n));
+  if (n <= 0) return false;
+  messages_.emplace_back(buf.data(), static_cast<std::size_t>(n));
+  return true;
 }
 
 }  // namespace meterd::app::test

@@ -25,6 +25,10 @@ class NotifySocket {
   // `assignment` (e.g. "READY=1"), or `timeout` passes. Returns whether they arrived.
   bool wait_for(std::string_view assignment, int count, std::chrono::milliseconds timeout);
 
+  // Receives every datagram already queued on the socket (unix datagrams are queued when sent),
+  // without waiting for more.
+  void drain();
+
   // Every datagram received so far, in order.
   const std::vector<std::string>& messages() const { return messages_; }
 
@@ -32,8 +36,8 @@ class NotifySocket {
   int count(std::string_view assignment) const;
 
  private:
-  // Receives at most one datagram, waiting up to `timeout`.
-  void receive(std::chrono::milliseconds timeout);
+  // Receives at most one datagram, waiting up to `timeout`. Returns whether one arrived.
+  bool receive(std::chrono::milliseconds timeout);
 
   std::filesystem::path path_;
   int fd_ = -1;
