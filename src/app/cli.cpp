@@ -1,11 +1,11 @@
 #include "src/app/cli.hpp"
 
+#include <iostream>
+#include <string>
+
 #include "src/app/build_info.hpp"
 #include "src/app/run_daemon.hpp"
 #include "src/config/config.hpp"
-
-#include <iostream>
-#include <string>
 
 namespace meterd::app {
 
@@ -30,9 +30,9 @@ int check_config(const std::filesystem::path& file) {
 }
 
 int run_cli(std::span<const std::string_view> args, const CommandTable& commands) {
-  const std::string program =
-      args.empty() ? std::string{"meterd"}
-                   : std::filesystem::path{args.front()}.filename().string();
+  const std::string program = args.empty()
+                                  ? std::string{"meterd"}
+                                  : std::filesystem::path{args.front()}.filename().string();
   const auto parsed = parse_command_line(args.empty() ? args : args.subspan(1));
   if (!parsed) {
     std::cerr << program << ": " << parsed.error().detail << "\nTry '" << program

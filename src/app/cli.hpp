@@ -5,10 +5,10 @@
 // kExitUsage. Call from the main thread.
 #pragma once
 
-#include "src/app/command_line.hpp"
-
 #include <span>
 #include <string_view>
+
+#include "src/app/command_line.hpp"
 
 namespace meterd::app {
 

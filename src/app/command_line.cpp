@@ -47,7 +47,8 @@ Result<CommandLine> parse_command_line(std::span<const std::string_view> args) {
   auto take_value = [&](std::string_view name,
                         std::optional<std::string_view> inline_value) -> Result<std::string_view> {
     if (inline_value) {
-      if (inline_value->empty()) return usage_error("option " + std::string{name} + " needs a value");
+      if (inline_value->empty())
+        return usage_error("option " + std::string{name} + " needs a value");
       return *inline_value;
     }
     if (i + 1 >= args.size()) return usage_error("option " + std::string{name} + " needs a value");

@@ -8,9 +8,6 @@
 // thread-safe, no I/O.
 #pragma once
 
-#include "src/config/config.hpp"
-#include "meterd/error.hpp"
-
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -18,6 +15,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "src/config/config.hpp"
 
 namespace meterd::app {
 

@@ -15,9 +15,10 @@ bool ConfigReloader::reload() {
   auto loaded = config::load_config(path_);
   if (!loaded) {
     const auto& issues = loaded.error().issues;
-    spdlog::error("configuration reload failed, keeping the previous configuration: {} has {} "
-                  "problem(s)",
-                  path_.string(), issues.size());
+    spdlog::error(
+        "configuration reload failed, keeping the previous configuration: {} has {} "
+        "problem(s)",
+        path_.string(), issues.size());
     for (const auto& issue : issues) spdlog::error("{}", issue.to_string());
     return false;
   }

@@ -7,11 +7,11 @@
 // io_context thread only.
 #pragma once
 
-#include "src/config/config.hpp"
-
 #include <filesystem>
 #include <functional>
 #include <vector>
+
+#include "src/config/config.hpp"
 
 namespace meterd::app {
 

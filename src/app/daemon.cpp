@@ -1,8 +1,8 @@
 #include "src/app/daemon.hpp"
 
-#include <boost/asio/post.hpp>
 #include <spdlog/spdlog.h>
 
+#include <boost/asio/post.hpp>
 #include <string>
 #include <utility>
 

@@ -6,17 +6,16 @@
 // arrive from any thread and are posted back onto the loop.
 #pragma once
 
-#include "src/app/service.hpp"
-#include "src/config/config.hpp"
-#include "meterd/error.hpp"
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <functional>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "src/app/service.hpp"
+#include "src/config/config.hpp"
 
 namespace meterd::app {
 

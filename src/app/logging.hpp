@@ -8,12 +8,12 @@
 // spdlog registry); logging itself is thread-safe (_mt sinks).
 #pragma once
 
-#include "src/config/config.hpp"
-
 #include <spdlog/common.h>
 
 #include <optional>
 #include <string_view>
+
+#include "src/config/config.hpp"
 
 namespace meterd::app {
 

@@ -1,11 +1,11 @@
 // meterd's main(): builds the subcommand table and hands over to run_cli (app/cli.hpp).
 // A module with a subcommand registers it here, e.g. `meterd modbus scan` from drivers/modbus.
-#include "src/app/cli.hpp"
-
 #include <exception>
 #include <iostream>
 #include <string_view>
 #include <vector>
+
+#include "src/app/cli.hpp"
 
 int main(int argc, char** argv) {
   try {

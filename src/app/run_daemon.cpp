@@ -1,5 +1,15 @@
 #include "src/app/run_daemon.hpp"
 
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <exception>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "meterd/clock.hpp"
 #include "src/app/build_info.hpp"
 #include "src/app/config_reloader.hpp"
 #include "src/app/daemon.hpp"
@@ -8,16 +18,6 @@
 #include "src/app/systemd_notifier.hpp"
 #include "src/app/watchdog.hpp"
 #include "src/config/config.hpp"
-#include "meterd/clock.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
-#include <spdlog/spdlog.h>
-
-#include <exception>
-#include <optional>
-#include <string>
-#include <utility>
 
 namespace meterd::app {
 namespace {

@@ -6,11 +6,11 @@
 // the io_context thread; none may throw.
 #pragma once
 
-#include "src/config/config.hpp"
-#include "meterd/error.hpp"
-
 #include <functional>
 #include <string_view>
+
+#include "meterd/error.hpp"
+#include "src/config/config.hpp"
 
 namespace meterd::app {
 

@@ -6,14 +6,13 @@
 // keeps pinging while the other services drain. Runs on the io_context thread only.
 #pragma once
 
-#include "src/app/service.hpp"
-#include "src/app/systemd_notifier.hpp"
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <optional>
+
+#include "src/app/service.hpp"
+#include "src/app/systemd_notifier.hpp"
 
 namespace meterd::app {
 

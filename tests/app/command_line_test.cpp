@@ -47,8 +47,7 @@ TEST(CommandLine, FirstPositionalWordIsTheCommandAndTheRestIsItsOwn) {
   ASSERT_TRUE(cl);
   EXPECT_EQ(cl->config_path(), "c.yaml");
   EXPECT_EQ(cl->command, "modbus");
-  EXPECT_EQ(cl->command_args,
-            (std::vector<std::string>{"scan", "--port", "/dev/ttyUSB0", "-v"}));
+  EXPECT_EQ(cl->command_args, (std::vector<std::string>{"scan", "--port", "/dev/ttyUSB0", "-v"}));
 }
 
 TEST(CommandLine, DoubleDashEndsOptions) {

@@ -1,11 +1,11 @@
 #include "src/app/config_reloader.hpp"
 
-#include "tests/app/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "tests/app/temp_dir.hpp"
 
 namespace meterd::app {
 namespace {

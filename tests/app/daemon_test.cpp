@@ -5,7 +5,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>
@@ -24,8 +23,7 @@ class RecordingService final : public Service {
  public:
   RecordingService(boost::asio::io_context& io, std::string name, std::vector<std::string>& log,
                    StopMode mode = StopMode::now, bool fail_start = false)
-      : timer_(io), name_(std::move(name)), log_(log), mode_(mode),
-        fail_start_(fail_start) {}
+      : timer_(io), name_(std::move(name)), log_(log), mode_(mode), fail_start_(fail_start) {}
   ~RecordingService() override {
     if (thread_.joinable()) thread_.join();
   }

@@ -1,7 +1,6 @@
 #include "src/app/logging.hpp"
 
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 #include <unistd.h>
 

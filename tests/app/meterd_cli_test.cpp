@@ -1,11 +1,11 @@
 // Integration tests of meterd's one-shot command line: --version, --help, --check-config,
 // subcommand dispatch and usage errors, run against the real binary.
-#include "tests/app/meterd_process.hpp"
-#include "tests/app/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
+
+#include "tests/app/meterd_process.hpp"
+#include "tests/app/temp_dir.hpp"
 
 namespace meterd::app::test {
 namespace {
@@ -26,8 +26,8 @@ TEST(MeterdCli, HelpListsOptionsAndCommands) {
   for (const char* flag : {"--help", "-h"}) {
     const auto r = run_meterd({flag});
     EXPECT_EQ(r.exit_code, 0) << flag;
-    for (std::string_view option : {"--config FILE", "--log-level LEVEL", "--check-config FILE",
-                                    "--version", "help "}) {
+    for (std::string_view option :
+         {"--config FILE", "--log-level LEVEL", "--check-config FILE", "--version", "help "}) {
       EXPECT_TRUE(contains(r.out, option)) << option << " missing from:\n" << r.out;
     }
   }

@@ -1,15 +1,15 @@
 // Integration tests of the running daemon: the real meterd binary under a test that plays
 // systemd's part (a $NOTIFY_SOCKET datagram socket, signals, $WATCHDOG_USEC, $JOURNAL_STREAM).
-#include "tests/app/meterd_process.hpp"
-#include "tests/app/notify_socket.hpp"
-#include "tests/app/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <regex>
 #include <sstream>
 #include <string>
+
+#include "tests/app/meterd_process.hpp"
+#include "tests/app/notify_socket.hpp"
+#include "tests/app/temp_dir.hpp"
 
 namespace meterd::app::test {
 namespace {
@@ -84,8 +84,7 @@ TEST_F(DaemonTest, SighupWithInvalidConfigKeepsRunningAndNamesLineAndColumn) {
   p.signal(SIGHUP);
   ASSERT_TRUE(p.wait_for_stderr("configuration reload failed", 5s)) << p.stderr_text();
   ASSERT_TRUE(p.wait_for_stderr("unknown key 'levle'", 5s)) << p.stderr_text();
-  EXPECT_NE(p.stderr_text().find(config_.string() + ":2:3: unknown key 'levle'"),
-            std::string::npos)
+  EXPECT_NE(p.stderr_text().find(config_.string() + ":2:3: unknown key 'levle'"), std::string::npos)
       << p.stderr_text();
   // The reload ends with READY=1 again, after RELOADING=1, and the daemon keeps running.
   EXPECT_TRUE(notify_.wait_for("READY=1", 2, 5s));
@@ -178,8 +177,7 @@ TEST_F(DaemonTest, InvalidConfigAtStartExitsOneWithEveryIssue) {
   EXPECT_EQ(*code, 1);
   EXPECT_NE(p.stderr_text().find(config_.string() + ":2:10:"), std::string::npos)
       << p.stderr_text();
-  EXPECT_NE(p.stderr_text().find(config_.string() + ":3:1:"), std::string::npos)
-      << p.stderr_text();
+  EXPECT_NE(p.stderr_text().find(config_.string() + ":3:1:"), std::string::npos) << p.stderr_text();
   EXPECT_EQ(notify_.count("READY=1"), 0);
 }
 

@@ -111,8 +111,8 @@ void MeterdProcess::signal(int signo) const {
 
 void MeterdProcess::pump(milliseconds timeout) {
   // A negative fd is ignored by poll(2): at EOF on both, this only sleeps.
-  std::array<pollfd, 2> fds{{{out_eof_ ? -1 : out_fd_, POLLIN, 0},
-                             {err_eof_ ? -1 : err_fd_, POLLIN, 0}}};
+  std::array<pollfd, 2> fds{
+      {{out_eof_ ? -1 : out_fd_, POLLIN, 0}, {err_eof_ ? -1 : err_fd_, POLLIN, 0}}};
   if (::poll(fds.data(), fds.size(), static_cast<int>(timeout.count())) <= 0) return;
   std::array<char, 4096> buf{};
   for (std::size_t i = 0; i < fds.size(); ++i) {

@@ -21,7 +21,7 @@ std::string meterd_binary();
 struct SpawnOptions {
   std::vector<std::string> args{};           // after argv[0]
   std::map<std::string, std::string> env{};  // set in the child, on top of the test's own
-  bool journal_stream = false;  // set $JOURNAL_STREAM to the stderr pipe's "dev:inode"
+  bool journal_stream = false;               // set $JOURNAL_STREAM to the stderr pipe's "dev:inode"
 };
 
 class MeterdProcess {

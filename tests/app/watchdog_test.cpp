@@ -1,14 +1,13 @@
 #include "src/app/watchdog.hpp"
 
-#include "tests/app/notify_socket.hpp"
-#include "tests/app/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>
-
 #include <cstdlib>
 #include <thread>
+
+#include "tests/app/notify_socket.hpp"
+#include "tests/app/temp_dir.hpp"
 
 namespace meterd::app {
 namespace {
