@@ -89,6 +89,7 @@ int run_daemon(const CommandLine& command_line) {
     }
   };
   signals.start({.stop = shutdown, .reload = reload});
+  notifier.status("starting");
 
   boost::asio::post(io, [&] {
     if (!clock.synchronized()) {
