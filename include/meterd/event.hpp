@@ -15,11 +15,11 @@ namespace meterd {
 
 // Enumerator values are stable: they are stored.
 enum class EventKind : std::uint8_t {
-  meter_offline = 0,   // a meter stopped answering (N consecutive timeouts)
-  meter_online = 1,    // a meter answered (again) and was identified
-  meter_swapped = 2,   // identify() returned a different serial number than before
-  link_lost = 3,       // a bus link failed with an I/O error (or could not be opened at start)
-  link_reopened = 4,   // a lost bus link was opened again
+  meter_offline = 0,  // a meter stopped answering (N consecutive timeouts)
+  meter_online = 1,   // a meter answered (again) and was identified
+  meter_swapped = 2,  // identify() returned a different serial number than before
+  link_lost = 3,      // a bus link failed with an I/O error (or could not be opened at start)
+  link_reopened = 4,  // a lost bus link was opened again
 };
 
 // "meter_offline", "meter_online", ... (the enumerator name).
@@ -39,7 +39,7 @@ struct Event {
   std::string bus;       // the bus's name in the configuration
   std::string meter_id;  // the meter's id; empty for link events
   EventKind kind = EventKind::meter_offline;
-  std::string detail;    // e.g. "serial 1234 -> 5678", "timeout: no reply within 200 ms"
+  std::string detail;  // e.g. "serial 1234 -> 5678", "timeout: no reply within 200 ms"
 
   friend bool operator==(const Event&, const Event&) = default;
 };

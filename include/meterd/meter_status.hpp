@@ -15,10 +15,10 @@ namespace meterd {
 
 struct MeterStatus {
   std::string meter_id;
-  std::string bus;       // the bus's name in the configuration
-  std::string protocol;  // "modbus-rtu", "dlms-hdlc", ...
-  bool online = false;   // answering now (false before the first successful identify())
-  std::string serial_number;           // from the last successful identify(); empty before
+  std::string bus;            // the bus's name in the configuration
+  std::string protocol;       // "modbus-rtu", "dlms-hdlc", ...
+  bool online = false;        // answering now (false before the first successful identify())
+  std::string serial_number;  // from the last successful identify(); empty before
   std::string previous_serial_number;  // before the last meter swap; empty if never swapped
   std::uint64_t swaps = 0;             // how often the serial number changed
 

@@ -6,7 +6,8 @@
 // the ReadingSink and EventSink there, stamped with their poll-completion time (Delivery).
 // See docs/acquisition.md for the scheduling behaviour.
 // Thread contract: add_bus(), start() and stop() on the io_context's thread (or while it is
-// not running); snapshot() from any thread. The sinks must outlive the io_context's last run.
+// not running); snapshot() from any thread. The sinks and the clock must outlive the
+// io_context's last run; destroy the Acquisition before its io_context.
 #pragma once
 
 #include "src/acquisition/bus_worker.hpp"

@@ -28,8 +28,8 @@ std::chrono::milliseconds Backoff::next() {
   }
   ++attempt_;
   double u = random_ ? std::clamp(random_(), 0.0, 1.0) : 0.0;
-  auto ms = static_cast<long long>(std::llround(static_cast<double>(base.count()) *
-                                                (1.0 - policy_.jitter * u)));
+  auto ms = static_cast<long long>(
+      std::llround(static_cast<double>(base.count()) * (1.0 - policy_.jitter * u)));
   return std::chrono::milliseconds{std::max(1LL, ms)};
 }
 

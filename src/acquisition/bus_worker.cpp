@@ -118,7 +118,7 @@ void BusWorker::run() {
       continue;
     }
     const auto wait = std::clamp<MonoTime::duration>(schedule_->next_wakeup() - now,
-                                                      MonoTime::duration::zero(), kMaxSleep);
+                                                     MonoTime::duration::zero(), kMaxSleep);
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, wait, [this] { return stop_; });
   }
@@ -143,8 +143,8 @@ std::string BusWorker::meter_key(std::size_t meter) const {
 
 void BusWorker::open_link(const Task& task) {
   auto r = guarded([&] { return spec_.link->open(); });
-  const std::string detail = r ? spec_.link->describe()
-                               : spec_.link->describe() + ": " + r.error().message();
+  const std::string detail =
+      r ? spec_.link->describe() : spec_.link->describe() + ": " + r.error().message();
   const Outcome outcome = r ? Outcome::ok : classify(r.error());
   const Transition t = schedule_->completed(task, outcome, clock_.mono_now());
   if (r) {
@@ -162,9 +162,8 @@ void BusWorker::identify(const Task& task) {
   if (outcome == Outcome::link_error) spec_.link->close();
   const Transition t = schedule_->completed(task, outcome, clock_.mono_now());
   const std::string key = meter_key(task.meter);
-  board_.update(board_index_[task.meter], [&](MeterStats& s) {
-    s.record_identify(identify_counts(r));
-  });
+  board_.update(board_index_[task.meter],
+                [&](MeterStats& s) { s.record_identify(identify_counts(r)); });
   if (!r) {
     throttle_.occurred(key, key + ": identify failed: " + r.error().message());
     apply(t, task.meter, failure_detail(r.error()));
@@ -203,14 +202,14 @@ void BusWorker::poll(const Task& task) {
   throttle_.clear(key, key + ": answering again");
   Reading reading = std::move(*r);
   if (reading.meter_id.empty()) reading.meter_id = driver.meter_id();
-  boost::asio::post(io_, [d = delivery_, log = logger_, reading = std::move(reading),
-                          done]() mutable {
-    try {
-      d->deliver(std::move(reading), done);
-    } catch (const std::exception& e) {
-      log->error("reading sink threw: {}", e.what());
-    }
-  });
+  boost::asio::post(io_,
+                    [d = delivery_, log = logger_, reading = std::move(reading), done]() mutable {
+                      try {
+                        d->deliver(std::move(reading), done);
+                      } catch (const std::exception& e) {
+                        log->error("reading sink threw: {}", e.what());
+                      }
+                    });
   apply(t, task.meter, {});
 }
 

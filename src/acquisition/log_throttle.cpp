@@ -16,8 +16,7 @@ std::string LogThrottle::format_period(std::chrono::milliseconds period) {
 void LogThrottle::summarise(State& s, MonoTime now) {
   if (s.pending == 0) return;
   const auto span = std::chrono::duration_cast<std::chrono::milliseconds>(now - s.last_logged);
-  logger_->warn("{} (repeated {} times in the last {})", s.message, s.pending,
-                format_period(span));
+  logger_->warn("{} (repeated {} times in the last {})", s.message, s.pending, format_period(span));
   s.pending = 0;
   s.last_logged = now;
 }

@@ -209,10 +209,10 @@ TEST(Acquisition, MeterThatStopsAnsweringGoesOfflineAndComesBack) {
   EXPECT_EQ(snap[1].serial_number, "SN-0002");
   EXPECT_EQ(snap[1].previous_serial_number, "SN-0001");
   EXPECT_EQ(snap[1].swaps, 1u);
-  EXPECT_EQ(snap[1].timeouts, 3u + static_cast<std::uint64_t>(
-                                       meters[1]->identify_starts().size() - 2));
+  EXPECT_EQ(snap[1].timeouts,
+            3u + static_cast<std::uint64_t>(meters[1]->identify_starts().size() - 2));
   EXPECT_GE(meters[1]->polls_ok() - polls_before, 3);  // polling resumed every 250 ms
-  EXPECT_EQ(snap[0].polls_failed, 0u);                // the other meter never noticed
+  EXPECT_EQ(snap[0].polls_failed, 0u);                 // the other meter never noticed
 }
 
 TEST(Acquisition, LostLinkIsReopenedWithBackoffAndPollingResumes) {
@@ -247,8 +247,8 @@ TEST(Acquisition, LostLinkIsReopenedWithBackoffAndPollingResumes) {
   for (FakeMeter* m : meters) {
     EXPECT_EQ(m->identify_starts().size(), 2u);  // at start and after the reopen
     const auto polls = m->poll_starts();
-    const auto after = std::count_if(polls.begin(), polls.end(),
-                                     [&](auto t) { return t > opens.back(); });
+    const auto after =
+        std::count_if(polls.begin(), polls.end(), [&](auto t) { return t > opens.back(); });
     EXPECT_GE(after, 3);  // polling resumed every 250 ms
   }
   EXPECT_TRUE(rig.acq.snapshot()[0].online);
@@ -335,6 +335,25 @@ TEST(Acquisition, RepeatedErrorsAreLoggedOnceWithACount) {
       << lines[3];
   EXPECT_EQ(lines[3], "info meter bus1-m0 on bus bus1: answering again (after " +
                           std::to_string(snap[0].crc_errors) + " occurrences)");
+}
+
+TEST(Acquisition, ADriverThatThrowsDoesNotStopItsBus) {
+  Rig rig;
+  TestBus b = make_bus("bus1", 2, 100ms, 5ms, 50ms);
+  auto meters = b.meters;
+  rig.acq.add_bus(std::move(b.spec));
+  rig.acq.start();
+  meters[0]->set_throwing(true);
+  rig.run_for(500ms);
+  meters[0]->set_throwing(false);
+  rig.run_for(500ms);
+  rig.stop();
+  const auto snap = rig.acq.snapshot();
+  EXPECT_GE(snap[0].polls_failed, 3u);  // each throw is a failed poll ...
+  EXPECT_GE(snap[0].polls_ok, 3u);      // ... and polling went on afterwards
+  EXPECT_TRUE(snap[0].online);
+  EXPECT_GE(snap[1].polls_ok, 8u);  // the other meter never noticed
+  EXPECT_EQ(snap[1].polls_failed, 0u);
 }
 
 TEST(Acquisition, RejectsABusWithoutALinkOrAMeterWithoutGroups) {

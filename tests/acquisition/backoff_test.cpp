@@ -9,8 +9,8 @@ using namespace std::chrono_literals;
 
 TEST(Backoff, DoublesFromInitialToCapWithoutJitter) {
   Backoff b({1s, 300s, 0.2}, [] { return 0.0; });
-  const std::chrono::milliseconds expected[] = {1s, 2s, 4s, 8s, 16s, 32s, 64s, 128s, 256s, 300s,
-                                                300s};
+  const std::chrono::milliseconds expected[] = {1s,  2s,   4s,   8s,   16s, 32s,
+                                                64s, 128s, 256s, 300s, 300s};
   for (auto e : expected) EXPECT_EQ(b.next(), e);
   EXPECT_EQ(b.attempts(), 11u);
   b.reset();

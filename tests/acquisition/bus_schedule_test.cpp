@@ -38,7 +38,8 @@ struct Simulation {
   std::vector<std::pair<MonoTime, Transition>> transitions;
 
   explicit Simulation(ScheduleOptions o = no_jitter_options())
-      : schedule(o, [] { return 0.0; }, clock.mono_now()) {}
+      : schedule(
+            o, [] { return 0.0; }, clock.mono_now()) {}
 
   MonoTime start() const { return MonoTime{1s}; }  // ManualClock's monotonic origin
 
@@ -138,8 +139,8 @@ TEST(BusSchedule, OverloadedBusSharesSlotsEquallyAndCountsOverruns) {
   for (std::size_t m = 0; m < 2; ++m) {
     // Every slot whose interval has passed was either polled or counted as an overrun (the
     // accounting happens when the bus looks for work, so the current slot may be pending).
-    const auto slots = static_cast<std::uint64_t>(
-        (sim.clock.mono_now() - sim.start()) / 1000ms);  // slots fully elapsed
+    const auto slots = static_cast<std::uint64_t>((sim.clock.mono_now() - sim.start()) /
+                                                  1000ms);  // slots fully elapsed
     const auto polls = sim.polls_of(m).size();
     EXPECT_GT(sim.schedule.overruns(m), 0u);
     EXPECT_GE(polls + sim.schedule.overruns(m) + 1, slots) << "meter " << m;
@@ -195,8 +196,8 @@ TEST(BusSchedule, SilentMeterGoesOfflineBacksOffAndDoesNotDelayOthers) {
     return 40ms;
   };
   sim.outcome = [&](const Task& t) {
-    const bool silent = t.meter == 1 && t.kind != TaskKind::open_link &&
-                        sim.clock.mono_now() >= silence + 200ms;
+    const bool silent =
+        t.meter == 1 && t.kind != TaskKind::open_link && sim.clock.mono_now() >= silence + 200ms;
     return silent ? Outcome::timeout : Outcome::ok;
   };
   sim.run_until(sim.start() + 1000s);

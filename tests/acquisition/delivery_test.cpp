@@ -89,7 +89,10 @@ TEST(Delivery, PassesEventsOn) {
   Readings readings;
   Events events;
   auto d = std::make_shared<Delivery>(io, clock, UnsyncedPolicy::mark, readings, events);
-  const Event e{.time = kReal, .bus = "b", .meter_id = "m1", .kind = EventKind::meter_swapped,
+  const Event e{.time = kReal,
+                .bus = "b",
+                .meter_id = "m1",
+                .kind = EventKind::meter_swapped,
                 .detail = "serial 1 -> 2"};
   d->deliver(e);
   ASSERT_EQ(events.got.size(), 1u);

@@ -1,5 +1,6 @@
 #include "tests/acquisition/fake_bus.hpp"
 
+#include <stdexcept>
 #include <thread>
 
 namespace meterd::acquisition::testing {
@@ -58,8 +59,8 @@ Result<void> FakeMeter::transaction() {
   const bool answering = answering_;
   std::this_thread::sleep_for(answering ? transaction_ : timeout_);
   if (concurrency_) --concurrency_->in_flight;
-  if (!answering) return Error(Errc::timeout, "no reply within " +
-                                                  std::to_string(timeout_.count()) + " ms");
+  if (!answering)
+    return Error(Errc::timeout, "no reply within " + std::to_string(timeout_.count()) + " ms");
   if (const Errc e = reply_error_; e != Errc::ok) return Error(e, "scripted reply error");
   return {};
 }
@@ -80,6 +81,7 @@ Result<Reading> FakeMeter::poll(std::size_t index, TransactionCounts& counts) {
     poll_starts_.push_back(std::chrono::steady_clock::now());
   }
   ++counts.requests;
+  if (throwing_) throw std::runtime_error("fake driver bug");
   auto r = transaction();
   if (!r) {
     if (r.error().is(Errc::timeout)) ++counts.timeouts;

@@ -61,6 +61,8 @@ class FakeMeter final : public MeterDriver {
   void set_answering(bool answering) { answering_ = answering; }
   // Answers, but every transaction fails with this error (e.g. crc_error); ok = Errc::ok.
   void set_reply_error(Errc e) { reply_error_ = e; }
+  // A badly behaved driver: poll() throws instead of returning an error.
+  void set_throwing(bool throwing) { throwing_ = throwing; }
   void set_serial(std::string serial);
   std::vector<WallTime> poll_starts() const;
   std::vector<WallTime> identify_starts() const;
@@ -78,6 +80,7 @@ class FakeMeter final : public MeterDriver {
   Concurrency* concurrency_;
   std::atomic<bool> answering_{true};
   std::atomic<Errc> reply_error_{Errc::ok};
+  std::atomic<bool> throwing_{false};
   std::atomic<int> polls_ok_{0};
   mutable std::mutex mutex_;
   std::string serial_ = "SN-0001";

@@ -44,9 +44,9 @@ TEST(LogThrottle, FirstOccurrenceThenOneSummaryPerPeriodThenClear) {
   throttle.clear("m1", "meter m1 on bus rs485-1: answering again");
   const std::vector<std::string> expected = {
       "warning " + msg,
-      "warning " + msg + " (repeated 60 times in the last 60s)",   // at t = 60 s
-      "warning " + msg + " (repeated 60 times in the last 60s)",   // at t = 120 s
-      "warning " + msg + " (repeated 29 times in the last 30s)",   // pending, flushed by clear
+      "warning " + msg + " (repeated 60 times in the last 60s)",  // at t = 60 s
+      "warning " + msg + " (repeated 60 times in the last 60s)",  // at t = 120 s
+      "warning " + msg + " (repeated 29 times in the last 30s)",  // pending, flushed by clear
       "info meter m1 on bus rs485-1: answering again (after 150 occurrences)",
   };
   EXPECT_EQ(cap.lines(), expected);

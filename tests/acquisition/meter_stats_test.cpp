@@ -13,14 +13,14 @@ using std::chrono::microseconds;
 TEST(MeterStats, CountsPollsAndWireErrors) {
   MeterStats s("m1", "rs485-1", "modbus-rtu");
   const UtcTime t1{std::chrono::milliseconds{1'700'000'000'000}};
-  s.record_poll({.requests = 3, .timeouts = 0, .crc_errors = 0, .exception_replies = 0,
-                 .other_errors = 0},
-                true, 12ms, t1);
-  s.record_poll({.requests = 2, .timeouts = 1, .crc_errors = 1, .exception_replies = 0,
-                 .other_errors = 0},
-                false, 200ms, t1 + 1s);
-  s.record_identify({.requests = 1, .timeouts = 0, .crc_errors = 0, .exception_replies = 1,
-                     .other_errors = 0});
+  s.record_poll(
+      {.requests = 3, .timeouts = 0, .crc_errors = 0, .exception_replies = 0, .other_errors = 0},
+      true, 12ms, t1);
+  s.record_poll(
+      {.requests = 2, .timeouts = 1, .crc_errors = 1, .exception_replies = 0, .other_errors = 0},
+      false, 200ms, t1 + 1s);
+  s.record_identify(
+      {.requests = 1, .timeouts = 0, .crc_errors = 0, .exception_replies = 1, .other_errors = 0});
   s.set_overruns(4);
   s.set_online(true);
   const MeterStatus st = s.status();
