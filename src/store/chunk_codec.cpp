@@ -191,21 +191,31 @@ ChunkData chunk_from_readings(std::span<const Reading> readings) {
     d.times_ms.push_back(reading.time.time_since_epoch().count());
     d.time_sync.push_back(reading.time_sync);
     const auto row = static_cast<std::uint32_t>(r);
-    for (const auto& v : reading.values) {
-      auto& cols = index[{v.obis.packed(), v.unit}];
+    for (std::size_t k = 0; k < reading.values.size(); ++k) {
+      const auto& v = reading.values[k];
       ChunkColumn* target = nullptr;
-      for (auto ci : cols) {
-        if (d.columns[ci].rows.empty() || d.columns[ci].rows.back() != row) {
-          target = &d.columns[ci];
-          break;
+      // Fast path: a poll group lists its values in the same order every time.
+      if (k < d.columns.size() && d.columns[k].obis == v.obis && d.columns[k].unit == v.unit &&
+          d.columns[k].rows.back() != row) {
+        target = &d.columns[k];
+      } else {
+        auto& cols = index[{v.obis.packed(), v.unit}];
+        for (auto ci : cols) {
+          if (d.columns[ci].rows.back() != row) {
+            target = &d.columns[ci];
+            break;
+          }
         }
-      }
-      if (target == nullptr) {
-        cols.push_back(d.columns.size());
-        d.columns.emplace_back();
-        target = &d.columns.back();
-        target->obis = v.obis;
-        target->unit = v.unit;
+        if (target == nullptr) {
+          cols.push_back(d.columns.size());
+          d.columns.emplace_back();
+          target = &d.columns.back();
+          target->obis = v.obis;
+          target->unit = v.unit;
+          target->rows.reserve(readings.size());
+          target->values.reserve(readings.size());
+          target->qualities.reserve(readings.size());
+        }
       }
       target->rows.push_back(row);
       target->values.push_back(v.value);

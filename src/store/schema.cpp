@@ -14,8 +14,8 @@ CREATE TABLE meters (
   id   INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE
 );
--- Readings of windows still open, one row per reading (a sealed one-row chunk), written every
--- flush interval. (meter_id, seq) is unique, and a window's rows are deleted in the transaction
+-- Readings of windows still open: per meter and flush, the readings that flush added (a sealed
+-- chunk), written every flush interval. (meter_id, seq) is unique, and a window's rows are deleted in the transaction
 -- that inserts its chunk, so a reading is never in both.
 CREATE TABLE staging (
   meter_id     INTEGER NOT NULL REFERENCES meters(id),

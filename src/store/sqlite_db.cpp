@@ -29,6 +29,10 @@ Stmt& Stmt::bind(int i, std::string_view v) {
   sqlite3_bind_text(s_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
   return *this;
 }
+Stmt& Stmt::bind_double(int i, double v) {
+  sqlite3_bind_double(s_, i, v);
+  return *this;
+}
 Stmt& Stmt::bind_blob(int i, std::span<const std::uint8_t> v) {
   // A zero-length blob with a null pointer would bind NULL; use a static byte instead.
   static const std::uint8_t kEmpty = 0;

@@ -31,6 +31,7 @@ class Stmt {
   // Binding is 1-based as in sqlite3_bind_*; the statement is reset first if it was stepped.
   Stmt& bind(int i, std::int64_t v);
   Stmt& bind(int i, std::string_view v);
+  Stmt& bind_double(int i, double v);
   Stmt& bind_blob(int i, std::span<const std::uint8_t> v);
   // true = a row is available, false = done. Errors carry SQLite's message.
   Result<bool> step();

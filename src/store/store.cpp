@@ -31,7 +31,7 @@ Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& mete
   if (!plain) return plain.error();
   auto d = decode_chunk(*plain);
   if (!d) return d.error();
-  if (d->times_ms.size() != 1) return Error{Errc::parse_error, "staging row does not hold one reading"};
+  if (d->times_ms.empty()) return Error{Errc::parse_error, "staging row holds no reading"};
   return d;
 }
 
@@ -120,13 +120,13 @@ Result<std::size_t> Store::recover() {
     m.next_seq = std::max(m.next_seq, st->col_int(1) + 1);
     auto d = open_staging_row(sealer_, name->second, st->col_int(2), st->col_int(1), st->col_int(3), st->col_blob(4));
     if (!d) {  // left in place for verify() to report; the reading cannot be trusted
-      spdlog::error("store: staged reading not resumed: {}", d.error().message());
+      spdlog::error("store: staged readings not resumed: {}", d.error().message());
       continue;
     }
     OpenWindow& w = m.windows[st->col_int(2)];
-    for (auto& r : readings_from_chunk(*d, name->second)) w.rows.push_back(r);
+    for (auto& r : readings_from_chunk(*d, name->second)) w.rows.push_back(std::move(r));
     w.staged = w.rows.size();
-    ++n;
+    n += d->times_ms.size();
   }
   auto next = db_.query_int(
       "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'chunks'), 0), "
@@ -181,17 +181,19 @@ Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int
 }
 
 Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats) {
-  for (; w.staged < w.rows.size(); ++w.staged) {
-    auto payload = encode_chunk(chunk_from_readings(std::span(&w.rows[w.staged], 1)));
-    if (!payload) return payload.error();
-    auto sealed = sealer_.seal(staging_ad(w.rows[w.staged].meter_id, start, m.next_seq, keys_.active_id()), *payload);
-    if (!sealed) return sealed.error();
-    insert_staging_.bind(1, m.id).bind(2, m.next_seq).bind(3, start).bind(4, std::int64_t{keys_.active_id()});
-    insert_staging_.bind_blob(5, *sealed);
-    if (auto r = insert_staging_.run(); !r) return r;
-    ++m.next_seq;
-    ++stats.staged;
-  }
+  if (w.staged == w.rows.size()) return {};
+  // The readings added since the last flush, as one sealed staging row.
+  const std::span<const Reading> fresh(w.rows.data() + w.staged, w.rows.size() - w.staged);
+  auto payload = encode_chunk(chunk_from_readings(fresh));
+  if (!payload) return payload.error();
+  auto sealed = sealer_.seal(staging_ad(fresh.front().meter_id, start, m.next_seq, keys_.active_id()), *payload);
+  if (!sealed) return sealed.error();
+  insert_staging_.bind(1, m.id).bind(2, m.next_seq).bind(3, start).bind(4, std::int64_t{keys_.active_id()});
+  insert_staging_.bind_blob(5, *sealed);
+  if (auto r = insert_staging_.run(); !r) return r;
+  ++m.next_seq;
+  stats.staged += fresh.size();
+  w.staged = w.rows.size();
   return {};
 }
 

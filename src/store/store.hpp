@@ -2,8 +2,8 @@
 //
 // Write path: publish() only appends to a bounded in-memory queue (cheap, safe on the event
 // loop; no Asio needed). Every flush interval (default 1 s) the store's own flush thread, or a
-// caller of flush(), drains the queue in ONE transaction: readings of windows still open go to
-// the staging table, a window that closes (a later reading of the meter arrived, or the clock is
+// caller of flush(), drains the queue in ONE transaction: the readings a flush adds to a window
+// still open go to the staging table as one sealed row per (meter, flush), a window that closes (a later reading of the meter arrived, or the clock is
 // past its end plus close_grace) becomes one chunk (chunk_codec + sealer) inserted in the same
 // transaction that deletes its staging rows. A crash therefore loses at most what was queued
 // since the last commit (the flush interval plus one flush), never duplicates a reading, and
@@ -69,7 +69,8 @@ struct BadChunk {
 struct VerifyReport {
   std::size_t chunks = 0;        // chunks checked
   std::size_t values = 0;        // values in the chunks that verified
-  std::size_t staging_rows = 0;  // readings of open windows checked
+  std::size_t staging_rows = 0;      // staging rows (readings of open windows) checked
+  std::size_t staging_readings = 0;  // readings in the staging rows that verified
   std::vector<BadChunk> bad;     // every chunk that failed, in id order
   bool clean() const noexcept { return bad.empty(); }
 };
@@ -101,7 +102,8 @@ struct StoredChunk {
   std::vector<Reading> readings;
 };
 
-// The associated data of staging row `seq`, and that row opened and decoded (one reading).
+// The associated data of staging row `seq`, and that row opened and decoded (the readings one
+// flush added to an open window).
 ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq, KeyId key_id);
 Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter, std::int64_t window_start,
                                    std::int64_t seq, std::int64_t key_id, std::span<const std::uint8_t> sealed);

@@ -187,7 +187,9 @@ Result<VerifyReport> Store::verify() {
     ++report.staging_rows;
     auto d = open_staging_row(sealer_, sg->col_text(1), sg->col_int(2), sg->col_int(0), sg->col_int(3),
                               sg->col_blob(4));
-    if (!d) {
+    if (d) {
+      report.staging_readings += d->times_ms.size();
+    } else {
       report.bad.push_back({sg->col_int(0), true, sg->col_text(1), utc_of(sg->col_int(2)), d.error().message()});
     }
   }

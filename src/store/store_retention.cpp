@@ -42,7 +42,13 @@ Result<RetentionReport> Store::enforce_retention() {
   }
   const RetentionPlan plan = plan_retention(in);
   RetentionReport report{plan.delete_ids.size(), plan.lost_chunks, plan.lost_values};
-  if (plan.delete_ids.empty()) return report;
+  if (plan.delete_ids.empty()) {
+    // Pages freed by closed windows' staging rows go back to the file system too.
+    if (*free_pages > 0) {
+      if (auto r = db_.exec("PRAGMA incremental_vacuum"); !r) spdlog::warn("store: {}", r.error().message());
+    }
+    return report;
+  }
 
   auto tx = Transaction::begin(db_);
   if (!tx) return tx.error();

@@ -124,6 +124,9 @@ Result<void> decode_xor(ByteReader& in, std::size_t count, std::vector<std::uint
 
 // ---- float32 ----------------------------------------------------------------------------------
 
+std::uint64_t to_ordered64(std::uint64_t u) { return (u >> 63) ? ~u : (u | (std::uint64_t{1} << 63)); }
+std::uint64_t from_ordered64(std::uint64_t o) { return (o >> 63) ? (o & ~(std::uint64_t{1} << 63)) : ~o; }
+
 std::uint32_t to_ordered(std::uint32_t u) { return (u & 0x80000000u) ? ~u : (u | 0x80000000u); }
 std::uint32_t from_ordered(std::uint32_t o) { return (o & 0x80000000u) ? (o & 0x7fffffffu) : ~o; }
 
@@ -147,7 +150,7 @@ bool as_float32(std::span<const double> values, std::uint8_t scale, std::vector<
 
 // ---- decimal ----------------------------------------------------------------------------------
 
-constexpr double kPow10[] = {1.0, 10.0, 100.0, 1000.0, 10000.0, 100000.0, 1000000.0};
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12};
 
 bool as_decimal(std::span<const double> values, unsigned k, std::vector<std::int64_t>& out) {
   out.clear();
@@ -239,6 +242,15 @@ void encode_values(std::span<const double> values, ByteWriter& out) {
     encode_xor(words, w);
     consider();
   }
+  {
+    ByteWriter w(cand);
+    w.u8(static_cast<std::uint8_t>(ValueEncoding::ordered64));
+    std::vector<std::int64_t> ints(values.size());
+    std::transform(values.begin(), values.end(), ints.begin(),
+                   [](double v) { return static_cast<std::int64_t>(to_ordered64(bits_of(v))); });
+    encode_ints(ints, w);
+    consider();
+  }
   std::vector<std::uint32_t> f32;
   for (std::uint8_t scale : {std::uint8_t{0}, std::uint8_t{1}}) {
     if (!as_float32(values, scale, f32)) continue;
@@ -312,6 +324,13 @@ Result<void> decode_values(ByteReader& in, std::size_t count, std::vector<double
         if (auto r = decode_ints(in, count, ints); !r) return r;
         for (auto i : ints) out.push_back(widen(from_ordered(static_cast<std::uint32_t>(i)), *scale));
       }
+      return {};
+    }
+    case ValueEncoding::ordered64: {
+      std::vector<std::int64_t> ints;
+      ints.reserve(count);
+      if (auto r = decode_ints(in, count, ints); !r) return r;
+      for (auto i : ints) out.push_back(std::bit_cast<double>(from_ordered64(static_cast<std::uint64_t>(i))));
       return {};
     }
     case ValueEncoding::decimal: {

@@ -9,8 +9,10 @@
 //   float32    the value is a float32 widened to double, possibly times 1000 or 1/1000 (a meter's
 //              kW/kWh converted to W/Wh): the 32-bit pattern is kept, then XOR-coded or
 //              delta-coded in float order (ulps), whichever is shorter.
-//   decimal    the value is an integer divided by 10^k (k <= 6) as a decimal parser produces it:
+//   decimal    the value is an integer divided by 10^k (k <= 12) as a decimal parser produces it:
 //              the integers are delta or delta-of-delta coded, zigzag, bit-packed in blocks of 32.
+//   ordered64  the 64-bit patterns mapped to integers in numeric order (ulps), delta or
+//              delta-of-delta coded: full-precision energy counters that rise steadily.
 // Pure functions, no I/O, thread-safe.
 #pragma once
 
@@ -23,7 +25,7 @@
 
 namespace meterd::store {
 
-enum class ValueEncoding : std::uint8_t { constant = 0, xor_double = 1, float32 = 2, decimal = 3 };
+enum class ValueEncoding : std::uint8_t { constant = 0, xor_double = 1, float32 = 2, decimal = 3, ordered64 = 4 };
 
 // Appends the shortest encoding of `values` (tag byte first). Empty input writes a tag only.
 void encode_values(std::span<const double> values, ByteWriter& out);

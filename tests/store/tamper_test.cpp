@@ -94,8 +94,10 @@ TEST_F(Tamper, RowsMovedToAnotherMeterOrWindowOrSwappedAreRejected) {
 TEST_F(Tamper, AlteredStagingRowIsReportedAndNotResumed) {
   {
     auto store = open_store();
-    for (int i = 0; i < 10; ++i) store->publish(bsmart_reading("m1", i));
-    ASSERT_TRUE(store->flush());
+    for (int i = 0; i < 10; ++i) {  // one staging row per flush
+      store->publish(bsmart_reading("m1", i));
+      ASSERT_TRUE(store->flush());
+    }
   }
   {
     auto db = Db::open(options_.path, false).value();

@@ -83,6 +83,18 @@ TEST(ValueCodec, DecimalCountersUseDeltaOfDelta) {
   expect_round_trip(tenths);
 }
 
+TEST(ValueCodec, FullPrecisionCountersUseOrderedIntegers) {
+  std::mt19937 rng(3);
+  std::normal_distribution<double> power(5000.0, 50.0);
+  std::vector<double> wh{4.2e7};
+  for (int i = 1; i < 600; ++i) wh.push_back(wh.back() + power(rng) / 3600.0);  // integrated each second
+  EXPECT_EQ(chosen(wh), ValueEncoding::ordered64);
+  EXPECT_LT(encode(wh).size(), 600u * 3);
+  expect_round_trip(wh);
+  std::vector<double> mixed{-2.0, -1.0, -0.0, 0.0, 1.0, 2.0, -1e300, 1e300};  // both signs in order space
+  expect_round_trip(mixed);
+}
+
 TEST(ValueCodec, IntegersRoundTripAtTheExtremes) {
   std::vector<std::int64_t> v{0, std::numeric_limits<std::int64_t>::max(),
                               std::numeric_limits<std::int64_t>::min(), -1, 1, 5, 5, 5};
