@@ -89,7 +89,7 @@ TEST(ValueCodec, FullPrecisionCountersUseOrderedIntegers) {
   std::vector<double> wh{4.2e7};
   for (int i = 1; i < 600; ++i) wh.push_back(wh.back() + power(rng) / 3600.0);  // integrated each second
   EXPECT_EQ(chosen(wh), ValueEncoding::ordered64);
-  EXPECT_LT(encode(wh).size(), 600u * 3);
+  EXPECT_LT(encode(wh).size(), 600u * 4);  // half of raw doubles: ~22 bits of noise per step remain
   expect_round_trip(wh);
   std::vector<double> mixed{-2.0, -1.0, -0.0, 0.0, 1.0, 2.0, -1e300, 1e300};  // both signs in order space
   expect_round_trip(mixed);
