@@ -11,12 +11,14 @@
 #pragma once
 
 #include "meterd/error.hpp"
+#include "meterd/time.hpp"
 #include "meterd/time_stamper.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,11 +44,63 @@ struct TimeConfig {
   std::size_t hold_capacity = 100'000;  // time.hold_capacity (readings), 1..kMaxHoldCapacity
 };
 
+
+// buses: the Modbus buses and the meters on them (src/config/bus_section.cpp).
+enum class BusTransport { serial, rtu_over_tcp, modbus_tcp, simulator };
+enum class Parity { none, even, odd };
+// As drivers/modbus/word_order.hpp names them: abcd = high word first (the B-Smart default).
+enum class WordOrder { abcd, cdab, badc, dcba };
+
+// buses[].simulator: the in-process simulated B-Smart meters of `transport: simulator`.
+struct SimulatorOptions {
+  std::uint64_t seed = 1;              // seed: the model's random seed
+  std::uint32_t speed = 1;             // speed: model seconds per real second, 1..86400
+  bool freeze = false;                 // freeze: every meter keeps its start measurement
+  std::optional<UtcTime> start;        // start: model start (ISO 8601 UTC); now by default
+  std::filesystem::path link;          // link: optional stable symlink to the pty
+  double drop = 0.0;                   // drop: probability that a reply is lost, 0..1
+  double corrupt_crc = 0.0;            // corrupt_crc: probability of a bad reply CRC, 0..1
+  friend bool operator==(const SimulatorOptions&, const SimulatorOptions&) = default;
+};
+
+struct MeterConfig {
+  std::string id;                       // meters[].id, unique in the file
+  std::uint8_t address = 1;             // address: Modbus slave address 1..247, unique per bus
+  std::string model = "bsmart";         // model: bsmart
+  WordOrder word_order = WordOrder::abcd;
+  int phases = 1;                       // phases: 1 or 3
+  bool channel1 = true;                 // channels: [1, 2] by default (CT1 grid, CT2 PV)
+  bool channel2 = true;
+  std::chrono::milliseconds instantaneous_interval{1000};  // poll.instantaneous
+  std::chrono::milliseconds energy_interval{60'000};       // poll.energy
+  friend bool operator==(const MeterConfig&, const MeterConfig&) = default;
+};
+
+struct BusConfig {
+  std::string id;                              // buses[].id, unique
+  BusTransport transport = BusTransport::serial;
+  std::string device;                          // serial: the tty, required
+  int baud = 9600;                             // serial and simulator: line speed
+  Parity parity = Parity::none;
+  int data_bits = 8;                           // 7 or 8
+  int stop_bits = 1;                           // 1 or 2
+  std::string host;                            // rtu_over_tcp, modbus_tcp: required
+  std::uint16_t port = 0;                      // rtu_over_tcp, modbus_tcp: required
+  std::chrono::milliseconds timeout{300};      // response timeout
+  std::chrono::milliseconds byte_timeout{50};  // between reply bytes
+  unsigned retries = 1;                        // transaction retries after a timeout/CRC error
+  unsigned offline_after = 3;                  // consecutive timeouts before a meter is offline
+  SimulatorOptions simulator;
+  std::vector<MeterConfig> meters;
+  friend bool operator==(const BusConfig&, const BusConfig&) = default;
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was loaded from
   GatewayConfig gateway;
   LogConfig log;
   TimeConfig time;
+  std::vector<BusConfig> buses;  // buses: empty when absent
 };
 
 // One problem found in a configuration file. line and column are 1-based (0 when the problem
@@ -97,5 +151,6 @@ std::string format_duration(std::chrono::milliseconds d);
 std::string format_size(std::uint64_t bytes);
 
 std::string_view to_string(LogLevel l) noexcept;
+std::string_view to_string(BusTransport t) noexcept;
 
 }  // namespace meterd::config

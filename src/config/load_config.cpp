@@ -15,6 +15,7 @@ void read_document(SectionReader& root, Config& out) {
   root.get_section("gateway", [&](SectionReader& s) { read_gateway(s, out.gateway); });
   root.get_section("log", [&](SectionReader& s) { read_log(s, out.log); });
   root.get_section("time", [&](SectionReader& s) { read_time(s, out.time); });
+  read_buses(root, out.buses);
 }
 
 namespace {

@@ -17,5 +17,7 @@ void read_document(SectionReader& root, Config& out);
 void read_gateway(SectionReader& section, GatewayConfig& out);  // gateway_section.cpp
 void read_log(SectionReader& section, LogConfig& out);          // log_section.cpp
 void read_time(SectionReader& section, TimeConfig& out);        // time_section.cpp
+// The list under `buses`, with checks across buses (unique ids). bus_section.cpp
+void read_buses(SectionReader& root, std::vector<BusConfig>& out);
 
 }  // namespace meterd::config

@@ -105,6 +105,11 @@ class SectionReader {
   // parse_size() syntax, then [min, max].
   bool get_size(std::string_view key, std::uint64_t& out, std::uint64_t min,
                 std::uint64_t max = std::numeric_limits<std::uint64_t>::max());
+  // A decimal number in [min, max] (yaml_reader_values.cpp).
+  bool get_double(std::string_view key, double& out, double min, double max);
+  // A sequence of integers, each in [min, max], e.g. `[1, 2]` (yaml_reader_values.cpp).
+  bool get_int_list(std::string_view key, std::vector<std::int64_t>& out, std::int64_t min,
+                    std::int64_t max);
   // A non-empty path; relative ones are resolved against ReadContext::base_dir.
   bool get_path(std::string_view key, std::filesystem::path& out);
 

@@ -138,7 +138,8 @@ TEST(LoadConfig, ValueThrowsWithEveryIssue) {
     EXPECT_EQ(std::string(e.what()),
               "t.yaml:1:14: log.level: expected one of trace, debug, info, warn, error, critical, "
               "off, found 'loud'\n"
-              "t.yaml:2:1: unknown key 'foo' at top level (expected one of: gateway, log, time)");
+              "t.yaml:2:1: unknown key 'foo' at top level (expected one of: gateway, log, time, "
+              "buses)");
   }
 }
 
