@@ -54,6 +54,10 @@ class ByteReader {
     if (pos_ >= in_.size()) return std::nullopt;
     return in_[pos_++];
   }
+  std::optional<std::uint8_t> peek() const {
+    if (pos_ >= in_.size()) return std::nullopt;
+    return in_[pos_];
+  }
   std::optional<std::uint64_t> u64le() {
     if (in_.size() - pos_ < 8) return std::nullopt;
     std::uint64_t v = 0;

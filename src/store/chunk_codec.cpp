@@ -4,6 +4,8 @@
 #include "src/store/value_codec.hpp"
 
 #include <algorithm>
+#include <cstring>
+#include <functional>
 #include <map>
 
 namespace meterd::store {
@@ -48,7 +50,21 @@ void encode_runs(const std::vector<T>& items, ByteWriter& w) {
   }
 }
 
-void encode_column(const ChunkColumn& c, std::size_t n_rows, std::vector<std::uint8_t>& out) {
+// The index of an earlier column (itself not a reference) with the same rows and bit-identical
+// values, e.g. a total that equals its only non-zero part; such a column stores a reference only.
+std::optional<std::size_t> same_as(const std::vector<ChunkColumn>& cols, std::size_t i,
+                                   const std::vector<bool>& is_ref) {
+  const auto& c = cols[i];
+  if (c.values.empty()) return std::nullopt;
+  for (std::size_t j = 0; j < i; ++j) {
+    if (is_ref[j] || cols[j].rows != c.rows) continue;
+    if (std::memcmp(cols[j].values.data(), c.values.data(), c.values.size() * sizeof(double)) == 0) return j;
+  }
+  return std::nullopt;
+}
+
+void encode_column(const ChunkColumn& c, std::size_t n_rows, std::optional<std::size_t> ref,
+                   std::vector<std::uint8_t>& out) {
   ByteWriter w(out);
   // Presence runs: alternate present/absent, starting with present (possibly of length 0).
   std::vector<std::uint64_t> runs;
@@ -70,11 +86,19 @@ void encode_column(const ChunkColumn& c, std::size_t n_rows, std::vector<std::ui
   w.varint(runs.size());
   for (auto r : runs) w.varint(r);
   encode_runs(c.qualities, w);
-  encode_values(c.values, w);
+  if (ref) {
+    w.u8(static_cast<std::uint8_t>(ValueEncoding::same_as_column));
+    w.varint(*ref);
+  } else {
+    encode_values(c.values, w);
+  }
 }
 
+// Values of column j (< the column being decoded), for a same_as_column reference.
+using ColumnResolver = std::function<Result<std::vector<double>>(std::uint64_t j)>;
+
 Result<void> decode_column_body(ByteReader& in, std::size_t n_rows, std::size_t& budget,
-                                ChunkColumn& c) {
+                                const ColumnResolver* resolve, ChunkColumn& c) {
   auto n_runs = in.varint();
   if (!n_runs || *n_runs > 2 * n_rows + 1) return malformed("bad presence run count");
   std::size_t row = 0;
@@ -90,7 +114,18 @@ Result<void> decode_column_body(ByteReader& in, std::size_t n_rows, std::size_t&
   }
   if (row != n_rows) return malformed("presence runs do not cover the rows");
   if (auto r = decode_runs<Quality>(in, c.rows.size(), valid_quality, c.qualities); !r) return r;
-  if (auto r = decode_values(in, c.rows.size(), c.values); !r) return r;
+  if (in.peek() == static_cast<std::uint8_t>(ValueEncoding::same_as_column)) {
+    (void)in.u8();
+    auto j = in.varint();
+    if (!j) return malformed("truncated column reference");
+    if (resolve == nullptr) return malformed("column reference to a reference");
+    auto values = (*resolve)(*j);
+    if (!values) return values.error();
+    if (values->size() != c.rows.size()) return malformed("referenced column has another length");
+    c.values = std::move(*values);
+  } else if (auto r = decode_values(in, c.rows.size(), c.values); !r) {
+    return r;
+  }
   if (!in.at_end()) return malformed("trailing bytes in column");
   return {};
 }
@@ -129,12 +164,16 @@ Result<std::vector<std::uint8_t>> encode_chunk(const ChunkData& d) {
   encode_runs(d.time_sync, w);
   w.varint(d.columns.size());
   std::vector<std::uint8_t> body;
-  for (const auto& c : d.columns) {
+  std::vector<bool> is_ref;
+  for (std::size_t i = 0; i < d.columns.size(); ++i) {
+    const auto& c = d.columns[i];
+    const auto ref = same_as(d.columns, i, is_ref);
+    is_ref.push_back(ref.has_value());
     const std::uint64_t p = c.obis.packed();
-    for (int i = 5; i >= 0; --i) w.u8(static_cast<std::uint8_t>(p >> (8 * i)));
+    for (int b = 5; b >= 0; --b) w.u8(static_cast<std::uint8_t>(p >> (8 * b)));
     w.u8(static_cast<std::uint8_t>(c.unit));
     body.clear();
-    encode_column(c, n, body);
+    encode_column(c, n, ref, body);
     w.varint(body.size());
     w.bytes(body);
   }
@@ -158,12 +197,14 @@ Result<ChunkData> decode_chunk(std::span<const std::uint8_t> bytes, std::optiona
   auto n_cols = in.varint();
   if (!n_cols || *n_cols > kMaxChunkColumns) return malformed("bad column count");
   std::size_t budget = kMaxChunkValues;
+  std::vector<std::span<const std::uint8_t>> bodies;
   for (std::uint64_t i = 0; i < *n_cols; ++i) {
     auto head = in.take(7);
     auto len = in.varint();
     if (!head || !len) return malformed("truncated column header");
     auto body = in.take(*len);
     if (!body) return malformed("column body past end");
+    bodies.push_back(*body);
     std::uint64_t p = 0;
     for (int k = 0; k < 6; ++k) p = (p << 8) | (*head)[static_cast<std::size_t>(k)];
     const ObisCode obis = ObisCode::from_packed(p);
@@ -173,8 +214,15 @@ Result<ChunkData> decode_chunk(std::span<const std::uint8_t> bytes, std::optiona
     ChunkColumn c;
     c.obis = obis;
     c.unit = *unit;
+    const ColumnResolver resolve = [&](std::uint64_t j) -> Result<std::vector<double>> {
+      if (j >= i) return malformed("column reference forward");
+      ChunkColumn referenced;
+      ByteReader ref_in(bodies[j]);
+      if (auto r = decode_column_body(ref_in, *n, budget, nullptr, referenced); !r) return r.error();
+      return std::move(referenced.values);
+    };
     ByteReader body_in(*body);
-    if (auto r = decode_column_body(body_in, *n, budget, c); !r) return r.error();
+    if (auto r = decode_column_body(body_in, *n, budget, &resolve, c); !r) return r.error();
     d.columns.push_back(std::move(c));
   }
   if (!in.at_end()) return malformed("trailing bytes");

@@ -4,7 +4,9 @@
 //   u8 codec version (kChunkCodecVersion) | rows | timestamps (encode_ints: ms since the epoch,
 //   delta-of-delta for a steady poll) | time-sync runs | columns | per column: 6-byte OBIS,
 //   u8 unit, body length, then presence runs (alternating present/absent, present first),
-//   quality runs (u8 quality, length) over the present values, and the values (value_codec.hpp).
+//   quality runs (u8 quality, length) over the present values, and the values (value_codec.hpp),
+//   or a reference to an earlier column whose values are bit-identical (a total equal to its only
+//   non-zero part, a quantity mirrored on another code), which costs two bytes.
 // A row is one Reading; a column is one (OBIS, unit) over the rows where it is present, so two
 // poll groups at different rates share a chunk and a missing value stays visible as absence.
 // Lossless: times, time-sync, order of rows, every value's 64 bits and quality round-trip.

@@ -117,6 +117,7 @@ Result<std::vector<SeriesPoint>> Store::series(const std::string& meter, const O
   }
   std::vector<SeriesPoint> raw;
   const std::int64_t lo = ms_of(from), hi = ms_of(to);
+  raw.reserve(static_cast<std::size_t>(std::min<std::int64_t>((hi - lo) / 1000 + 1, 1 << 22)));
   std::lock_guard lock(writer_mutex_);
   auto r = for_each_chunk(meter, from, to, obis, [&](ChunkData&& d) {
     for (const auto& c : d.columns) {
@@ -133,7 +134,8 @@ Result<std::vector<SeriesPoint>> Store::series(const std::string& meter, const O
       if (v.obis == obis) raw.push_back({reading.time, v.value, v.quality});
     }
   }
-  std::stable_sort(raw.begin(), raw.end(), [](const SeriesPoint& a, const SeriesPoint& b) { return a.time < b.time; });
+  auto by_time = [](const SeriesPoint& a, const SeriesPoint& b) { return a.time < b.time; };
+  if (!std::is_sorted(raw.begin(), raw.end(), by_time)) std::stable_sort(raw.begin(), raw.end(), by_time);
   if (how == Aggregate::raw) return raw;
   return aggregate(raw, lo, step.count(), how);
 }

@@ -342,6 +342,8 @@ Result<void> decode_values(ByteReader& in, std::size_t count, std::vector<double
       for (auto i : ints) out.push_back(static_cast<double>(i) / kPow10[*k]);
       return {};
     }
+    case ValueEncoding::same_as_column:
+      return malformed("column reference outside a chunk");
   }
   return malformed("unknown encoding tag");
 }

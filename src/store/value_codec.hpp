@@ -25,7 +25,14 @@
 
 namespace meterd::store {
 
-enum class ValueEncoding : std::uint8_t { constant = 0, xor_double = 1, float32 = 2, decimal = 3, ordered64 = 4 };
+enum class ValueEncoding : std::uint8_t {
+  constant = 0,
+  xor_double = 1,
+  float32 = 2,
+  decimal = 3,
+  ordered64 = 4,
+  same_as_column = 5,  // only inside a chunk (chunk_codec.cpp): the values of an earlier column
+};
 
 // Appends the shortest encoding of `values` (tag byte first). Empty input writes a tag only.
 void encode_values(std::span<const double> values, ByteWriter& out);

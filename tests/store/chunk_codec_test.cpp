@@ -75,6 +75,28 @@ TEST(ChunkCodec, RepeatedCodeInOneReadingAndClockStepsBack) {
   expect_same(in, round_trip(in));
 }
 
+TEST(ChunkCodec, IdenticalColumnsAreStoredOnceAndDecodeAlone) {
+  const ObisCode total{1, 1, 15, 8, 0};
+  std::vector<Reading> in;
+  for (int i = 0; i < 600; ++i) {
+    const double wh = 4.2e7 + 1.37 * i + 1e-3 * (i % 11);
+    in.push_back({"m1", at_ms(1000 * i), TimeSync::synchronized,
+                  {{kEnergy, wh, Unit::watt_hour, Quality::good},
+                   {ObisCode{1, 1, 2, 8, 0}, 0.0, Unit::watt_hour, Quality::good},
+                   {total, wh + 0.0, Unit::watt_hour, i == 7 ? Quality::estimated : Quality::good}}});
+  }
+  auto with_copy = encode_chunk(chunk_from_readings(in)).value();
+  std::vector<Reading> without = in;
+  for (auto& r : without) r.values.pop_back();
+  auto base = encode_chunk(chunk_from_readings(without)).value();
+  EXPECT_LT(with_copy.size(), base.size() + 24);  // the copy costs its header, quality runs, a reference
+  expect_same(in, round_trip(in));
+  auto only = decode_chunk(with_copy, total).value();
+  ASSERT_EQ(only.columns.size(), 1u);
+  EXPECT_EQ(only.columns[0].values, chunk_from_readings(in).columns[0].values);
+  EXPECT_EQ(only.columns[0].qualities[7], Quality::estimated);
+}
+
 TEST(ChunkCodec, EmptyChunkRoundTrips) {
   std::vector<Reading> none;
   EXPECT_TRUE(round_trip(none).empty());
