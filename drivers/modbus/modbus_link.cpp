@@ -32,7 +32,7 @@ std::string_view to_string(LinkMode m) noexcept {
     case LinkMode::rtu:
       return "rtu";
     case LinkMode::tcp:
-      return "tcp";
+      return "modbus_tcp";
     case LinkMode::rtu_over_tcp:
       return "rtu_over_tcp";
   }
@@ -152,7 +152,7 @@ Error ModbusLink::libmodbus_error(int err, const std::string& what) const {
     // MBAP transaction or protocol id does not match is what an RTU-over-TCP gateway sends.
     hint =
         "reply does not look like Modbus TCP (MBAP header with our transaction id and "
-        "protocol id 0 expected); the bus is configured as tcp: if the gateway forwards RTU "
+        "protocol id 0 expected); the bus is configured as modbus_tcp: if the gateway forwards RTU "
         "frames, configure it as rtu_over_tcp";
   }
   return map_libmodbus_error(err, what, hint);

@@ -25,6 +25,7 @@ struct _modbus;  // libmodbus context (modbus_t), kept out of this header
 
 namespace meterd::modbus {
 
+// Named in text (describe(), errors, the config file) rtu, modbus_tcp, rtu_over_tcp.
 enum class LinkMode : std::uint8_t { rtu, tcp, rtu_over_tcp };
 
 std::string_view to_string(LinkMode m) noexcept;
@@ -60,7 +61,7 @@ class ModbusLink final : public BusLink {
   Result<void> open() override;
   void close() override;
   bool is_open() const override;
-  // "/dev/ttyUSB0 9600 8N1 (rtu)", "10.0.0.5:502 (tcp)", "10.0.0.5:4196 (rtu_over_tcp)".
+  // "/dev/ttyUSB0 9600 8N1 (rtu)", "10.0.0.5:502 (modbus_tcp)", "10.0.0.5:4196 (rtu_over_tcp)".
   std::string describe() const override;
   // close() then open().
   Result<void> reconnect();

@@ -174,13 +174,14 @@ Result<Bytes> RtuOverTcp::transact(std::span<const std::uint8_t> request, std::u
     }
   }
   if (!ours && looks_like_mbap(reply) && !looks_like_rtu(reply)) {
-    return Error{Errc::protocol_error,
-                 "reply looks like Modbus TCP (MBAP header " + hex_dump(std::span(reply).first(7)) +
-                     ": transaction " + std::to_string((reply[0] << 8) | reply[1]) +
-                     ", protocol 0, length " + std::to_string((reply[4] << 8) | reply[5]) +
-                     ", unit " + std::to_string(reply[6]) +
-                     "); the bus is configured as rtu_over_tcp, which expects RTU frames "
-                     "(slave, PDU, CRC-16): if the gateway speaks Modbus TCP, configure tcp"};
+    return Error{
+        Errc::protocol_error,
+        "reply looks like Modbus TCP (MBAP header " + hex_dump(std::span(reply).first(7)) +
+            ": transaction " + std::to_string((reply[0] << 8) | reply[1]) +
+            ", protocol 0, length " + std::to_string((reply[4] << 8) | reply[5]) + ", unit " +
+            std::to_string(reply[6]) +
+            "); the bus is configured as rtu_over_tcp, which expects RTU frames "
+            "(slave, PDU, CRC-16): if the gateway speaks Modbus TCP, configure modbus_tcp"};
   }
   return reply;
 }

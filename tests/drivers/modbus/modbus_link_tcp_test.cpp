@@ -257,7 +257,7 @@ TEST(ModbusTcp, RtuReplyIsNamedAsAModeMismatch) {
   EXPECT_EQ(peer.request()[6], 0x03);
   ASSERT_FALSE(regs);
   EXPECT_TRUE(regs.error().is(Errc::protocol_error)) << regs.error().message();
-  EXPECT_NE(regs.error().detail.find("the bus is configured as tcp"), std::string::npos)
+  EXPECT_NE(regs.error().detail.find("the bus is configured as modbus_tcp"), std::string::npos)
       << regs.error().detail;
   EXPECT_NE(regs.error().detail.find("configure it as rtu_over_tcp"), std::string::npos);
 }
