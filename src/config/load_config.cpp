@@ -3,6 +3,7 @@
 
 #include "src/config/sections.hpp"
 #include "src/config/yaml_reader.hpp"
+#include "src/config/yaml_stream.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -30,18 +31,8 @@ ConfigResult load(std::string_view yaml, const std::string& name,
     issues.add_file_issue(kTooLarge);
     return ConfigErrors{issues.take()};
   }
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(yaml));
-  } catch (const YAML::Exception& e) {
-    issues.add(e.mark, "YAML syntax error: " + e.msg);
-    return ConfigErrors{issues.take()};
-  }
-  if (documents.size() > 1) {
-    issues.add(documents[1].Mark(),
-               "expected a single YAML document, found " + std::to_string(documents.size()));
-  }
-  const YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+  const YAML::Node root = load_single_document(std::string(yaml), issues);
+  if (!issues.empty()) return ConfigErrors{issues.take()};
   Config config;
   config.source = name;
   ReadContext ctx{issues, base_dir};

@@ -60,8 +60,10 @@ SectionReader::SectionReader(ReadContext& ctx, const YAML::Node& node, std::stri
     mapping_ = false;
     return;
   }
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+  for (const auto& pair : node) {
+    // Copies: a map iterator yields a temporary pair of node handles (cheap, shared).
+    const YAML::Node key = pair.first;
+    const YAML::Node value = pair.second;
     if (!key.IsScalar()) {
       ctx_.issues.add(key.Mark().is_null() ? at_ : key.Mark(),
                       "expected a key name" + (path_.empty() ? "" : " in " + path_) +
@@ -77,7 +79,7 @@ SectionReader::SectionReader(ReadContext& ctx, const YAML::Node& node, std::stri
                                       ")");
       continue;
     }
-    entries_.push_back({key.Scalar(), key.Mark(), it->second});
+    entries_.push_back({key.Scalar(), key.Mark(), value});
   }
 }
 

@@ -146,8 +146,23 @@ TEST(BadConfig, KeyThatIsNotAName) {
 }
 
 TEST(BadConfig, MoreThanOneDocument) {
+  // Reported at the second document's start, its '---'.
   EXPECT_THAT(issues_of("log: {level: info}\n---\nlog: {level: debug}\n"),
-              ElementsAre(at(3, 1, "expected a single YAML document, found 2")));
+              ElementsAre(at(2, 1, "expected a single YAML document, found another one")));
+  EXPECT_THAT(issues_of("log: {}\n---\n---\n---\n---\n"),
+              ElementsAre(at(2, 1, "expected a single YAML document, found another one")));
+  // A syntax error in a later document is still a syntax error.
+  EXPECT_THAT(issues_of("log: {}\n---\n[x\n"),
+              ElementsAre(at(4, 1, "YAML syntax error: end of sequence flow not found")));
+}
+
+TEST(BadConfig, StrayFlowIndicatorIsNotAnEmptyFile) {
+  // yaml-cpp 0.7 reads these as empty documents without moving past the ',' (and LoadAll loops
+  // forever on them; found by fuzz/config_fuzz).
+  EXPECT_THAT(issues_of(","), ElementsAre(at(1, 1, "YAML syntax error: unexpected ','")));
+  EXPECT_THAT(issues_of(", gateway"), ElementsAre(at(1, 1, "YAML syntax error: unexpected ','")));
+  EXPECT_THAT(issues_of("# comment\n---\n,\n"),
+              ElementsAre(at(3, 1, "YAML syntax error: unexpected ','")));
 }
 
 TEST(BadConfig, SeveralIssuesReportedTogetherInFileOrder) {
