@@ -74,6 +74,30 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Cl
   return s;
 }
 
+Result<std::unique_ptr<Store>> Store::open_read_only(const StoreOptions& options, const Clock& clock, KeyStore keys) {
+  std::unique_ptr<Store> s(new Store(options, clock, std::move(keys), openssl_random));
+  s->read_only_ = true;
+  auto db = Db::open(options.path, false);
+  if (!db) return db.error();
+  s->db_ = std::move(*db);
+  auto version = s->db_.query_int("PRAGMA user_version");
+  if (!version) return version.error();
+  if (*version != kSchemaVersion) {
+    return Error{Errc::unsupported, "store " + options.path.string() + " has schema version " + std::to_string(*version) +
+                                        ", this meterd reads version " + std::to_string(kSchemaVersion)};
+  }
+  for (const char* pragma : {"PRAGMA query_only = ON", "PRAGMA mmap_size = 268435456"}) {
+    if (auto r = s->db_.exec(pragma); !r) return r.error();
+  }
+  if (auto r = s->recover(); !r) return r.error();
+  return s;
+}
+
+Result<void> Store::writable() const {
+  if (read_only_) return Error{Errc::unsupported, "store opened read-only"};
+  return {};
+}
+
 Result<void> Store::prepare_statements() {
   struct {
     Stmt* stmt;
@@ -153,7 +177,7 @@ Result<Store::MeterState*> Store::meter_state(const std::string& name) {
 
 void Store::publish(const Reading& reading) {
   std::lock_guard lock(queue_mutex_);
-  if (queue_.size() >= options_.max_queued_readings) {
+  if (read_only_ || queue_.size() >= options_.max_queued_readings) {
     ++dropped_;
     return;
   }
@@ -244,6 +268,7 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
 }
 
 Result<FlushStats> Store::flush() {
+  if (auto w = writable(); !w) return w.error();
   std::vector<Reading> batch;
   {
     std::lock_guard lock(queue_mutex_);
@@ -261,7 +286,7 @@ Result<FlushStats> Store::flush() {
 }
 
 Result<FlushStats> Store::close_all_windows() {
-  if (auto r = flush(); !r) return r;
+  if (auto r = flush(); !r) return r;  // also refuses a read-only store
   std::lock_guard lock(writer_mutex_);
   std::vector<Reading> none;
   auto r = apply(none, true);
@@ -287,20 +312,23 @@ Result<void> Store::note_dropped() {
 
 void Store::start() {
   std::lock_guard lock(queue_mutex_);
-  if (thread_.joinable()) return;
+  if (thread_.joinable() || read_only_) return;
   stopping_ = false;
   thread_ = std::thread([this] { run(); });
 }
 
 void Store::stop() {
+  bool queued = false;
   {
     std::lock_guard lock(queue_mutex_);
-    if (!thread_.joinable()) return;
     stopping_ = true;
+    queued = !queue_.empty();
   }
   wake_.notify_all();
-  thread_.join();
-  if (auto r = flush(); !r) spdlog::error("store: final flush failed: {}", r.error().message());
+  if (thread_.joinable()) thread_.join();
+  if (queued && !read_only_) {
+    if (auto r = flush(); !r) spdlog::error("store: final flush failed: {}", r.error().message());
+  }
 }
 
 void Store::run() {

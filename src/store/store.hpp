@@ -115,13 +115,19 @@ class Store final : public ReadingSink {
   // Same with keys already loaded and an injected random source (tests, tools).
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock, KeyStore keys,
                                              RandomFill random = openssl_random);
-  ~Store() override;  // stop(), then closes the file
+  // Opens an existing file for reading only (the CLI's `meterd verify` and `meterd export`, safe
+  // while the daemon writes): nothing is written (PRAGMA query_only); open windows are read from
+  // staging. flush(), retention and upload marks return Errc::unsupported; publish() drops.
+  static Result<std::unique_ptr<Store>> open_read_only(const StoreOptions& options, const Clock& clock,
+                                                       KeyStore keys);
+  ~Store() override;  // stop() (which flushes what is queued), then closes the file
 
   // Queues a copy of the reading; never blocks on I/O. Drops (and counts) beyond the bound.
   void publish(const Reading& reading) override;
 
   // Starts / stops the flush thread (flush every flush_interval, retention every
-  // retention_interval). stop() flushes what is queued; open windows stay in staging.
+  // retention_interval). stop() (also without start()) flushes what is queued; open windows stay
+  // in staging.
   void start();
   void stop();
 
@@ -147,6 +153,10 @@ class Store final : public ReadingSink {
   // Upload support: the oldest not-yet-uploaded chunks, decrypted; and marking them uploaded.
   Result<std::vector<StoredChunk>> pending_upload(std::size_t limit);
   Result<void> mark_uploaded(const std::vector<std::int64_t>& chunk_ids);
+  // A named upload position (the uplink's own bookkeeping, e.g. the last chunk id acknowledged):
+  // 0 until set.
+  Result<std::int64_t> upload_cursor(const std::string& stream);
+  Result<void> set_upload_cursor(const std::string& stream, std::int64_t chunk_id);
 
   Result<std::vector<std::string>> meters();
   Result<std::vector<StoreEvent>> events();
@@ -179,8 +189,11 @@ class Store final : public ReadingSink {
                               const std::function<void(ChunkData&&)>& fn);
   void run();
 
+  Result<void> writable() const;
+
   StoreOptions options_;
   const Clock& clock_;
+  bool read_only_ = false;
   KeyStore keys_;
   Sealer sealer_;
 

@@ -221,6 +221,7 @@ Result<std::vector<StoredChunk>> Store::pending_upload(std::size_t limit) {
 }
 
 Result<void> Store::mark_uploaded(const std::vector<std::int64_t>& chunk_ids) {
+  if (auto w = writable(); !w) return w;
   std::lock_guard lock(writer_mutex_);
   auto tx = Transaction::begin(db_);
   if (!tx) return tx.error();
@@ -230,6 +231,26 @@ Result<void> Store::mark_uploaded(const std::vector<std::int64_t>& chunk_ids) {
     if (auto r = st->bind(1, id).run(); !r) return r;
   }
   return tx->commit();
+}
+
+Result<std::int64_t> Store::upload_cursor(const std::string& stream) {
+  std::lock_guard lock(writer_mutex_);
+  auto st = db_.prepare("SELECT last_chunk_id FROM upload_cursor WHERE stream = ?");
+  if (!st) return st.error();
+  st->bind(1, stream);
+  auto row = st->step();
+  if (!row) return row.error();
+  return *row ? st->col_int(0) : 0;
+}
+
+Result<void> Store::set_upload_cursor(const std::string& stream, std::int64_t chunk_id) {
+  if (auto w = writable(); !w) return w;
+  std::lock_guard lock(writer_mutex_);
+  auto st = db_.prepare(
+      "INSERT INTO upload_cursor (stream, last_chunk_id) VALUES (?, ?) "
+      "ON CONFLICT (stream) DO UPDATE SET last_chunk_id = excluded.last_chunk_id");
+  if (!st) return st.error();
+  return st->bind(1, stream).bind(2, chunk_id).run();
 }
 
 Result<std::vector<std::string>> Store::meters() {

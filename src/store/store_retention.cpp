@@ -15,6 +15,7 @@ constexpr std::uint64_t kRowOverhead = 64;
 }  // namespace
 
 Result<RetentionReport> Store::enforce_retention() {
+  if (auto w = writable(); !w) return w.error();
   std::lock_guard lock(writer_mutex_);
   RetentionInput in;
   in.now_ms = clock_.utc_now().time_since_epoch().count();

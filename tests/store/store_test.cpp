@@ -167,6 +167,50 @@ TEST_F(StoreTest, UploadMarksAndPendingChunks) {
   EXPECT_EQ(rest[0].window_start, at(kT0 + 1'200'000));
 }
 
+TEST_F(StoreTest, UploadCursorPersists) {
+  {
+    auto store = open_store();
+    EXPECT_EQ(store->upload_cursor("https://collector").value(), 0);
+    ASSERT_TRUE(store->set_upload_cursor("https://collector", 41));
+    ASSERT_TRUE(store->set_upload_cursor("https://collector", 42));
+  }
+  EXPECT_EQ(open_store()->upload_cursor("https://collector").value(), 42);
+}
+
+TEST_F(StoreTest, ReadOnlyStoreReadsWhileTheWriterWritesAndWritesNothing) {
+  auto writer = open_store();
+  for (int i = 0; i < 700; ++i) writer->publish(bsmart_reading("m", i));
+  ASSERT_TRUE(writer->flush());
+  auto reader = Store::open_read_only(options_, clock_, KeyStore::from_keys({test_key()}).value()).value();
+  EXPECT_EQ(reader->readings("m", at(kT0), at(kT0 + 700'000)).value().size(), 700u);  // chunk + staging
+  auto report = reader->verify().value();
+  EXPECT_TRUE(report.clean());
+  EXPECT_EQ(report.staging_readings, 100u);
+  reader->publish(bsmart_reading("m", 700));
+  EXPECT_EQ(reader->dropped_readings(), 1u);
+  EXPECT_TRUE(reader->flush().error().is(Errc::unsupported));
+  EXPECT_TRUE(reader->enforce_retention().error().is(Errc::unsupported));
+  EXPECT_TRUE(reader->mark_uploaded({1}).error().is(Errc::unsupported));
+  EXPECT_TRUE(reader->events().value().empty());
+  // The writer carries on meanwhile.
+  for (int i = 700; i < 1300; ++i) writer->publish(bsmart_reading("m", i));
+  ASSERT_EQ(writer->flush().value().chunks, 1u);
+  EXPECT_EQ(reader->verify().value().chunks, 2u);
+  TempDir empty;
+  StoreOptions missing = options_;
+  missing.path = empty.path() / "none.db";
+  EXPECT_FALSE(Store::open_read_only(missing, clock_, KeyStore::from_keys({test_key()}).value()));
+  EXPECT_FALSE(std::filesystem::exists(missing.path));
+}
+
+TEST_F(StoreTest, DestructionFlushesWhatIsQueued) {
+  {
+    auto store = open_store();
+    for (int i = 0; i < 3; ++i) store->publish(bsmart_reading("m", i));
+  }
+  EXPECT_EQ(open_store()->readings("m", at(kT0), at(kT0 + 3000)).value().size(), 3u);
+}
+
 TEST_F(StoreTest, SchemaIsMigratedAndANewerFileRefused) {
   { auto store = open_store(); }
   {
