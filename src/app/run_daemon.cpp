@@ -10,14 +10,19 @@
 #include <utility>
 
 #include "meterd/clock.hpp"
+#include "src/app/acquisition_service.hpp"
 #include "src/app/build_info.hpp"
 #include "src/app/config_reloader.hpp"
 #include "src/app/daemon.hpp"
 #include "src/app/logging.hpp"
+#include "src/app/reading_summary.hpp"
 #include "src/app/signal_handler.hpp"
 #include "src/app/systemd_notifier.hpp"
 #include "src/app/watchdog.hpp"
 #include "src/config/config.hpp"
+#include "src/pipeline/latest_values.hpp"
+#include "src/pipeline/reading_fanout.hpp"
+#include "src/pipeline/recent_events.hpp"
 
 namespace meterd::app {
 namespace {
@@ -55,6 +60,22 @@ int run_daemon(const CommandLine& command_line) {
 
   Watchdog watchdog(io, notifier, SystemdNotifier::watchdog_interval());
   daemon.add(watchdog);
+
+  // Readings fan out to their consumers; the store will be one more add() here.
+  pipeline::LatestValues latest_values;
+  pipeline::ReadingFanout readings;
+  readings.add(latest_values);
+  pipeline::RecentEvents events;
+  // A changed `buses:` section on SIGHUP restarts acquisition (AcquisitionService).
+  AcquisitionService acquisition(io, clock, readings, events, config.current());
+  daemon.add(acquisition);
+  ReadingSummary summary(
+      io, latest_values, [&acquisition] { return acquisition.snapshot(); },
+      [&clock, &config] {
+        return !clock.synchronized() &&
+               config.current().time.unsynchronized == UnsyncedPolicy::hold;
+      });
+  daemon.add(summary);
 
   config.subscribe([&command_line](const config::Config& c) {
     const auto level = effective_level(c.log.level, command_line.log_level);

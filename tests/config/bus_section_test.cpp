@@ -7,6 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <regex>
+#include <sstream>
+
 namespace meterd::config {
 namespace {
 
@@ -227,6 +231,35 @@ TEST(BusSection, BusWithoutMetersAndUnknownKey) {
                                    "transport, device, baud, parity, data_bits, stop_bits, "
                                    "host, port, timeout, byte_timeout, retries, offline_after, "
                                    "simulator, meters)")));
+}
+
+// The shipped example polls 4 simulated B-Smart meters, and its `#key: value` lines under
+// `buses` hold the real defaults (uncommenting them changes nothing).
+TEST(BusSection, ShippedConfigPollsFourSimulatedMetersAndShowsTheDefaults) {
+  const auto shipped = std::filesystem::path(METERD_SOURCE_DIR) / "config" / "meterd.yaml";
+  std::ifstream in(shipped);
+  ASSERT_TRUE(in) << shipped;
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::regex commented_key(R"(^(\s*)#([a-z_]+:))", std::regex::multiline);
+  for (const std::string& yaml :
+       {text.str(), std::regex_replace(text.str(), commented_key, "$1$2")}) {
+    const auto r = load_config_text(yaml, "meterd.yaml");
+    ASSERT_TRUE(r) << r.error().to_string();
+    ASSERT_EQ(r->buses.size(), 1u);
+    const BusConfig& bus = r->buses[0];
+    BusConfig expected;
+    expected.id = "sim";
+    expected.transport = BusTransport::simulator;
+    expected.baud = 38400;
+    for (int a = 1; a <= 4; ++a) {
+      MeterConfig m;
+      m.id = "office-" + std::to_string(a);
+      m.address = static_cast<std::uint8_t>(a);
+      expected.meters.push_back(m);
+    }
+    EXPECT_EQ(bus, expected);
+  }
 }
 
 }  // namespace
