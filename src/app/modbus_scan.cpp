@@ -84,7 +84,12 @@ Result<std::vector<FoundMeter>> scan_bus(const ScanRequest& request, const ScanP
     modbus::LinkSettings settings = request.link;
     settings.response_timeout = request.probe_timeout;
     ModbusLink probe(settings);
-    if (auto ok = probe.open(); !ok) return ok.error();
+    if (auto ok = probe.open(); !ok) {
+      if (settings.mode == modbus::LinkMode::rtu) return ok.error();
+      return Error{ok.error().code, "cannot connect to " + probe.describe() + ": " +
+                                        ok.error().detail +
+                                        " (check the converter's address, port and power)"};
+    }
     for (unsigned a = request.from; a <= request.to; ++a) {
       const auto address = static_cast<std::uint8_t>(a);
       if (progress) progress(address);
