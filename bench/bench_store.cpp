@@ -1,20 +1,14 @@
 // bench-store: bytes at rest, ingest rate and day-query time of the store (src/store), side by
 // side with a naive one-row-per-value SQLite table of the same data, on
 //   sim     24 h of 1 s readings of 8 simulated B-Smart meters (tools/sim BuildingModel, 27 values
-//           each, converted as the driver does: float32 kW * 1000, float32 V/A/PF/Hz, f64 kWh * 1000)
+//           each, converted as the driver does: float32 kW * 1000, float32 V/A/PF/Hz, f64 kWh *
+//           1000)
 //   ukdale  one day of UK-DALE mains and 4 appliances at 6 s (bench/data, CC BY 4.0)
 //   lab     four 1 Hz laboratory traces, 12 quantities (bench/data/lab-1hz, MIT)
 // Usage: bench-store [--hours N] [--dir DIR]. The last line is the summary for the sim set:
 //   bytes_per_value=... naive_bytes_per_value=... ingest_values_per_s=... day_query_ms=...
 // Ingest time counts publish() + flush() (encode, seal, SQLite, fsync) on this thread only.
-#include "src/store/schema.hpp"
-#include "src/store/sqlite_db.hpp"
-#include "src/store/store.hpp"
-#include "src/store/value_codec.hpp"
-#include "tools/sim/building_model.hpp"
-
 #include <spdlog/spdlog.h>
-
 #include <time.h>
 
 #include <algorithm>
@@ -30,6 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "src/store/schema.hpp"
+#include "src/store/sqlite_db.hpp"
+#include "src/store/store.hpp"
+#include "src/store/value_codec.hpp"
+#include "tools/sim/building_model.hpp"
+
 namespace {
 
 using namespace meterd;
@@ -39,7 +39,9 @@ using Steady = std::chrono::steady_clock;
 using Batch = std::vector<Reading>;
 using Producer = std::function<void(const std::function<void(Batch&)>&)>;
 
-double seconds_since(Steady::time_point t0) { return std::chrono::duration<double>(Steady::now() - t0).count(); }
+double seconds_since(Steady::time_point t0) {
+  return std::chrono::duration<double>(Steady::now() - t0).count();
+}
 
 // CPU time of the calling thread: the machine may be shared, and "on one core" is what counts.
 double thread_cpu_s() {
@@ -69,7 +71,9 @@ double kilo_f64(double si) { return (si / 1000.0) * 1000.0; }
 void add_channel(Reading& r, std::uint8_t ch, const sim::ChannelValues& c) {
   const auto& p = c.phase_a;
   const auto& e = c.energy;
-  auto v = [&](std::uint8_t cc, std::uint8_t d, double x, Unit u) { r.values.push_back({ObisCode(1, ch, cc, d, 0), x, u, Quality::good}); };
+  auto v = [&](std::uint8_t cc, std::uint8_t d, double x, Unit u) {
+    r.values.push_back({ObisCode(1, ch, cc, d, 0), x, u, Quality::good});
+  };
   v(32, 7, f32(p.voltage_v), Unit::volt);
   v(31, 7, f32(p.current_a), Unit::ampere);
   v(1, 7, kilo_f32(p.active_w), Unit::watt);
@@ -91,7 +95,8 @@ constexpr int kSimMeters = 8;
 Producer sim_producer(int hours) {
   return [hours](const std::function<void(Batch&)>& sink) {
     std::vector<sim::BuildingModel> models;
-    for (int m = 0; m < kSimMeters; ++m) models.emplace_back(sim::derive_seed(2026, static_cast<std::uint64_t>(m)), utc_ms(kSimStart));
+    for (int m = 0; m < kSimMeters; ++m)
+      models.emplace_back(sim::derive_seed(2026, static_cast<std::uint64_t>(m)), utc_ms(kSimStart));
     std::mt19937_64 jitter_rng(99);
     std::uniform_int_distribution<int> jitter(8, 60);  // poll completion after the second tick
     Batch batch;
@@ -100,11 +105,15 @@ Producer sim_producer(int hours) {
         const UtcTime t = utc_ms(kSimStart + 1000 * s);
         models[static_cast<std::size_t>(m)].advance_to(t);
         const auto& snap = models[static_cast<std::size_t>(m)].snapshot();
-        Reading r{"bsmart-" + std::to_string(m + 1), t + std::chrono::milliseconds(jitter(jitter_rng)), TimeSync::synchronized, {}};
+        Reading r{"bsmart-" + std::to_string(m + 1),
+                  t + std::chrono::milliseconds(jitter(jitter_rng)),
+                  TimeSync::synchronized,
+                  {}};
         r.values.reserve(27);
         add_channel(r, 1, snap.grid);
         add_channel(r, 2, snap.solar);
-        r.values.push_back({ObisCode(1, 1, 14, 7, 0), f32(snap.frequency_hz), Unit::hertz, Quality::good});
+        r.values.push_back(
+            {ObisCode(1, 1, 14, 7, 0), f32(snap.frequency_hz), Unit::hertz, Quality::good});
         batch.push_back(std::move(r));
       }
       if (batch.size() >= 60 * kSimMeters) {
@@ -161,7 +170,8 @@ Producer csv_producer(std::vector<std::pair<std::string, fs::path>> files,
       for (std::size_t r = 1; r < rows.size(); ++r) {
         Reading reading{meter, csv_time(rows[r][0]), TimeSync::synchronized, {}};
         for (std::size_t i = 0; i < cols.size() && i + 1 < rows[r].size(); ++i) {
-          reading.values.push_back({cols[i].first, std::strtod(rows[r][i + 1].c_str(), nullptr), cols[i].second, Quality::good});
+          reading.values.push_back({cols[i].first, std::strtod(rows[r][i + 1].c_str(), nullptr),
+                                    cols[i].second, Quality::good});
         }
         batch.push_back(std::move(reading));
         if (batch.size() >= 600) {
@@ -185,13 +195,15 @@ struct Figures {
   double query_ms = 0, naive_query_ms = 0;
   std::size_t query_points = 0;
   bool verified = false;
-  std::map<ObisCode, std::pair<std::uint64_t, std::uint64_t>> columns;  // obis -> (bytes, values), q_meter only
+  std::map<ObisCode, std::pair<std::uint64_t, std::uint64_t>>
+      columns;  // obis -> (bytes, values), q_meter only
 };
 
 // Encoded bytes of each quantity of one meter, window by window (value columns only).
 class ColumnAccounting {
  public:
-  ColumnAccounting(std::string meter, std::map<ObisCode, std::pair<std::uint64_t, std::uint64_t>>& out)
+  ColumnAccounting(std::string meter,
+                   std::map<ObisCode, std::pair<std::uint64_t, std::uint64_t>>& out)
       : meter_(std::move(meter)), out_(out) {}
   void add(const Reading& r) {
     if (r.meter_id != meter_) return;
@@ -244,8 +256,8 @@ void must(Result<void> r, const char* what) {
   }
 }
 
-Figures measure(const std::string& name, const fs::path& dir, const Producer& produce, const std::string& q_meter,
-                ObisCode q_obis, UtcTime q_from, UtcTime q_to) {
+Figures measure(const std::string& name, const fs::path& dir, const Producer& produce,
+                const std::string& q_meter, ObisCode q_obis, UtcTime q_from, UtcTime q_to) {
   Figures f;
   f.name = name;
   fs::remove_all(dir);
@@ -255,14 +267,18 @@ Figures measure(const std::string& name, const fs::path& dir, const Producer& pr
   ManualClock clock(q_from);
   KeyBytes key{};
   must(openssl_random(key), "random key");
-  auto store = must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "open store");
+  auto store =
+      must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "open store");
 
   auto naive = must(open_database(dir / "naive.db"), "open naive");  // same pragmas: WAL, FULL
-  must(naive.exec("CREATE TABLE IF NOT EXISTS naive (meter_id INTEGER NOT NULL, obis INTEGER NOT NULL, "
-                  "t INTEGER NOT NULL, value REAL, quality INTEGER NOT NULL, PRIMARY KEY (meter_id, obis, t)) "
-                  "WITHOUT ROWID"),
+  must(naive.exec(
+           "CREATE TABLE IF NOT EXISTS naive (meter_id INTEGER NOT NULL, obis INTEGER NOT NULL, "
+           "t INTEGER NOT NULL, value REAL, quality INTEGER NOT NULL, PRIMARY KEY (meter_id, obis, "
+           "t)) "
+           "WITHOUT ROWID"),
        "naive table");
-  auto ins = must(naive.prepare("INSERT OR IGNORE INTO naive VALUES (?, ?, ?, ?, ?)"), "naive insert");
+  auto ins =
+      must(naive.prepare("INSERT OR IGNORE INTO naive VALUES (?, ?, ?, ?, ?)"), "naive insert");
   std::map<std::string, std::int64_t> naive_ids;
   ColumnAccounting accounting(q_meter, f.columns);
 
@@ -282,9 +298,12 @@ Figures measure(const std::string& name, const fs::path& dir, const Producer& pr
     c0 = thread_cpu_s();
     auto tx = must(Transaction::begin(naive), "naive begin");
     for (const auto& r : batch) {
-      const auto id = naive_ids.try_emplace(r.meter_id, static_cast<std::int64_t>(naive_ids.size())).first->second;
+      const auto id = naive_ids.try_emplace(r.meter_id, static_cast<std::int64_t>(naive_ids.size()))
+                          .first->second;
       for (const auto& v : r.values) {
-        ins.bind(1, id).bind(2, static_cast<std::int64_t>(v.obis.packed())).bind(3, r.time.time_since_epoch().count());
+        ins.bind(1, id)
+            .bind(2, static_cast<std::int64_t>(v.obis.packed()))
+            .bind(3, r.time.time_since_epoch().count());
         ins.bind_double(4, v.value);
         ins.bind(5, static_cast<std::int64_t>(v.quality));
         must(ins.run(), "naive row");
@@ -305,13 +324,18 @@ Figures measure(const std::string& name, const fs::path& dir, const Producer& pr
   f.store_bytes = file_bytes(options.path);
   f.naive_bytes = file_bytes(dir / "naive.db");
 
-  store = must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "reopen store");
+  store =
+      must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "reopen store");
   auto report = must(store->verify(), "verify");
   f.verified = report.clean() && report.values == f.values;
   f.query_ms = median_ms([&] {
-    f.query_points = must(store->series(q_meter, q_obis, q_from, q_to, std::chrono::milliseconds(0), Aggregate::raw), "series").size();
+    f.query_points = must(store->series(q_meter, q_obis, q_from, q_to, std::chrono::milliseconds(0),
+                                        Aggregate::raw),
+                          "series")
+                         .size();
   });
-  auto q = must(naive.prepare("SELECT t, value, quality FROM naive WHERE meter_id = ? AND obis = ? AND t >= ? AND t < ?"),
+  auto q = must(naive.prepare("SELECT t, value, quality FROM naive WHERE meter_id = ? AND obis = ? "
+                              "AND t >= ? AND t < ?"),
                 "naive query");
   std::size_t naive_points = 0;
   f.naive_query_ms = median_ms([&] {
@@ -322,8 +346,8 @@ Figures measure(const std::string& name, const fs::path& dir, const Producer& pr
     q.reset();
   });
   if (naive_points != f.query_points) {
-    std::fprintf(stderr, "bench-store: %s: store returned %zu points, naive table %zu\n", name.c_str(),
-                 f.query_points, naive_points);
+    std::fprintf(stderr, "bench-store: %s: store returned %zu points, naive table %zu\n",
+                 name.c_str(), f.query_points, naive_points);
     std::exit(1);
   }
   return f;
@@ -339,7 +363,8 @@ void realtime_flushes(const fs::path& dir) {
   ManualClock clock(utc_ms(kSimStart));
   KeyBytes key{};
   must(openssl_random(key), "random key");
-  auto store = must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "open store");
+  auto store =
+      must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "open store");
   std::vector<double> ms;
   std::uint64_t values = 0;
   sim_producer(1)([&](Batch& batch) {
@@ -355,9 +380,11 @@ void realtime_flushes(const fs::path& dir) {
     }
   });
   std::sort(ms.begin(), ms.end());
-  std::printf("\nreal-time shape (1 flush per second of %d readings, %zu flushes): median %.2f ms, p99 %.2f ms per "
-              "flush (wall, fsync included)\n",
-              kSimMeters, ms.size(), ms[ms.size() / 2], ms[ms.size() * 99 / 100]);
+  std::printf(
+      "\nreal-time shape (1 flush per second of %d readings, %zu flushes): median %.2f ms, p99 "
+      "%.2f ms per "
+      "flush (wall, fsync included)\n",
+      kSimMeters, ms.size(), ms[ms.size() / 2], ms[ms.size() * 99 / 100]);
 }
 
 }  // namespace
@@ -367,17 +394,21 @@ int main(int argc, char** argv) {
   fs::path dir = fs::temp_directory_path() / "bench-store";
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--hours") hours = std::max(1, std::atoi(argv[i + 1]));
-    else if (a == "--dir") dir = argv[i + 1];
+    if (a == "--hours")
+      hours = std::max(1, std::atoi(argv[i + 1]));
+    else if (a == "--dir")
+      dir = argv[i + 1];
   }
   spdlog::set_level(spdlog::level::warn);
   const fs::path data = METERD_BENCH_DATA;
 
   std::vector<Figures> all;
   const UtcTime sim_from = utc_ms(kSimStart);
-  std::printf("bench-store: %d h of 1 s data, %d simulated B-Smart meters x 27 values; files in %s\n", hours,
-              kSimMeters, dir.c_str());
-  all.push_back(measure("sim", dir / "sim", sim_producer(hours), "bsmart-1", ObisCode(1, 1, 1, 7, 0), sim_from,
+  std::printf(
+      "bench-store: %d h of 1 s data, %d simulated B-Smart meters x 27 values; files in %s\n",
+      hours, kSimMeters, dir.c_str());
+  all.push_back(measure("sim", dir / "sim", sim_producer(hours), "bsmart-1",
+                        ObisCode(1, 1, 1, 7, 0), sim_from,
                         sim_from + std::chrono::hours(std::min(hours, 24))));
   const std::pair<ObisCode, Unit> watt_main{ObisCode(1, 0, 1, 7, 0), Unit::watt};
   all.push_back(measure("ukdale", dir / "ukdale",
@@ -387,7 +418,8 @@ int main(int argc, char** argv) {
                                       {"fridge_W", {ObisCode(1, 2, 1, 7, 0), Unit::watt}},
                                       {"microwave_W", {ObisCode(1, 3, 1, 7, 0), Unit::watt}},
                                       {"washer_dryer_W", {ObisCode(1, 4, 1, 7, 0), Unit::watt}}}),
-                        "ukdale-house1", watt_main.first, must(parse_utc("2014-08-24T00:00:00Z"), "t"),
+                        "ukdale-house1", watt_main.first,
+                        must(parse_utc("2014-08-24T00:00:00Z"), "t"),
                         must(parse_utc("2014-08-25T00:00:00Z"), "t")));
   std::map<std::string, std::pair<ObisCode, Unit>> lab_codes{
       {"RMS Current", {ObisCode(1, 0, 31, 7, 0), Unit::ampere}},
@@ -409,36 +441,47 @@ int main(int argc, char** argv) {
                                       {"lab-3combi-train", lab / "3combi_train_main.csv"},
                                       {"lab-3combi-test", lab / "3combi_test_main.csv"}},
                                      lab_codes),
-                        "lab-3combi-train", watt_main.first, must(parse_utc("2022-11-01T00:00:00Z"), "t"),
+                        "lab-3combi-train", watt_main.first,
+                        must(parse_utc("2022-11-01T00:00:00Z"), "t"),
                         must(parse_utc("2022-12-01T00:00:00Z"), "t")));
 
-  std::printf("\n%-7s %9s %11s %11s %8s %8s %10s %10s %10s %9s %9s %7s %s\n", "data", "values", "store_B",
-              "naive_B", "B/value", "naive", "ingest/s", "wall/s", "naive/s", "query_ms", "naive_ms", "points", "verify");
+  std::printf("\n%-7s %9s %11s %11s %8s %8s %10s %10s %10s %9s %9s %7s %s\n", "data", "values",
+              "store_B", "naive_B", "B/value", "naive", "ingest/s", "wall/s", "naive/s", "query_ms",
+              "naive_ms", "points", "verify");
   for (const auto& f : all) {
     const double v = static_cast<double>(f.values);
-    std::printf("%-7s %9llu %11llu %11llu %8.3f %8.2f %10.0f %10.0f %10.0f %9.2f %9.2f %7zu %s\n", f.name.c_str(),
-                static_cast<unsigned long long>(f.values), static_cast<unsigned long long>(f.store_bytes),
-                static_cast<unsigned long long>(f.naive_bytes), static_cast<double>(f.store_bytes) / v,
-                static_cast<double>(f.naive_bytes) / v, v / f.ingest_s, v / f.ingest_wall_s, v / f.naive_ingest_s,
-                f.query_ms, f.naive_query_ms, f.query_points, f.verified ? "clean" : "FAILED");
+    std::printf("%-7s %9llu %11llu %11llu %8.3f %8.2f %10.0f %10.0f %10.0f %9.2f %9.2f %7zu %s\n",
+                f.name.c_str(), static_cast<unsigned long long>(f.values),
+                static_cast<unsigned long long>(f.store_bytes),
+                static_cast<unsigned long long>(f.naive_bytes),
+                static_cast<double>(f.store_bytes) / v, static_cast<double>(f.naive_bytes) / v,
+                v / f.ingest_s, v / f.ingest_wall_s, v / f.naive_ingest_s, f.query_ms,
+                f.naive_query_ms, f.query_points, f.verified ? "clean" : "FAILED");
   }
-  std::printf("(ingest/s and naive/s: values per second of the ingesting thread's CPU time, batches of 60 s of\n"
-              " readings per flush; wall/s: the same by the wall clock, fsync included)\n");
+  std::printf(
+      "(ingest/s and naive/s: values per second of the ingesting thread's CPU time, batches of 60 "
+      "s of\n"
+      " readings per flush; wall/s: the same by the wall clock, fsync included)\n");
   for (const auto& f : all) {
-    std::printf("\nencoded value bytes per value by quantity (%s, one meter, 10-min windows):\n", f.name.c_str());
+    std::printf("\nencoded value bytes per value by quantity (%s, one meter, 10-min windows):\n",
+                f.name.c_str());
     for (const auto& [obis, bv] : f.columns) {
-      std::printf("  %-14s %6.3f\n", obis.to_string().c_str(), static_cast<double>(bv.first) / static_cast<double>(bv.second));
+      std::printf("  %-14s %6.3f\n", obis.to_string().c_str(),
+                  static_cast<double>(bv.first) / static_cast<double>(bv.second));
     }
   }
   realtime_flushes(dir / "realtime");
   const Figures& sim = all.front();
   const double per_day = static_cast<double>(sim.store_bytes) * 24.0 / hours;
-  std::printf("\nprojected 35 days (sim, %d meters): store %.1f MB, naive table %.1f MB\n", kSimMeters,
-              per_day * 35 / 1e6, static_cast<double>(sim.naive_bytes) * 24.0 / hours * 35 / 1e6);
-  std::printf("bytes_per_value=%.3f naive_bytes_per_value=%.2f ingest_values_per_s=%.0f day_query_ms=%.2f\n",
-              static_cast<double>(sim.store_bytes) / static_cast<double>(sim.values),
-              static_cast<double>(sim.naive_bytes) / static_cast<double>(sim.values),
-              static_cast<double>(sim.values) / sim.ingest_s, sim.query_ms);
+  std::printf("\nprojected 35 days (sim, %d meters): store %.1f MB, naive table %.1f MB\n",
+              kSimMeters, per_day * 35 / 1e6,
+              static_cast<double>(sim.naive_bytes) * 24.0 / hours * 35 / 1e6);
+  std::printf(
+      "bytes_per_value=%.3f naive_bytes_per_value=%.2f ingest_values_per_s=%.0f "
+      "day_query_ms=%.2f\n",
+      static_cast<double>(sim.store_bytes) / static_cast<double>(sim.values),
+      static_cast<double>(sim.naive_bytes) / static_cast<double>(sim.values),
+      static_cast<double>(sim.values) / sim.ingest_s, sim.query_ms);
   bool ok = true;
   for (const auto& f : all) ok = ok && f.verified;
   return ok ? 0 : 1;

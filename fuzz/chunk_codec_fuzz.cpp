@@ -9,13 +9,17 @@
 namespace {
 
 bool same(const meterd::store::ChunkData& a, const meterd::store::ChunkData& b) {
-  if (a.times_ms != b.times_ms || a.time_sync != b.time_sync || a.columns.size() != b.columns.size()) return false;
+  if (a.times_ms != b.times_ms || a.time_sync != b.time_sync ||
+      a.columns.size() != b.columns.size())
+    return false;
   for (std::size_t i = 0; i < a.columns.size(); ++i) {
     const auto& x = a.columns[i];
     const auto& y = b.columns[i];
-    if (x.obis != y.obis || x.unit != y.unit || x.rows != y.rows || x.qualities != y.qualities) return false;
+    if (x.obis != y.obis || x.unit != y.unit || x.rows != y.rows || x.qualities != y.qualities)
+      return false;
     for (std::size_t k = 0; k < x.values.size(); ++k) {
-      if (std::bit_cast<std::uint64_t>(x.values[k]) != std::bit_cast<std::uint64_t>(y.values[k])) return false;
+      if (std::bit_cast<std::uint64_t>(x.values[k]) != std::bit_cast<std::uint64_t>(y.values[k]))
+        return false;
     }
   }
   return true;

@@ -61,7 +61,8 @@ class ByteReader {
   std::optional<std::uint64_t> u64le() {
     if (in_.size() - pos_ < 8) return std::nullopt;
     std::uint64_t v = 0;
-    for (int i = 0; i < 8; ++i) v |= std::uint64_t{in_[pos_ + static_cast<std::size_t>(i)]} << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      v |= std::uint64_t{in_[pos_ + static_cast<std::size_t>(i)]} << (8 * i);
     pos_ += 8;
     return v;
   }

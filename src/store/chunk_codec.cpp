@@ -1,21 +1,19 @@
 #include "src/store/chunk_codec.hpp"
 
-#include "src/store/byte_io.hpp"
-#include "src/store/value_codec.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <functional>
 #include <map>
+
+#include "src/store/byte_io.hpp"
+#include "src/store/value_codec.hpp"
 
 namespace meterd::store {
 namespace {
 
 Error malformed(const std::string& what) { return Error{Errc::parse_error, "chunk: " + what}; }
 
-bool valid_quality(std::uint8_t q) {
-  return q <= 2 || (q >= 16 && q <= 23);
-}
+bool valid_quality(std::uint8_t q) { return q <= 2 || (q >= 16 && q <= 23); }
 
 template <class T, class Valid>
 Result<void> decode_runs(ByteReader& in, std::size_t total, Valid valid, std::vector<T>& out) {
@@ -40,8 +38,10 @@ void encode_runs(const std::vector<T>& items, ByteWriter& w) {
   std::vector<std::pair<std::uint8_t, std::uint64_t>> runs;
   for (T item : items) {
     const auto v = static_cast<std::uint8_t>(item);
-    if (!runs.empty() && runs.back().first == v) ++runs.back().second;
-    else runs.emplace_back(v, 1);
+    if (!runs.empty() && runs.back().first == v)
+      ++runs.back().second;
+    else
+      runs.emplace_back(v, 1);
   }
   w.varint(runs.size());
   for (auto [v, len] : runs) {
@@ -58,7 +58,8 @@ std::optional<std::size_t> same_as(const std::vector<ChunkColumn>& cols, std::si
   if (c.values.empty()) return std::nullopt;
   for (std::size_t j = 0; j < i; ++j) {
     if (is_ref[j] || cols[j].rows != c.rows) continue;
-    if (std::memcmp(cols[j].values.data(), c.values.data(), c.values.size() * sizeof(double)) == 0) return j;
+    if (std::memcmp(cols[j].values.data(), c.values.data(), c.values.size() * sizeof(double)) == 0)
+      return j;
   }
   return std::nullopt;
 }
@@ -108,7 +109,8 @@ Result<void> decode_column_body(ByteReader& in, std::size_t n_rows, std::size_t&
     if (i % 2 == 0) {
       if (*len > budget) return malformed("more values than a chunk may hold");
       budget -= *len;
-      for (std::uint64_t k = 0; k < *len; ++k) c.rows.push_back(static_cast<std::uint32_t>(row + k));
+      for (std::uint64_t k = 0; k < *len; ++k)
+        c.rows.push_back(static_cast<std::uint32_t>(row + k));
     }
     row += *len;
   }
@@ -185,7 +187,8 @@ Result<ChunkData> decode_chunk(std::span<const std::uint8_t> bytes, std::optiona
   auto version = in.u8();
   if (!version) return malformed("empty");
   if (*version != kChunkCodecVersion) {
-    return Error{Errc::unsupported, "chunk: codec version " + std::to_string(*version) + " unknown"};
+    return Error{Errc::unsupported,
+                 "chunk: codec version " + std::to_string(*version) + " unknown"};
   }
   auto n = in.varint();
   if (!n || *n > kMaxChunkRows) return malformed("bad row count");
@@ -218,7 +221,8 @@ Result<ChunkData> decode_chunk(std::span<const std::uint8_t> bytes, std::optiona
       if (j >= i) return malformed("column reference forward");
       ChunkColumn referenced;
       ByteReader ref_in(bodies[j]);
-      if (auto r = decode_column_body(ref_in, *n, budget, nullptr, referenced); !r) return r.error();
+      if (auto r = decode_column_body(ref_in, *n, budget, nullptr, referenced); !r)
+        return r.error();
       return std::move(referenced.values);
     };
     ByteReader body_in(*body);

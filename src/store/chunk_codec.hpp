@@ -14,14 +14,14 @@
 // Errc::parse_error (or Errc::unsupported for an unknown version) instead of trusting input.
 #pragma once
 
-#include "meterd/error.hpp"
-#include "meterd/reading.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "meterd/reading.hpp"
 
 namespace meterd::store {
 

@@ -39,9 +39,12 @@ Result<std::size_t> export_csv(Store& store, const ExportRequest& req, std::ostr
     for (const auto& r : *readings) {
       const std::string time = format_utc(r.time);
       for (const auto& v : r.values) {
-        if (!req.obis.empty() && std::find(req.obis.begin(), req.obis.end(), v.obis) == req.obis.end()) continue;
+        if (!req.obis.empty() &&
+            std::find(req.obis.begin(), req.obis.end(), v.obis) == req.obis.end())
+          continue;
         out << time << ',' << meter << ',' << v.obis.to_string() << ',' << number(v.value) << ','
-            << csv_field(symbol(v.unit)) << ',' << to_string(v.quality) << ',' << to_string(r.time_sync) << '\n';
+            << csv_field(symbol(v.unit)) << ',' << to_string(v.quality) << ','
+            << to_string(r.time_sync) << '\n';
         ++n;
       }
     }

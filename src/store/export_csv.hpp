@@ -8,9 +8,9 @@
 // Thread-safe as Store is.
 #pragma once
 
-#include "src/store/store.hpp"
-
 #include <ostream>
+
+#include "src/store/store.hpp"
 
 namespace meterd::store {
 

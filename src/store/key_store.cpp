@@ -1,10 +1,9 @@
 #include "src/store/key_store.hpp"
 
+#include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -62,7 +61,8 @@ Result<void> write_key_file(const fs::path& path, const RandomFill& random) {
     OPENSSL_cleanse(key.data(), key.size());
     return os_error("cannot create", tmp);
   }
-  const bool ok = ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
+  const bool ok =
+      ::write(fd, key.data(), key.size()) == static_cast<ssize_t>(key.size()) && ::fsync(fd) == 0;
   OPENSSL_cleanse(key.data(), key.size());
   ::close(fd);
   if (!ok) {
@@ -114,7 +114,8 @@ KeyId key_id_of(const KeyBytes& key) {
 Result<KeyBytes> read_key_file(const fs::path& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) {
-    if (errno == ENOENT) return Error{Errc::not_found, "key file " + path.string() + " does not exist"};
+    if (errno == ENOENT)
+      return Error{Errc::not_found, "key file " + path.string() + " does not exist"};
     return os_error("cannot open key file", path);
   }
   struct stat st {};
@@ -126,11 +127,13 @@ Result<KeyBytes> read_key_file(const fs::path& path) {
     ::close(fd);
     return Error{Errc::permission_denied,
                  "key file " + path.string() + " has mode " + octal_mode(st.st_mode) +
-                     ": it must not be accessible by group or others (chmod 600 " + path.string() + ")"};
+                     ": it must not be accessible by group or others (chmod 600 " + path.string() +
+                     ")"};
   }
   if (!S_ISREG(st.st_mode) || st.st_size != static_cast<off_t>(kKeyBytes)) {
     ::close(fd);
-    return Error{Errc::invalid_argument, "key file " + path.string() + " must be a regular file of exactly " +
+    return Error{Errc::invalid_argument, "key file " + path.string() +
+                                             " must be a regular file of exactly " +
                                              std::to_string(kKeyBytes) + " bytes"};
   }
   KeyBytes key{};
@@ -178,10 +181,12 @@ Result<KeyStore> KeyStore::load(const KeySource& source) {
     }
   }
   if (ks.keys_.empty()) {
-    return Error{Errc::not_found, "no sealing key in " +
-                                      (source.key_dir.empty() ? std::string("(no key directory)") : source.key_dir.string()) +
-                                      (source.credential.empty() ? "" : " nor credential " + source.credential) +
-                                      ": run `meterd key generate`"};
+    return Error{
+        Errc::not_found,
+        "no sealing key in " +
+            (source.key_dir.empty() ? std::string("(no key directory)") : source.key_dir.string()) +
+            (source.credential.empty() ? "" : " nor credential " + source.credential) +
+            ": run `meterd key generate`"};
   }
   return ks;
 }
@@ -207,14 +212,16 @@ std::vector<KeyId> KeyStore::ids() const {
 Result<fs::path> generate_key(const fs::path& dir, const RandomFill& random) {
   std::error_code ec;
   if (fs::create_directories(dir, ec); ec) {
-    return Error{Errc::io_error, "cannot create key directory " + dir.string() + ": " + ec.message()};
+    return Error{Errc::io_error,
+                 "cannot create key directory " + dir.string() + ": " + ec.message()};
   }
   ::chmod(dir.c_str(), 0700);
   auto files = key_files(dir);
   if (!files) return files.error();
   if (!files->empty()) {
     return Error{Errc::invalid_argument, "key directory " + dir.string() + " already holds " +
-                                             files->back().second.filename().string() + ": use `meterd key rotate`"};
+                                             files->back().second.filename().string() +
+                                             ": use `meterd key rotate`"};
   }
   const fs::path path = name_for(dir, 1);
   if (auto r = write_key_file(path, random); !r) return r.error();
@@ -224,7 +231,8 @@ Result<fs::path> generate_key(const fs::path& dir, const RandomFill& random) {
 Result<fs::path> rotate_key(const fs::path& dir, const RandomFill& random) {
   auto files = key_files(dir);
   if (!files) return files.error();
-  if (files->empty()) return Error{Errc::not_found, "no key in " + dir.string() + ": use `meterd key generate`"};
+  if (files->empty())
+    return Error{Errc::not_found, "no key in " + dir.string() + ": use `meterd key generate`"};
   const fs::path path = name_for(dir, files->back().first + 1);
   if (auto r = write_key_file(path, random); !r) return r.error();
   for (const auto& [gen, old] : *files) {

@@ -11,8 +11,6 @@
 // KeyStore is immutable after load(): thread-safe for concurrent readers.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -21,6 +19,8 @@
 #include <span>
 #include <string>
 #include <vector>
+
+#include "meterd/error.hpp"
 
 namespace meterd::store {
 

@@ -7,7 +7,8 @@ namespace meterd::store {
 RetentionPlan plan_retention(const RetentionInput& in) {
   std::vector<ChunkMeta> chunks = in.chunks;
   std::sort(chunks.begin(), chunks.end(), [](const ChunkMeta& a, const ChunkMeta& b) {
-    return a.window_start_ms != b.window_start_ms ? a.window_start_ms < b.window_start_ms : a.id < b.id;
+    return a.window_start_ms != b.window_start_ms ? a.window_start_ms < b.window_start_ms
+                                                  : a.id < b.id;
   });
   RetentionPlan plan;
   std::vector<bool> gone(chunks.size(), false);

@@ -91,8 +91,9 @@ Result<Db> open_database(const std::filesystem::path& path) {
   }
   // mmap: chunk blobs are read without a copy through SQLite's page cache (read path only; writes
   // still go through the WAL). cache_size: 8 MiB of pages for the indexes and staging.
-  for (const char* pragma : {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
-                             "PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -8192"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON",
+        "PRAGMA mmap_size = 268435456", "PRAGMA cache_size = -8192"}) {
     if (auto r = db->exec(pragma); !r) return r.error();
   }
   if (auto r = migrate(*db); !r) return r.error();

@@ -11,9 +11,9 @@
 // one fsync per second, negligible on flash. Thread contract: like Db.
 #pragma once
 
-#include "src/store/sqlite_db.hpp"
-
 #include <filesystem>
+
+#include "src/store/sqlite_db.hpp"
 
 namespace meterd::store {
 

@@ -14,14 +14,14 @@
 // Thread-safe: each call uses its own cipher context; the KeyStore is immutable.
 #pragma once
 
-#include "meterd/error.hpp"
-#include "src/store/key_store.hpp"
-
 #include <cstdint>
 #include <span>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "src/store/key_store.hpp"
 
 namespace meterd::store {
 
@@ -39,7 +39,8 @@ struct ChunkAd {
   std::int64_t t_last_ms = 0;
   std::uint32_t rows = 0;
   std::uint32_t values = 0;
-  std::int64_t staging_seq = -1;  // >= 0: a staging row (one reading of an open window), not a chunk
+  std::int64_t staging_seq =
+      -1;  // >= 0: a staging row (one reading of an open window), not a chunk
 };
 
 // The associated-data bytes for `ad` (an unambiguous, length-prefixed encoding).
@@ -52,11 +53,13 @@ class Sealer {
 
   // Encrypts with the key `ad.key_id` (normally keys.active_id()). Errc::not_found for an
   // unknown key id, Errc::io_error if no randomness or the cipher fails.
-  Result<std::vector<std::uint8_t>> seal(const ChunkAd& ad, std::span<const std::uint8_t> plain) const;
+  Result<std::vector<std::uint8_t>> seal(const ChunkAd& ad,
+                                         std::span<const std::uint8_t> plain) const;
 
   // Decrypts and authenticates. Errc::authentication_failed if anything was altered (the message
   // names the chunk, never the key); Errc::not_found if the key id is not loaded.
-  Result<std::vector<std::uint8_t>> open(const ChunkAd& ad, std::span<const std::uint8_t> sealed) const;
+  Result<std::vector<std::uint8_t>> open(const ChunkAd& ad,
+                                         std::span<const std::uint8_t> sealed) const;
 
   const KeyStore& keys() const noexcept { return keys_; }
 

@@ -7,7 +7,8 @@
 namespace meterd::store {
 
 Error sqlite_error(sqlite3* db, const std::string& what) {
-  return Error{Errc::io_error, what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
+  return Error{Errc::io_error,
+               what + ": " + (db != nullptr ? sqlite3_errmsg(db) : "out of memory")};
 }
 
 Stmt& Stmt::operator=(Stmt&& o) noexcept {
@@ -36,7 +37,8 @@ Stmt& Stmt::bind_double(int i, double v) {
 Stmt& Stmt::bind_blob(int i, std::span<const std::uint8_t> v) {
   // A zero-length blob with a null pointer would bind NULL; use a static byte instead.
   static const std::uint8_t kEmpty = 0;
-  sqlite3_bind_blob(s_, i, v.empty() ? &kEmpty : v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_blob(s_, i, v.empty() ? &kEmpty : v.data(), static_cast<int>(v.size()),
+                    SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -107,7 +109,8 @@ Result<void> Db::exec(const std::string& sql) {
 
 Result<Stmt> Db::prepare(const std::string& sql) {
   sqlite3_stmt* s = nullptr;
-  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &s, nullptr) !=
+      SQLITE_OK) {
     return sqlite_error(db_, "prepare \"" + sql.substr(0, 60) + "\"");
   }
   return Stmt(s, db_);

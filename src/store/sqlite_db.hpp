@@ -5,13 +5,13 @@
 // time (the owner serializes); statements must not outlive their Db.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "meterd/error.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -1,10 +1,10 @@
 #include "src/store/store.hpp"
 
-#include "src/store/schema.hpp"
-
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+
+#include "src/store/schema.hpp"
 
 namespace meterd::store {
 namespace {
@@ -16,7 +16,8 @@ std::int64_t ms_of(UtcTime t) { return t.time_since_epoch().count(); }
 
 }  // namespace
 
-ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq, KeyId key_id) {
+ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq,
+                   KeyId key_id) {
   ChunkAd ad;
   ad.meter = meter;
   ad.window_start_ms = window_start;
@@ -25,9 +26,11 @@ ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int
   return ad;
 }
 
-Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter, std::int64_t window_start,
-                                   std::int64_t seq, std::int64_t key_id, std::span<const std::uint8_t> sealed) {
-  auto plain = sealer.open(staging_ad(meter, window_start, seq, static_cast<KeyId>(key_id)), sealed);
+Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter,
+                                   std::int64_t window_start, std::int64_t seq, std::int64_t key_id,
+                                   std::span<const std::uint8_t> sealed) {
+  auto plain =
+      sealer.open(staging_ad(meter, window_start, seq, static_cast<KeyId>(key_id)), sealed);
   if (!plain) return plain.error();
   auto d = decode_chunk(*plain);
   if (!d) return d.error();
@@ -46,8 +49,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Cl
   return open(options, clock, std::move(*keys));
 }
 
-Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock, KeyStore keys,
-                                           RandomFill random) {
+Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Clock& clock,
+                                           KeyStore keys, RandomFill random) {
   if (options.window.count() <= 0 || options.flush_interval.count() <= 0) {
     return Error{Errc::invalid_argument, "store: window and flush interval must be positive"};
   }
@@ -58,13 +61,17 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Cl
   if (auto r = s->prepare_statements(); !r) return r.error();
   auto key_row = s->db_.prepare("INSERT OR IGNORE INTO keys (key_id, first_used_ms) VALUES (?, ?)");
   if (!key_row) return key_row.error();
-  if (auto r = key_row->bind(1, std::int64_t{s->keys_.active_id()}).bind(2, ms_of(clock.utc_now())).run(); !r) {
+  if (auto r = key_row->bind(1, std::int64_t{s->keys_.active_id()})
+                   .bind(2, ms_of(clock.utc_now()))
+                   .run();
+      !r) {
     return r.error();
   }
   auto recovered = s->recover();
   if (!recovered) return recovered.error();
   if (*recovered > 0) {
-    spdlog::info("store: resumed {} staged readings of open windows from {}", *recovered, options.path.string());
+    spdlog::info("store: resumed {} staged readings of open windows from {}", *recovered,
+                 options.path.string());
     if (auto r = s->add_event("staging_recovered", static_cast<std::int64_t>(*recovered),
                               "readings of open windows resumed at start");
         !r) {
@@ -74,7 +81,8 @@ Result<std::unique_ptr<Store>> Store::open(const StoreOptions& options, const Cl
   return s;
 }
 
-Result<std::unique_ptr<Store>> Store::open_read_only(const StoreOptions& options, const Clock& clock, KeyStore keys) {
+Result<std::unique_ptr<Store>> Store::open_read_only(const StoreOptions& options,
+                                                     const Clock& clock, KeyStore keys) {
   std::unique_ptr<Store> s(new Store(options, clock, std::move(keys), openssl_random));
   s->read_only_ = true;
   auto db = Db::open(options.path, false);
@@ -83,8 +91,9 @@ Result<std::unique_ptr<Store>> Store::open_read_only(const StoreOptions& options
   auto version = s->db_.query_int("PRAGMA user_version");
   if (!version) return version.error();
   if (*version != kSchemaVersion) {
-    return Error{Errc::unsupported, "store " + options.path.string() + " has schema version " + std::to_string(*version) +
-                                        ", this meterd reads version " + std::to_string(kSchemaVersion)};
+    return Error{Errc::unsupported, "store " + options.path.string() + " has schema version " +
+                                        std::to_string(*version) + ", this meterd reads version " +
+                                        std::to_string(kSchemaVersion)};
   }
   for (const char* pragma : {"PRAGMA query_only = ON", "PRAGMA mmap_size = 268435456"}) {
     if (auto r = s->db_.exec(pragma); !r) return r.error();
@@ -107,7 +116,8 @@ Result<void> Store::prepare_statements() {
       {&insert_staging_,
        "INSERT INTO staging (meter_id, seq, window_start, key_id, sealed) VALUES (?, ?, ?, ?, ?)"},
       {&insert_chunk_,
-       "INSERT INTO chunks (id, meter_id, window_start, t_first, t_last, rows, n_values, codec, key_id, sealed, "
+       "INSERT INTO chunks (id, meter_id, window_start, t_first, t_last, rows, n_values, codec, "
+       "key_id, sealed, "
        "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
       {&delete_staging_, "DELETE FROM staging WHERE meter_id = ? AND window_start = ?"},
   };
@@ -131,7 +141,8 @@ Result<std::size_t> Store::recover() {
     names[ms->col_int(0)] = ms->col_text(1);
     meters_[ms->col_text(1)].id = ms->col_int(0);
   }
-  auto st = db_.prepare("SELECT meter_id, seq, window_start, key_id, sealed FROM staging ORDER BY meter_id, seq");
+  auto st = db_.prepare(
+      "SELECT meter_id, seq, window_start, key_id, sealed FROM staging ORDER BY meter_id, seq");
   if (!st) return st.error();
   std::size_t n = 0;
   for (;;) {
@@ -142,7 +153,8 @@ Result<std::size_t> Store::recover() {
     if (name == names.end()) return Error{Errc::io_error, "store: staging row of unknown meter"};
     MeterState& m = meters_[name->second];
     m.next_seq = std::max(m.next_seq, st->col_int(1) + 1);
-    auto d = open_staging_row(sealer_, name->second, st->col_int(2), st->col_int(1), st->col_int(3), st->col_blob(4));
+    auto d = open_staging_row(sealer_, name->second, st->col_int(2), st->col_int(1), st->col_int(3),
+                              st->col_blob(4));
     if (!d) {  // left in place for verify() to report; the reading cannot be trusted
       spdlog::error("store: staged readings not resumed: {}", d.error().message());
       continue;
@@ -184,18 +196,34 @@ void Store::publish(const Reading& reading) {
   queue_.push_back(reading);
 }
 
-Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int64_t start, OpenWindow& w) {
+Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int64_t start,
+                                OpenWindow& w) {
   const ChunkData data = chunk_from_readings(w.rows);
   auto plain = encode_chunk(data);
   if (!plain) return plain.error();
   const auto [lo, hi] = std::minmax_element(data.times_ms.begin(), data.times_ms.end());
-  ChunkAd ad{name, start, next_chunk_id_, kChunkCodecVersion, keys_.active_id(), *lo, *hi,
-             static_cast<std::uint32_t>(data.times_ms.size()), static_cast<std::uint32_t>(data.value_count())};
+  ChunkAd ad{name,
+             start,
+             next_chunk_id_,
+             kChunkCodecVersion,
+             keys_.active_id(),
+             *lo,
+             *hi,
+             static_cast<std::uint32_t>(data.times_ms.size()),
+             static_cast<std::uint32_t>(data.value_count())};
   auto sealed = sealer_.seal(ad, *plain);
   if (!sealed) return sealed.error();
-  insert_chunk_.bind(1, ad.chunk_id).bind(2, m.id).bind(3, start).bind(4, ad.t_first_ms).bind(5, ad.t_last_ms);
-  insert_chunk_.bind(6, std::int64_t{ad.rows}).bind(7, std::int64_t{ad.values}).bind(8, std::int64_t{ad.codec_version});
-  insert_chunk_.bind(9, std::int64_t{ad.key_id}).bind_blob(10, *sealed).bind(11, ms_of(clock_.utc_now()));
+  insert_chunk_.bind(1, ad.chunk_id)
+      .bind(2, m.id)
+      .bind(3, start)
+      .bind(4, ad.t_first_ms)
+      .bind(5, ad.t_last_ms);
+  insert_chunk_.bind(6, std::int64_t{ad.rows})
+      .bind(7, std::int64_t{ad.values})
+      .bind(8, std::int64_t{ad.codec_version});
+  insert_chunk_.bind(9, std::int64_t{ad.key_id})
+      .bind_blob(10, *sealed)
+      .bind(11, ms_of(clock_.utc_now()));
   if (auto r = insert_chunk_.run(); !r) return r;
   ++next_chunk_id_;
   if (w.staged > 0) {
@@ -204,15 +232,20 @@ Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int
   return {};
 }
 
-Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats) {
+Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w,
+                               FlushStats& stats) {
   if (w.staged == w.rows.size()) return {};
   // The readings added since the last flush, as one sealed staging row.
   const std::span<const Reading> fresh(w.rows.data() + w.staged, w.rows.size() - w.staged);
   auto payload = encode_chunk(chunk_from_readings(fresh));
   if (!payload) return payload.error();
-  auto sealed = sealer_.seal(staging_ad(fresh.front().meter_id, start, m.next_seq, keys_.active_id()), *payload);
+  auto sealed = sealer_.seal(
+      staging_ad(fresh.front().meter_id, start, m.next_seq, keys_.active_id()), *payload);
   if (!sealed) return sealed.error();
-  insert_staging_.bind(1, m.id).bind(2, m.next_seq).bind(3, start).bind(4, std::int64_t{keys_.active_id()});
+  insert_staging_.bind(1, m.id)
+      .bind(2, m.next_seq)
+      .bind(3, start)
+      .bind(4, std::int64_t{keys_.active_id()});
   insert_staging_.bind_blob(5, *sealed);
   if (auto r = insert_staging_.run(); !r) return r;
   ++m.next_seq;
@@ -277,10 +310,13 @@ Result<FlushStats> Store::flush() {
   std::lock_guard lock(writer_mutex_);
   auto r = apply(batch, false);
   if (!r) {  // rolled back: reload the open windows from staging and keep the batch for a retry
-    spdlog::error("store: flush of {} readings failed, will retry: {}", batch.size(), r.error().message());
-    if (auto rec = recover(); !rec) spdlog::error("store: cannot reload open windows: {}", rec.error().message());
+    spdlog::error("store: flush of {} readings failed, will retry: {}", batch.size(),
+                  r.error().message());
+    if (auto rec = recover(); !rec)
+      spdlog::error("store: cannot reload open windows: {}", rec.error().message());
     std::lock_guard qlock(queue_mutex_);
-    queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()), std::make_move_iterator(batch.end()));
+    queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
+                  std::make_move_iterator(batch.end()));
   }
   return r;
 }
@@ -294,7 +330,8 @@ Result<FlushStats> Store::close_all_windows() {
   return r;
 }
 
-Result<void> Store::add_event(const std::string& kind, std::int64_t count, const std::string& detail) {
+Result<void> Store::add_event(const std::string& kind, std::int64_t count,
+                              const std::string& detail) {
   auto st = db_.prepare("INSERT INTO events (t_ms, kind, count, detail) VALUES (?, ?, ?, ?)");
   if (!st) return st.error();
   return st->bind(1, ms_of(clock_.utc_now())).bind(2, kind).bind(3, count).bind(4, detail).run();
@@ -304,8 +341,10 @@ Result<void> Store::note_dropped() {
   const std::uint64_t dropped = dropped_.load();
   if (dropped == dropped_reported_) return {};
   const auto n = static_cast<std::int64_t>(dropped - dropped_reported_);
-  spdlog::error("store: queue full ({} readings): {} readings dropped", options_.max_queued_readings, n);
-  if (auto r = add_event("queue_overflow", n, "readings dropped: the store could not keep up"); !r) return r;
+  spdlog::error("store: queue full ({} readings): {} readings dropped",
+                options_.max_queued_readings, n);
+  if (auto r = add_event("queue_overflow", n, "readings dropped: the store could not keep up"); !r)
+    return r;
   dropped_reported_ = dropped;
   return {};
 }
@@ -342,7 +381,8 @@ void Store::run() {
     (void)flush();  // failures are logged and retried by flush() itself
     if (clock_.mono_now() >= next_retention) {
       next_retention = clock_.mono_now() + options_.retention_interval;
-      if (auto r = enforce_retention(); !r) spdlog::error("store: retention failed: {}", r.error().message());
+      if (auto r = enforce_retention(); !r)
+        spdlog::error("store: retention failed: {}", r.error().message());
     }
   }
 }

@@ -3,23 +3,16 @@
 // Write path: publish() only appends to a bounded in-memory queue (cheap, safe on the event
 // loop; no Asio needed). Every flush interval (default 1 s) the store's own flush thread, or a
 // caller of flush(), drains the queue in ONE transaction: the readings a flush adds to a window
-// still open go to the staging table as one sealed row per (meter, flush), a window that closes (a later reading of the meter arrived, or the clock is
-// past its end plus close_grace) becomes one chunk (chunk_codec + sealer) inserted in the same
-// transaction that deletes its staging rows. A crash therefore loses at most what was queued
-// since the last commit (the flush interval plus one flush), never duplicates a reading, and
-// open() resumes the open windows from staging. If a flush fails, its transaction rolls back,
-// its readings go back to the queue and the in-memory windows are reloaded from staging.
-// Read path: series()/readings() see chunks and open windows (flushed data), consistently.
-// Thread contract: every public function is thread-safe; publish() never blocks on SQLite.
+// still open go to the staging table as one sealed row per (meter, flush), a window that closes (a
+// later reading of the meter arrived, or the clock is past its end plus close_grace) becomes one
+// chunk (chunk_codec + sealer) inserted in the same transaction that deletes its staging rows. A
+// crash therefore loses at most what was queued since the last commit (the flush interval plus one
+// flush), never duplicates a reading, and open() resumes the open windows from staging. If a flush
+// fails, its transaction rolls back, its readings go back to the queue and the in-memory windows
+// are reloaded from staging. Read path: series()/readings() see chunks and open windows (flushed
+// data), consistently. Thread contract: every public function is thread-safe; publish() never
+// blocks on SQLite.
 #pragma once
-
-#include "meterd/clock.hpp"
-#include "meterd/error.hpp"
-#include "meterd/reading_sink.hpp"
-#include "src/store/chunk_codec.hpp"
-#include "src/store/key_store.hpp"
-#include "src/store/sealer.hpp"
-#include "src/store/sqlite_db.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -35,17 +28,27 @@
 #include <thread>
 #include <vector>
 
+#include "meterd/clock.hpp"
+#include "meterd/error.hpp"
+#include "meterd/reading_sink.hpp"
+#include "src/store/chunk_codec.hpp"
+#include "src/store/key_store.hpp"
+#include "src/store/sealer.hpp"
+#include "src/store/sqlite_db.hpp"
+
 namespace meterd::store {
 
 struct StoreOptions {
   std::filesystem::path path = "/var/lib/meterd/store.db";  // the SQLite file
-  std::chrono::milliseconds flush_interval{1000};          // bound of what a crash may lose
-  std::chrono::milliseconds window{600'000};               // readings per chunk: one meter, 10 min
-  std::chrono::milliseconds close_grace{10'000};  // a quiet meter's window closes this long after its end
+  std::chrono::milliseconds flush_interval{1000};           // bound of what a crash may lose
+  std::chrono::milliseconds window{600'000};                // readings per chunk: one meter, 10 min
+  std::chrono::milliseconds close_grace{
+      10'000};  // a quiet meter's window closes this long after its end
   std::chrono::milliseconds retention{std::chrono::hours(24 * 35)};
   std::uint64_t quota_bytes = 0;     // 0 = no quota
   std::uint64_t min_free_bytes = 0;  // free-space floor on the file system; 0 = none
-  std::chrono::milliseconds retention_interval{60'000};  // how often the flush thread applies retention
+  std::chrono::milliseconds retention_interval{
+      60'000};                                // how often the flush thread applies retention
   std::size_t max_queued_readings = 100'000;  // beyond this publish() drops (counted, event)
   KeySource keys;                             // key directory and/or systemd credential
 };
@@ -67,11 +70,11 @@ struct BadChunk {
 };
 
 struct VerifyReport {
-  std::size_t chunks = 0;        // chunks checked
-  std::size_t values = 0;        // values in the chunks that verified
+  std::size_t chunks = 0;            // chunks checked
+  std::size_t values = 0;            // values in the chunks that verified
   std::size_t staging_rows = 0;      // staging rows (readings of open windows) checked
   std::size_t staging_readings = 0;  // readings in the staging rows that verified
-  std::vector<BadChunk> bad;     // every chunk that failed, in id order
+  std::vector<BadChunk> bad;         // every chunk that failed, in id order
   bool clean() const noexcept { return bad.empty(); }
 };
 
@@ -104,22 +107,24 @@ struct StoredChunk {
 
 // The associated data of staging row `seq`, and that row opened and decoded (the readings one
 // flush added to an open window).
-ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq, KeyId key_id);
-Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter, std::int64_t window_start,
-                                   std::int64_t seq, std::int64_t key_id, std::span<const std::uint8_t> sealed);
+ChunkAd staging_ad(const std::string& meter, std::int64_t window_start, std::int64_t seq,
+                   KeyId key_id);
+Result<ChunkData> open_staging_row(const Sealer& sealer, const std::string& meter,
+                                   std::int64_t window_start, std::int64_t seq, std::int64_t key_id,
+                                   std::span<const std::uint8_t> sealed);
 
 class Store final : public ReadingSink {
  public:
   // Opens (creating) the file, migrates, loads keys from options.keys, resumes open windows.
   static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock);
   // Same with keys already loaded and an injected random source (tests, tools).
-  static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock, KeyStore keys,
-                                             RandomFill random = openssl_random);
+  static Result<std::unique_ptr<Store>> open(const StoreOptions& options, const Clock& clock,
+                                             KeyStore keys, RandomFill random = openssl_random);
   // Opens an existing file for reading only (the CLI's `meterd verify` and `meterd export`, safe
   // while the daemon writes): nothing is written (PRAGMA query_only); open windows are read from
   // staging. flush(), retention and upload marks return Errc::unsupported; publish() drops.
-  static Result<std::unique_ptr<Store>> open_read_only(const StoreOptions& options, const Clock& clock,
-                                                       KeyStore keys);
+  static Result<std::unique_ptr<Store>> open_read_only(const StoreOptions& options,
+                                                       const Clock& clock, KeyStore keys);
   ~Store() override;  // stop() (which flushes what is queued), then closes the file
 
   // Queues a copy of the reading; never blocks on I/O. Drops (and counts) beyond the bound.
@@ -139,8 +144,9 @@ class Store final : public ReadingSink {
   // Values of one quantity of one meter with time in [from, to): raw points in time order, or one
   // point per step (from, from + step, ...) aggregating the usable, non-NaN values; steps without
   // any are omitted. Errc::invalid_argument for step <= 0 with an aggregate or from > to.
-  Result<std::vector<SeriesPoint>> series(const std::string& meter, const ObisCode& obis, UtcTime from,
-                                          UtcTime to, std::chrono::milliseconds step, Aggregate aggregate);
+  Result<std::vector<SeriesPoint>> series(const std::string& meter, const ObisCode& obis,
+                                          UtcTime from, UtcTime to, std::chrono::milliseconds step,
+                                          Aggregate aggregate);
   // Every reading of one meter with time in [from, to), in time order.
   Result<std::vector<Reading>> readings(const std::string& meter, UtcTime from, UtcTime to);
 
@@ -179,13 +185,15 @@ class Store final : public ReadingSink {
   Result<std::size_t> recover();  // (re)loads meters and open windows from the file
   Result<MeterState*> meter_state(const std::string& name);
   std::int64_t window_start(UtcTime t) const;
-  Result<void> write_chunk(const std::string& name, MeterState& m, std::int64_t start, OpenWindow& w);
+  Result<void> write_chunk(const std::string& name, MeterState& m, std::int64_t start,
+                           OpenWindow& w);
   Result<void> stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats);
   Result<FlushStats> apply(const std::vector<Reading>& batch, bool close_everything);
   Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
   Result<void> note_dropped();
   std::vector<Reading> open_rows(const std::string& meter) const;
-  Result<void> for_each_chunk(const std::string& meter, UtcTime from, UtcTime to, std::optional<ObisCode> only,
+  Result<void> for_each_chunk(const std::string& meter, UtcTime from, UtcTime to,
+                              std::optional<ObisCode> only,
                               const std::function<void(ChunkData&&)>& fn);
   void run();
 

@@ -14,7 +14,8 @@ std::int64_t ms_of(UtcTime t) { return t.time_since_epoch().count(); }
 UtcTime utc_of(std::int64_t ms) { return UtcTime{std::chrono::milliseconds{ms}}; }
 
 constexpr const char* kChunkColumns =
-    "c.id, m.name, c.window_start, c.t_first, c.t_last, c.rows, c.n_values, c.codec, c.key_id, c.sealed";
+    "c.id, m.name, c.window_start, c.t_first, c.t_last, c.rows, c.n_values, c.codec, c.key_id, "
+    "c.sealed";
 
 // The associated data of the chunk row at the cursor (columns as kChunkColumns).
 ChunkAd ad_of(const Stmt& st) {
@@ -32,23 +33,25 @@ ChunkAd ad_of(const Stmt& st) {
 }
 
 Result<ChunkData> open_chunk(const Sealer& sealer, const Stmt& st, std::optional<ObisCode> only) {
-  if (st.col_null(1)) return Error{Errc::authentication_failed, "chunk " + std::to_string(st.col_int(0)) +
-                                                                     " refers to no known meter"};
+  if (st.col_null(1))
+    return Error{Errc::authentication_failed,
+                 "chunk " + std::to_string(st.col_int(0)) + " refers to no known meter"};
   const ChunkAd ad = ad_of(st);
   auto plain = sealer.open(ad, st.col_blob(9));
   if (!plain) return plain.error();
   auto d = decode_chunk(*plain, only);
   if (!d) return d.error();
   if (!only && (d->times_ms.size() != ad.rows || d->value_count() != ad.values)) {
-    return Error{Errc::parse_error, "chunk " + std::to_string(ad.chunk_id) + " does not hold what its row says"};
+    return Error{Errc::parse_error,
+                 "chunk " + std::to_string(ad.chunk_id) + " does not hold what its row says"};
   }
   return d;
 }
 
 bool usable(const SeriesPoint& p) { return is_usable(p.quality) && !std::isnan(p.value); }
 
-std::vector<SeriesPoint> aggregate(const std::vector<SeriesPoint>& raw, std::int64_t from, std::int64_t step,
-                                   Aggregate how) {
+std::vector<SeriesPoint> aggregate(const std::vector<SeriesPoint>& raw, std::int64_t from,
+                                   std::int64_t step, Aggregate how) {
   std::vector<SeriesPoint> out;
   std::size_t i = 0;
   while (i < raw.size()) {
@@ -78,7 +81,8 @@ std::vector<SeriesPoint> aggregate(const std::vector<SeriesPoint>& raw, std::int
 
 }  // namespace
 
-Result<void> Store::for_each_chunk(const std::string& meter, UtcTime from, UtcTime to, std::optional<ObisCode> only,
+Result<void> Store::for_each_chunk(const std::string& meter, UtcTime from, UtcTime to,
+                                   std::optional<ObisCode> only,
                                    const std::function<void(ChunkData&&)>& fn) {
   auto st = db_.prepare(std::string("SELECT ") + kChunkColumns +
                         " FROM chunks c LEFT JOIN meters m ON m.id = c.meter_id"
@@ -105,12 +109,14 @@ std::vector<Reading> Store::open_rows(const std::string& meter) const {
   std::vector<Reading> out;
   auto it = meters_.find(meter);
   if (it == meters_.end()) return out;
-  for (const auto& [start, w] : it->second.windows) out.insert(out.end(), w.rows.begin(), w.rows.end());
+  for (const auto& [start, w] : it->second.windows)
+    out.insert(out.end(), w.rows.begin(), w.rows.end());
   return out;
 }
 
-Result<std::vector<SeriesPoint>> Store::series(const std::string& meter, const ObisCode& obis, UtcTime from,
-                                               UtcTime to, std::chrono::milliseconds step, Aggregate how) {
+Result<std::vector<SeriesPoint>> Store::series(const std::string& meter, const ObisCode& obis,
+                                               UtcTime from, UtcTime to,
+                                               std::chrono::milliseconds step, Aggregate how) {
   if (from > to) return Error{Errc::invalid_argument, "series: from is after to"};
   if (how != Aggregate::raw && step.count() <= 0) {
     return Error{Errc::invalid_argument, "series: an aggregate needs a positive step"};
@@ -135,7 +141,8 @@ Result<std::vector<SeriesPoint>> Store::series(const std::string& meter, const O
     }
   }
   auto by_time = [](const SeriesPoint& a, const SeriesPoint& b) { return a.time < b.time; };
-  if (!std::is_sorted(raw.begin(), raw.end(), by_time)) std::stable_sort(raw.begin(), raw.end(), by_time);
+  if (!std::is_sorted(raw.begin(), raw.end(), by_time))
+    std::stable_sort(raw.begin(), raw.end(), by_time);
   if (how == Aggregate::raw) return raw;
   return aggregate(raw, lo, step.count(), how);
 }
@@ -152,7 +159,8 @@ Result<std::vector<Reading>> Store::readings(const std::string& meter, UtcTime f
   for (auto& reading : open_rows(meter)) {
     if (reading.time >= from && reading.time < to) out.push_back(std::move(reading));
   }
-  std::stable_sort(out.begin(), out.end(), [](const Reading& a, const Reading& b) { return a.time < b.time; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Reading& a, const Reading& b) { return a.time < b.time; });
   return out;
 }
 
@@ -175,7 +183,8 @@ Result<VerifyReport> Store::verify() {
     if (d) {
       report.values += d->value_count();
     } else {
-      report.bad.push_back({st->col_int(0), false, st->col_text(1), utc_of(st->col_int(2)), d.error().message()});
+      report.bad.push_back(
+          {st->col_int(0), false, st->col_text(1), utc_of(st->col_int(2)), d.error().message()});
     }
   }
   auto sg = db->prepare(
@@ -187,12 +196,13 @@ Result<VerifyReport> Store::verify() {
     if (!row) return row.error();
     if (!*row) break;
     ++report.staging_rows;
-    auto d = open_staging_row(sealer_, sg->col_text(1), sg->col_int(2), sg->col_int(0), sg->col_int(3),
-                              sg->col_blob(4));
+    auto d = open_staging_row(sealer_, sg->col_text(1), sg->col_int(2), sg->col_int(0),
+                              sg->col_int(3), sg->col_blob(4));
     if (d) {
       report.staging_readings += d->times_ms.size();
     } else {
-      report.bad.push_back({sg->col_int(0), true, sg->col_text(1), utc_of(sg->col_int(2)), d.error().message()});
+      report.bad.push_back(
+          {sg->col_int(0), true, sg->col_text(1), utc_of(sg->col_int(2)), d.error().message()});
     }
   }
   (void)db->exec("COMMIT");
@@ -201,9 +211,10 @@ Result<VerifyReport> Store::verify() {
 
 Result<std::vector<StoredChunk>> Store::pending_upload(std::size_t limit) {
   std::lock_guard lock(writer_mutex_);
-  auto st = db_.prepare(std::string("SELECT ") + kChunkColumns +
-                        " FROM chunks c LEFT JOIN meters m ON m.id = c.meter_id WHERE c.uploaded = 0"
-                        " ORDER BY c.id LIMIT ?");
+  auto st =
+      db_.prepare(std::string("SELECT ") + kChunkColumns +
+                  " FROM chunks c LEFT JOIN meters m ON m.id = c.meter_id WHERE c.uploaded = 0"
+                  " ORDER BY c.id LIMIT ?");
   if (!st) return st.error();
   st->bind(1, static_cast<std::int64_t>(limit));
   std::vector<StoredChunk> out;
@@ -216,7 +227,8 @@ Result<std::vector<StoredChunk>> Store::pending_upload(std::size_t limit) {
       spdlog::warn("store: chunk not offered for upload: {}", d.error().message());
       continue;
     }
-    out.push_back({st->col_int(0), st->col_text(1), utc_of(st->col_int(2)), readings_from_chunk(*d, st->col_text(1))});
+    out.push_back({st->col_int(0), st->col_text(1), utc_of(st->col_int(2)),
+                   readings_from_chunk(*d, st->col_text(1))});
   }
 }
 

@@ -1,10 +1,10 @@
 // Store::enforce_retention(): applies plan_retention() (retention.hpp) to the file.
-#include "src/store/retention.hpp"
 #include "src/store/store.hpp"
 
 #include <spdlog/spdlog.h>
-
 #include <sys/statvfs.h>
+
+#include "src/store/retention.hpp"
 
 namespace meterd::store {
 namespace {
@@ -25,12 +25,16 @@ Result<RetentionReport> Store::enforce_retention() {
   auto pages = db_.query_int("PRAGMA page_count");
   auto free_pages = db_.query_int("PRAGMA freelist_count");
   auto page_size = db_.query_int("PRAGMA page_size");
-  if (!pages || !free_pages || !page_size) return Error{Errc::io_error, "store: cannot read the file size"};
+  if (!pages || !free_pages || !page_size)
+    return Error{Errc::io_error, "store: cannot read the file size"};
   in.used_bytes = static_cast<std::uint64_t>((*pages - *free_pages) * *page_size);
   struct statvfs fs {};
-  const auto dir = options_.path.has_parent_path() ? options_.path.parent_path() : std::filesystem::path(".");
-  if (::statvfs(dir.c_str(), &fs) == 0) in.free_bytes = std::uint64_t{fs.f_bavail} * fs.f_frsize;
-  else in.min_free_bytes = 0;  // unknown: do not delete for the floor on a guess
+  const auto dir =
+      options_.path.has_parent_path() ? options_.path.parent_path() : std::filesystem::path(".");
+  if (::statvfs(dir.c_str(), &fs) == 0)
+    in.free_bytes = std::uint64_t{fs.f_bavail} * fs.f_frsize;
+  else
+    in.min_free_bytes = 0;  // unknown: do not delete for the floor on a guess
 
   auto st = db_.prepare("SELECT id, window_start, length(sealed), uploaded, n_values FROM chunks");
   if (!st) return st.error();
@@ -38,7 +42,8 @@ Result<RetentionReport> Store::enforce_retention() {
     auto row = st->step();
     if (!row) return row.error();
     if (!*row) break;
-    in.chunks.push_back({st->col_int(0), st->col_int(1), static_cast<std::uint64_t>(st->col_int(2)) + kRowOverhead,
+    in.chunks.push_back({st->col_int(0), st->col_int(1),
+                         static_cast<std::uint64_t>(st->col_int(2)) + kRowOverhead,
                          st->col_int(3) != 0, static_cast<std::uint64_t>(st->col_int(4))});
   }
   const RetentionPlan plan = plan_retention(in);
@@ -46,7 +51,8 @@ Result<RetentionReport> Store::enforce_retention() {
   if (plan.delete_ids.empty()) {
     // Pages freed by closed windows' staging rows go back to the file system too.
     if (*free_pages > 0) {
-      if (auto r = db_.exec("PRAGMA incremental_vacuum"); !r) spdlog::warn("store: {}", r.error().message());
+      if (auto r = db_.exec("PRAGMA incremental_vacuum"); !r)
+        spdlog::warn("store: {}", r.error().message());
     }
     return report;
   }
@@ -60,11 +66,13 @@ Result<RetentionReport> Store::enforce_retention() {
   }
   if (plan.lost_chunks > 0) {
     spdlog::error(
-        "store: DATA LOST: disk quota/free-space floor reached with nothing uploaded left to delete; deleted {} "
+        "store: DATA LOST: disk quota/free-space floor reached with nothing uploaded left to "
+        "delete; deleted {} "
         "chunks ({} values) that were never uploaded",
         plan.lost_chunks, plan.lost_values);
     if (auto r = add_event("retention_data_lost", static_cast<std::int64_t>(plan.lost_values),
-                           std::to_string(plan.lost_chunks) + " chunks deleted before upload (quota or free space)");
+                           std::to_string(plan.lost_chunks) +
+                               " chunks deleted before upload (quota or free space)");
         !r) {
       return r.error();
     }
@@ -72,8 +80,10 @@ Result<RetentionReport> Store::enforce_retention() {
   if (auto r = tx->commit(); !r) return r.error();
   spdlog::info("store: retention deleted {} chunks", plan.delete_ids.size());
   // Give the freed pages back to the file system (auto_vacuum = INCREMENTAL).
-  if (auto r = db_.exec("PRAGMA incremental_vacuum"); !r) spdlog::warn("store: {}", r.error().message());
-  if (auto r = db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !r) spdlog::warn("store: {}", r.error().message());
+  if (auto r = db_.exec("PRAGMA incremental_vacuum"); !r)
+    spdlog::warn("store: {}", r.error().message());
+  if (auto r = db_.exec("PRAGMA wal_checkpoint(TRUNCATE)"); !r)
+    spdlog::warn("store: {}", r.error().message());
   return report;
 }
 

@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t kBlock = 32;
 constexpr std::uint64_t kTwo53 = std::uint64_t{1} << 53;
 
-Error malformed(const char* what) { return Error{Errc::parse_error, std::string("chunk values: ") + what}; }
+Error malformed(const char* what) {
+  return Error{Errc::parse_error, std::string("chunk values: ") + what};
+}
 
 std::uint64_t bits_of(double d) { return std::bit_cast<std::uint64_t>(d); }
 
@@ -18,7 +20,8 @@ unsigned bit_width64(std::uint64_t v) { return static_cast<unsigned>(std::bit_wi
 
 // ---- integers ---------------------------------------------------------------------------------
 
-void encode_ints_order(std::span<const std::int64_t> ints, unsigned order, std::vector<std::uint8_t>& out) {
+void encode_ints_order(std::span<const std::int64_t> ints, unsigned order,
+                       std::vector<std::uint8_t>& out) {
   ByteWriter w(out);
   w.u8(static_cast<std::uint8_t>(order));
   std::vector<std::uint64_t> res;
@@ -30,8 +33,10 @@ void encode_ints_order(std::span<const std::int64_t> ints, unsigned order, std::
     if (i == 0) {
       w.varint(zigzag(ints[0]));
     } else if (order == 1 || i == 1) {
-      if (order == 2) w.varint(zigzag(static_cast<std::int64_t>(delta)));
-      else res.push_back(zigzag(static_cast<std::int64_t>(delta)));
+      if (order == 2)
+        w.varint(zigzag(static_cast<std::int64_t>(delta)));
+      else
+        res.push_back(zigzag(static_cast<std::int64_t>(delta)));
     } else {
       res.push_back(zigzag(static_cast<std::int64_t>(delta - prev_delta)));
     }
@@ -124,8 +129,12 @@ Result<void> decode_xor(ByteReader& in, std::size_t count, std::vector<std::uint
 
 // ---- float32 ----------------------------------------------------------------------------------
 
-std::uint64_t to_ordered64(std::uint64_t u) { return (u >> 63) ? ~u : (u | (std::uint64_t{1} << 63)); }
-std::uint64_t from_ordered64(std::uint64_t o) { return (o >> 63) ? (o & ~(std::uint64_t{1} << 63)) : ~o; }
+std::uint64_t to_ordered64(std::uint64_t u) {
+  return (u >> 63) ? ~u : (u | (std::uint64_t{1} << 63));
+}
+std::uint64_t from_ordered64(std::uint64_t o) {
+  return (o >> 63) ? (o & ~(std::uint64_t{1} << 63)) : ~o;
+}
 
 std::uint32_t to_ordered(std::uint32_t u) { return (u & 0x80000000u) ? ~u : (u | 0x80000000u); }
 std::uint32_t from_ordered(std::uint32_t o) { return (o & 0x80000000u) ? (o & 0x7fffffffu) : ~o; }
@@ -136,7 +145,8 @@ double widen(std::uint32_t f, std::uint8_t scale) {
 }
 
 // The float32 patterns if every value is a widened float32 (scale 0) or one times 1000 (scale 1).
-bool as_float32(std::span<const double> values, std::uint8_t scale, std::vector<std::uint32_t>& out) {
+bool as_float32(std::span<const double> values, std::uint8_t scale,
+                std::vector<std::uint32_t>& out) {
   out.clear();
   out.reserve(values.size());
   for (double v : values) {
@@ -223,8 +233,8 @@ Result<void> decode_ints(ByteReader& in, std::size_t count, std::vector<std::int
 }
 
 void encode_values(std::span<const double> values, ByteWriter& out) {
-  if (values.empty() ||
-      std::all_of(values.begin(), values.end(), [&](double v) { return bits_of(v) == bits_of(values[0]); })) {
+  if (values.empty() || std::all_of(values.begin(), values.end(),
+                                    [&](double v) { return bits_of(v) == bits_of(values[0]); })) {
     out.u8(static_cast<std::uint8_t>(ValueEncoding::constant));
     if (!values.empty()) out.u64le(bits_of(values[0]));
     return;
@@ -322,7 +332,8 @@ Result<void> decode_values(ByteReader& in, std::size_t count, std::vector<double
         std::vector<std::int64_t> ints;
         ints.reserve(count);
         if (auto r = decode_ints(in, count, ints); !r) return r;
-        for (auto i : ints) out.push_back(widen(from_ordered(static_cast<std::uint32_t>(i)), *scale));
+        for (auto i : ints)
+          out.push_back(widen(from_ordered(static_cast<std::uint32_t>(i)), *scale));
       }
       return {};
     }
@@ -330,7 +341,8 @@ Result<void> decode_values(ByteReader& in, std::size_t count, std::vector<double
       std::vector<std::int64_t> ints;
       ints.reserve(count);
       if (auto r = decode_ints(in, count, ints); !r) return r;
-      for (auto i : ints) out.push_back(std::bit_cast<double>(from_ordered64(static_cast<std::uint64_t>(i))));
+      for (auto i : ints)
+        out.push_back(std::bit_cast<double>(from_ordered64(static_cast<std::uint64_t>(i))));
       return {};
     }
     case ValueEncoding::decimal: {

@@ -16,12 +16,12 @@
 // Pure functions, no I/O, thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-#include "src/store/byte_io.hpp"
-
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "src/store/byte_io.hpp"
 
 namespace meterd::store {
 

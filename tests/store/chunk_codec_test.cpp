@@ -15,7 +15,9 @@ const ObisCode kEnergy{1, 1, 1, 8, 0};
 
 UtcTime at_ms(std::int64_t ms) { return UtcTime{std::chrono::milliseconds{ms}}; }
 
-bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+bool same_bits(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
 
 void expect_same(const std::vector<Reading>& a, const std::vector<Reading>& b) {
   ASSERT_EQ(a.size(), b.size());
@@ -50,15 +52,16 @@ TEST(ChunkCodec, TwoPollGroupsMissingValuesAndQualitiesRoundTrip) {
     Reading r{"m1", at_ms(1'700'000'000'000 + 1000 * i + (i % 3)), TimeSync::synchronized, {}};
     if (i == 100) r.time_sync = TimeSync::unsynchronized;
     if (i % 60 == 0) {
-      r.values.push_back({kEnergy, 1e9 + 17.0 * i, Unit::watt_hour, Quality::good});  // another group
+      r.values.push_back(
+          {kEnergy, 1e9 + 17.0 * i, Unit::watt_hour, Quality::good});  // another group
     } else if (i == 250) {
       r.values.push_back({kPower, nan, Unit::watt, Quality::timeout});  // a missed poll
       r.values.push_back({kVoltage, nan, Unit::volt, Quality::timeout});
     } else if (i != 300) {  // row 300 reports nothing at all
-      r.values.push_back({kPower, static_cast<double>(static_cast<float>(1234.5 + i)) * 1000.0, Unit::watt,
-                          i == 400 ? Quality::out_of_range : Quality::good});
-      r.values.push_back({kVoltage, i == 500 ? std::numeric_limits<double>::infinity() : 230.25, Unit::volt,
-                          i == 500 ? Quality::not_a_number : Quality::good});
+      r.values.push_back({kPower, static_cast<double>(static_cast<float>(1234.5 + i)) * 1000.0,
+                          Unit::watt, i == 400 ? Quality::out_of_range : Quality::good});
+      r.values.push_back({kVoltage, i == 500 ? std::numeric_limits<double>::infinity() : 230.25,
+                          Unit::volt, i == 500 ? Quality::not_a_number : Quality::good});
     }
     in.push_back(r);
   }
@@ -67,10 +70,16 @@ TEST(ChunkCodec, TwoPollGroupsMissingValuesAndQualitiesRoundTrip) {
 
 TEST(ChunkCodec, RepeatedCodeInOneReadingAndClockStepsBack) {
   std::vector<Reading> in{
-      {"m1", at_ms(5000), TimeSync::corrected, {{kPower, 1.0, Unit::watt, Quality::good}, {kPower, 2.0, Unit::watt, Quality::estimated}}},
+      {"m1",
+       at_ms(5000),
+       TimeSync::corrected,
+       {{kPower, 1.0, Unit::watt, Quality::good}, {kPower, 2.0, Unit::watt, Quality::estimated}}},
       {"m1", at_ms(1000), TimeSync::meter, {{kPower, -0.0, Unit::watt, Quality::backfilled}}},
       {"m1", at_ms(1000), TimeSync::meter, {}},
-      {"m1", at_ms(-86'400'000), TimeSync::synchronized, {{kPower, 3.0, Unit::none, Quality::counter_jump}}},
+      {"m1",
+       at_ms(-86'400'000),
+       TimeSync::synchronized,
+       {{kPower, 3.0, Unit::none, Quality::counter_jump}}},
   };
   expect_same(in, round_trip(in));
 }
@@ -80,16 +89,20 @@ TEST(ChunkCodec, IdenticalColumnsAreStoredOnceAndDecodeAlone) {
   std::vector<Reading> in;
   for (int i = 0; i < 600; ++i) {
     const double wh = 4.2e7 + 1.37 * i + 1e-3 * (i % 11);
-    in.push_back({"m1", at_ms(1000 * i), TimeSync::synchronized,
-                  {{kEnergy, wh, Unit::watt_hour, Quality::good},
-                   {ObisCode{1, 1, 2, 8, 0}, 0.0, Unit::watt_hour, Quality::good},
-                   {total, wh + 0.0, Unit::watt_hour, i == 7 ? Quality::estimated : Quality::good}}});
+    in.push_back(
+        {"m1",
+         at_ms(1000 * i),
+         TimeSync::synchronized,
+         {{kEnergy, wh, Unit::watt_hour, Quality::good},
+          {ObisCode{1, 1, 2, 8, 0}, 0.0, Unit::watt_hour, Quality::good},
+          {total, wh + 0.0, Unit::watt_hour, i == 7 ? Quality::estimated : Quality::good}}});
   }
   auto with_copy = encode_chunk(chunk_from_readings(in)).value();
   std::vector<Reading> without = in;
   for (auto& r : without) r.values.pop_back();
   auto base = encode_chunk(chunk_from_readings(without)).value();
-  EXPECT_LT(with_copy.size(), base.size() + 24);  // the copy costs its header, quality runs, a reference
+  EXPECT_LT(with_copy.size(),
+            base.size() + 24);  // the copy costs its header, quality runs, a reference
   expect_same(in, round_trip(in));
   auto only = decode_chunk(with_copy, total).value();
   ASSERT_EQ(only.columns.size(), 1u);
@@ -105,8 +118,11 @@ TEST(ChunkCodec, EmptyChunkRoundTrips) {
 TEST(ChunkCodec, DecodesOneColumnOnly) {
   std::vector<Reading> in;
   for (int i = 0; i < 10; ++i) {
-    in.push_back({"m1", at_ms(1000 * i), TimeSync::synchronized,
-                  {{kPower, 100.0 + i, Unit::watt, Quality::good}, {kVoltage, 230.0, Unit::volt, Quality::good}}});
+    in.push_back({"m1",
+                  at_ms(1000 * i),
+                  TimeSync::synchronized,
+                  {{kPower, 100.0 + i, Unit::watt, Quality::good},
+                   {kVoltage, 230.0, Unit::volt, Quality::good}}});
   }
   auto bytes = encode_chunk(chunk_from_readings(in)).value();
   auto d = decode_chunk(bytes, kVoltage).value();
@@ -117,7 +133,8 @@ TEST(ChunkCodec, DecodesOneColumnOnly) {
 }
 
 TEST(ChunkCodec, RejectsUnknownVersionTruncationAndTrailingBytes) {
-  std::vector<Reading> in{{"m1", at_ms(0), TimeSync::synchronized, {{kPower, 1.0, Unit::watt, Quality::good}}}};
+  std::vector<Reading> in{
+      {"m1", at_ms(0), TimeSync::synchronized, {{kPower, 1.0, Unit::watt, Quality::good}}}};
   auto bytes = encode_chunk(chunk_from_readings(in)).value();
   auto v2 = bytes;
   v2[0] = 2;

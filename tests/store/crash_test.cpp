@@ -5,11 +5,8 @@
 // there.
 #include "src/store/store.hpp"
 
-#include "tests/store/store_fixture.hpp"
-
-#include <gtest/gtest.h>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -17,6 +14,8 @@
 #include <unistd.h>
 
 #include <random>
+
+#include "tests/store/store_fixture.hpp"
 
 extern char** environ;
 
@@ -36,16 +35,18 @@ struct Child {
   int out = -1;
 };
 
-Child spawn_writer(const std::filesystem::path& db, const std::filesystem::path& keys, std::int64_t first) {
+Child spawn_writer(const std::filesystem::path& db, const std::filesystem::path& keys,
+                   std::int64_t first) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) std::abort();
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
   const std::string exe = STORE_CRASH_WRITER;
-  const std::string first_s = std::to_string(first), flush_s = std::to_string(kFlushInterval.count());
-  std::vector<char*> argv{const_cast<char*>(exe.c_str()), const_cast<char*>(db.c_str()),
-                          const_cast<char*>(keys.c_str()), const_cast<char*>(first_s.c_str()),
+  const std::string first_s = std::to_string(first),
+                    flush_s = std::to_string(kFlushInterval.count());
+  std::vector<char*> argv{const_cast<char*>(exe.c_str()),     const_cast<char*>(db.c_str()),
+                          const_cast<char*>(keys.c_str()),    const_cast<char*>(first_s.c_str()),
                           const_cast<char*>(flush_s.c_str()), nullptr};
   Child c;
   if (posix_spawn(&c.pid, exe.c_str(), &fa, nullptr, argv.data(), environ) != 0) std::abort();
@@ -74,14 +75,16 @@ TEST(StoreCrash, SigkillDuringIngestLosesAtMostTheFlushIntervalAndNeverDuplicate
     std::string pending;
     while (Steady::now() < kill_at) {
       pollfd p{child.out, POLLIN, 0};
-      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(kill_at - Steady::now()).count();
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(kill_at - Steady::now()).count();
       if (::poll(&p, 1, static_cast<int>(std::max<long long>(left, 0))) <= 0) continue;
       char buf[4096];
       const ssize_t n = ::read(child.out, buf, sizeof buf);
       ASSERT_GT(n, 0) << "writer exited early";
       const auto now = Steady::now();
       pending.append(buf, static_cast<std::size_t>(n));
-      for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos; pending.erase(0, nl + 1)) {
+      for (std::size_t nl; (nl = pending.find('\n')) != std::string::npos;
+           pending.erase(0, nl + 1)) {
         published.emplace_back(std::stoll(pending.substr(0, nl)), now);
       }
     }
@@ -121,8 +124,9 @@ TEST(StoreCrash, SigkillDuringIngestLosesAtMostTheFlushIntervalAndNeverDuplicate
   EXPECT_GT(stored, 1000) << "the writer hardly wrote anything";
   RecordProperty("readings_stored", static_cast<int>(stored));
   RecordProperty("worst_loss_readings", static_cast<int>(worst_loss));
-  std::printf("crash test: %d kills, %lld readings stored, worst loss %lld readings (1 per ms published)\n", kKills,
-              static_cast<long long>(stored), static_cast<long long>(worst_loss));
+  std::printf(
+      "crash test: %d kills, %lld readings stored, worst loss %lld readings (1 per ms published)\n",
+      kKills, static_cast<long long>(stored), static_cast<long long>(worst_loss));
 }
 
 }  // namespace

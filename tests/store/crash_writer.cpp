@@ -5,9 +5,6 @@
 // deterministic readings bsmart_reading("crash", i) for i = first-index, first-index + 1, ...
 // one per millisecond of wall time (1 s apart in data time), writing "i\n" to stdout after each
 // publish. Runs until killed.
-#include "src/store/store.hpp"
-#include "tests/store/store_fixture.hpp"
-
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -17,12 +14,16 @@
 #include <string>
 #include <thread>
 
+#include "src/store/store.hpp"
+#include "tests/store/store_fixture.hpp"
+
 int main(int argc, char** argv) {
   using namespace meterd;
   using meterd::store::Store;
   using meterd::store::StoreOptions;
   if (argc != 5) {
-    std::fprintf(stderr, "usage: store_crash_writer <db> <key-dir> <first-index> <flush-interval-ms>\n");
+    std::fprintf(stderr,
+                 "usage: store_crash_writer <db> <key-dir> <first-index> <flush-interval-ms>\n");
     return 2;
   }
   spdlog::set_default_logger(spdlog::stderr_logger_st("stderr"));  // stdout carries the indices
@@ -43,7 +44,8 @@ int main(int argc, char** argv) {
     (*store)->publish(store::testing::bsmart_reading("crash", i));
     clock.advance(std::chrono::milliseconds(1000));
     const std::string line = std::to_string(i) + "\n";
-    if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size())) return 1;
+    if (::write(STDOUT_FILENO, line.data(), line.size()) != static_cast<ssize_t>(line.size()))
+      return 1;
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 }

@@ -1,12 +1,11 @@
 #include "src/store/key_store.hpp"
 
-#include "tests/store/temp_dir.hpp"
-
 #include <gtest/gtest.h>
-
 #include <sys/stat.h>
 
 #include <fstream>
+
+#include "tests/store/temp_dir.hpp"
 
 namespace meterd::store {
 namespace {
@@ -118,7 +117,9 @@ TEST(KeyStore, SystemdCredentialBecomesTheActiveKey) {
 
 TEST(KeyStore, RandomSourceFailureLeavesNoFile) {
   TempDir tmp;
-  auto r = generate_key(tmp.path(), [](std::span<std::uint8_t>) -> Result<void> { return Error{Errc::io_error, "x"}; });
+  auto r = generate_key(tmp.path(), [](std::span<std::uint8_t>) -> Result<void> {
+    return Error{Errc::io_error, "x"};
+  });
   ASSERT_FALSE(r);
   EXPECT_TRUE(std::filesystem::is_empty(tmp.path()));
 }

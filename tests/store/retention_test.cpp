@@ -1,8 +1,8 @@
 #include "src/store/retention.hpp"
 
-#include "tests/store/store_fixture.hpp"
-
 #include <gtest/gtest.h>
+
+#include "tests/store/store_fixture.hpp"
 
 namespace meterd::store {
 namespace {
@@ -19,7 +19,8 @@ TEST(RetentionPlan, AgeDeletesOnlyUploadedChunks) {
   RetentionInput in;
   in.now_ms = 40 * kDay;
   in.max_age = hours(24 * 35);
-  in.chunks = {chunk(1, 1, true), chunk(2, 2, false), chunk(3, 4, true), chunk(4, 6, true), chunk(5, 30, true)};
+  in.chunks = {chunk(1, 1, true), chunk(2, 2, false), chunk(3, 4, true), chunk(4, 6, true),
+               chunk(5, 30, true)};
   auto plan = plan_retention(in);
   EXPECT_EQ(plan.delete_ids, (std::vector<std::int64_t>{1, 3}));  // day 6 is not older than 35 days
   EXPECT_EQ(plan.lost_chunks, 0u);
@@ -29,8 +30,8 @@ TEST(RetentionPlan, QuotaTakesOldestUploadedFirstThenNotUploadedCountingTheLoss)
   RetentionInput in;
   in.now_ms = 10 * kDay;
   // Given out of order on purpose.
-  in.chunks = {chunk(6, 6, false), chunk(1, 1, false), chunk(2, 2, true), chunk(5, 5, true),
-               chunk(3, 3, false), chunk(4, 4, true)};
+  in.chunks = {chunk(6, 6, false), chunk(1, 1, false), chunk(2, 2, true),
+               chunk(5, 5, true),  chunk(3, 3, false), chunk(4, 4, true)};
   in.used_bytes = 6000;
   in.quota_bytes = 3500;  // 2500 to free: three uploaded chunks
   auto plan = plan_retention(in);
@@ -61,7 +62,8 @@ class StoreRetention : public testing::StoreFixture {};
 TEST_F(StoreRetention, StoreDeletesInPromisedOrderAndRecordsLoss) {
   using namespace testing;
   auto store = open_store();
-  for (int i = 0; i < 6 * 600 + 1; ++i) store->publish(bsmart_reading("m", i));  // 6 chunks + 1 open
+  for (int i = 0; i < 6 * 600 + 1; ++i)
+    store->publish(bsmart_reading("m", i));  // 6 chunks + 1 open
   ASSERT_EQ(store->flush().value().chunks, 6u);
   auto pending = store->pending_upload(10).value();
   ASSERT_EQ(pending.size(), 6u);

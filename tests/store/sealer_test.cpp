@@ -14,7 +14,8 @@ KeyBytes key_of(std::uint8_t fill) {
 class SealerTest : public ::testing::Test {
  protected:
   SealerTest() : keys_(KeyStore::from_keys({key_of(1)}).value()), sealer_(keys_) {
-    ad_ = {"meter-a", 1'700'000'400'000, 42, 1, keys_.active_id(), 1'700'000'400'123, 1'700'000'999'000, 600, 16800};
+    ad_ = {"meter-a",         1'700'000'400'000, 42,  1,    keys_.active_id(),
+           1'700'000'400'123, 1'700'000'999'000, 600, 16800};
   }
   std::vector<std::uint8_t> plain_{'h', 'e', 'l', 'l', 'o', ' ', 'c', 'h', 'u', 'n', 'k'};
   KeyStore keys_;
@@ -28,7 +29,8 @@ TEST_F(SealerTest, RoundTripsAndHidesThePlaintext) {
   EXPECT_EQ(std::search(sealed.begin(), sealed.end(), plain_.begin(), plain_.end()), sealed.end());
   EXPECT_EQ(sealer_.open(ad_, sealed).value(), plain_);
   auto again = sealer_.seal(ad_, plain_).value();
-  EXPECT_FALSE(std::equal(sealed.begin(), sealed.begin() + kNonceBytes, again.begin()));  // fresh nonce
+  EXPECT_FALSE(
+      std::equal(sealed.begin(), sealed.begin() + kNonceBytes, again.begin()));  // fresh nonce
 }
 
 TEST_F(SealerTest, RejectsEveryFlippedBitOfNonceCiphertextAndTag) {
@@ -51,16 +53,16 @@ TEST_F(SealerTest, RejectsEveryFlippedBitOfNonceCiphertextAndTag) {
 TEST_F(SealerTest, RejectsAChunkMovedSwappedOrRelabelled) {
   auto sealed = sealer_.seal(ad_, plain_).value();
   std::vector<ChunkAd> moved(10, ad_);
-  moved[0].meter = "meter-b";                 // moved to another meter
-  moved[1].window_start_ms += 600'000;        // moved to another window
-  moved[2].chunk_id = 43;                     // swapped with another row
+  moved[0].meter = "meter-b";           // moved to another meter
+  moved[1].window_start_ms += 600'000;  // moved to another window
+  moved[2].chunk_id = 43;               // swapped with another row
   moved[3].codec_version = 2;
   moved[4].t_first_ms -= 1;
   moved[5].t_last_ms += 1;
   moved[6].rows = 599;
   moved[7].values = 16801;
   moved[8].meter = "meter-a ";
-  moved[9].staging_seq = 0;                   // a chunk presented as a staging row
+  moved[9].staging_seq = 0;  // a chunk presented as a staging row
   for (const auto& ad : moved) {
     auto r = sealer_.open(ad, sealed);
     ASSERT_FALSE(r);
@@ -100,7 +102,9 @@ TEST_F(SealerTest, UnknownKeyIdIsNotFoundAndOldKeysStillOpen) {
 }
 
 TEST_F(SealerTest, NoRandomnessNoSeal) {
-  Sealer broken(keys_, [](std::span<std::uint8_t>) -> Result<void> { return Error{Errc::io_error, "no entropy"}; });
+  Sealer broken(keys_, [](std::span<std::uint8_t>) -> Result<void> {
+    return Error{Errc::io_error, "no entropy"};
+  });
   EXPECT_FALSE(broken.seal(ad_, plain_));
 }
 

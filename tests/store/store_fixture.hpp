@@ -2,13 +2,13 @@
 // deterministic B-Smart-like readings (float32 values, some converted from kW), for store tests.
 #pragma once
 
-#include "src/store/store.hpp"
-#include "tests/store/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <bit>
 #include <cmath>
+
+#include "src/store/store.hpp"
+#include "tests/store/temp_dir.hpp"
 
 namespace meterd::store::testing {
 
@@ -31,20 +31,22 @@ inline Reading bsmart_reading(const std::string& meter, std::int64_t i) {
   const float kw = 10.0f + static_cast<float>(std::sin(static_cast<double>(i) / 50.0)) * 3.0f +
                    static_cast<float>(i % 7) * 0.0137f;
   r.values.push_back({kPower, static_cast<double>(kw) * 1000.0, Unit::watt, Quality::good});
-  r.values.push_back({kVoltage, static_cast<double>(230.0f + static_cast<float>(i % 13) * 0.11f), Unit::volt,
-                      i % 97 == 5 ? Quality::out_of_range : Quality::good});
-  r.values.push_back({kEnergy, 1.0e7 + 2.5 * static_cast<double>(i), Unit::watt_hour, Quality::good});
+  r.values.push_back({kVoltage, static_cast<double>(230.0f + static_cast<float>(i % 13) * 0.11f),
+                      Unit::volt, i % 97 == 5 ? Quality::out_of_range : Quality::good});
+  r.values.push_back(
+      {kEnergy, 1.0e7 + 2.5 * static_cast<double>(i), Unit::watt_hour, Quality::good});
   return r;
 }
 
-inline bool same_readings(const std::vector<Reading>& a, const std::vector<Reading>& b, std::string* why) {
+inline bool same_readings(const std::vector<Reading>& a, const std::vector<Reading>& b,
+                          std::string* why) {
   if (a.size() != b.size()) {
     *why = "sizes " + std::to_string(a.size()) + " vs " + std::to_string(b.size());
     return false;
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    bool same = a[i].meter_id == b[i].meter_id && a[i].time == b[i].time && a[i].time_sync == b[i].time_sync &&
-                a[i].values.size() == b[i].values.size();
+    bool same = a[i].meter_id == b[i].meter_id && a[i].time == b[i].time &&
+                a[i].time_sync == b[i].time_sync && a[i].values.size() == b[i].values.size();
     for (std::size_t k = 0; same && k < a[i].values.size(); ++k) {
       const auto& x = a[i].values[k];
       const auto& y = b[i].values[k];

@@ -1,11 +1,11 @@
 #include "src/store/store.hpp"
 
-#include "src/store/schema.hpp"
-#include "tests/store/store_fixture.hpp"
-
 #include <gtest/gtest.h>
 
 #include <thread>
+
+#include "src/store/schema.hpp"
+#include "tests/store/store_fixture.hpp"
 
 namespace meterd::store {
 namespace {
@@ -31,14 +31,18 @@ TEST_F(StoreTest, ReadingsComeBackBitExactFromChunksAndOpenWindows) {
   EXPECT_EQ(stats.chunks, 4u);    // two closed windows per meter
   EXPECT_EQ(stats.staged, 600u);  // the open third window: 300 readings per meter
   std::string why;
-  EXPECT_TRUE(same_readings(store->readings("meter-a", at(kT0), at(kT0 + 1'500'000)).value(), a, &why)) << why;
-  EXPECT_TRUE(same_readings(store->readings("meter-b", at(kT0), at(kT0 + 1'500'000)).value(), b, &why)) << why;
+  EXPECT_TRUE(
+      same_readings(store->readings("meter-a", at(kT0), at(kT0 + 1'500'000)).value(), a, &why))
+      << why;
+  EXPECT_TRUE(
+      same_readings(store->readings("meter-b", at(kT0), at(kT0 + 1'500'000)).value(), b, &why))
+      << why;
   EXPECT_TRUE(store->readings("meter-c", at(kT0), at(kT0 + 1'500'000)).value().empty());
   auto report = store->verify().value();
   EXPECT_TRUE(report.clean());
   EXPECT_EQ(report.chunks, 4u);
   EXPECT_EQ(report.values, 4u * 600 * 3);  // three values per reading
-  EXPECT_EQ(report.staging_rows, 2u);  // one per meter and flush
+  EXPECT_EQ(report.staging_rows, 2u);      // one per meter and flush
   EXPECT_EQ(report.staging_readings, 600u);
 }
 
@@ -46,17 +50,24 @@ TEST_F(StoreTest, SeriesRawAndAggregates) {
   auto store = open_store();
   for (int i = 0; i < 900; ++i) store->publish(bsmart_reading("m", i));
   ASSERT_TRUE(store->flush());
-  auto raw = store->series("m", kPower, at(kT0 + 60'000), at(kT0 + 660'000), milliseconds(0), Aggregate::raw).value();
+  auto raw = store
+                 ->series("m", kPower, at(kT0 + 60'000), at(kT0 + 660'000), milliseconds(0),
+                          Aggregate::raw)
+                 .value();
   ASSERT_EQ(raw.size(), 600u);  // crosses the window boundary at 600 s
   for (std::size_t k = 0; k < raw.size(); ++k) {
     const auto expect = bsmart_reading("m", static_cast<std::int64_t>(60 + k)).values[0].value;
     ASSERT_EQ(raw[k].time, at(kT0 + 60'000 + 1000 * static_cast<std::int64_t>(k)));
     ASSERT_EQ(raw[k].value, expect);
   }
-  auto avg = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::avg).value();
-  auto mx = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::max).value();
-  auto mn = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::min).value();
-  auto last = store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::last).value();
+  auto avg =
+      store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::avg).value();
+  auto mx =
+      store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::max).value();
+  auto mn =
+      store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::min).value();
+  auto last =
+      store->series("m", kPower, at(kT0), at(kT0 + 900'000), seconds(60), Aggregate::last).value();
   ASSERT_EQ(avg.size(), 15u);
   for (std::size_t s = 0; s < 15; ++s) {
     double sum = 0, hi = -1e300, lo = 1e300;
@@ -70,13 +81,17 @@ TEST_F(StoreTest, SeriesRawAndAggregates) {
     EXPECT_DOUBLE_EQ(avg[s].value, sum / 60);
     EXPECT_EQ(mx[s].value, hi);
     EXPECT_EQ(mn[s].value, lo);
-    EXPECT_EQ(last[s].value, bsmart_reading("m", static_cast<std::int64_t>(60 * s) + 59).values[0].value);
+    EXPECT_EQ(last[s].value,
+              bsmart_reading("m", static_cast<std::int64_t>(60 * s) + 59).values[0].value);
   }
   // Out-of-range voltages are kept raw but left out of aggregates.
-  auto volts = store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), milliseconds(0), Aggregate::raw).value();
+  auto volts =
+      store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), milliseconds(0), Aggregate::raw)
+          .value();
   ASSERT_EQ(volts.size(), 10u);
   EXPECT_EQ(volts[5].quality, Quality::out_of_range);
-  auto vmax = store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), seconds(10), Aggregate::max).value();
+  auto vmax =
+      store->series("m", kVoltage, at(kT0), at(kT0 + 10'000), seconds(10), Aggregate::max).value();
   ASSERT_EQ(vmax.size(), 1u);
   EXPECT_NE(vmax[0].value, volts[5].value);
   EXPECT_FALSE(store->series("m", kPower, at(kT0), at(kT0 + 1), milliseconds(0), Aggregate::avg));
@@ -97,7 +112,8 @@ TEST_F(StoreTest, OpenWindowSurvivesReopenAndClosesOnTheClock) {
   }  // no close: as after a crash, the window lives only in staging
   auto store = open_store();
   std::string why;
-  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why)) << why;
+  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why))
+      << why;
   auto events = store->events().value();
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].kind, "staging_recovered");
@@ -109,7 +125,8 @@ TEST_F(StoreTest, OpenWindowSurvivesReopenAndClosesOnTheClock) {
   auto report = store->verify().value();
   EXPECT_EQ(report.chunks, 1u);
   EXPECT_EQ(report.staging_rows, 0u);
-  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why)) << why;
+  EXPECT_TRUE(same_readings(store->readings("m", at(kT0), at(kT0 + 600'000)).value(), in, &why))
+      << why;
 }
 
 TEST_F(StoreTest, LateReadingGetsItsOwnChunkAndNothingIsLost) {
@@ -181,8 +198,10 @@ TEST_F(StoreTest, ReadOnlyStoreReadsWhileTheWriterWritesAndWritesNothing) {
   auto writer = open_store();
   for (int i = 0; i < 700; ++i) writer->publish(bsmart_reading("m", i));
   ASSERT_TRUE(writer->flush());
-  auto reader = Store::open_read_only(options_, clock_, KeyStore::from_keys({test_key()}).value()).value();
-  EXPECT_EQ(reader->readings("m", at(kT0), at(kT0 + 700'000)).value().size(), 700u);  // chunk + staging
+  auto reader =
+      Store::open_read_only(options_, clock_, KeyStore::from_keys({test_key()}).value()).value();
+  EXPECT_EQ(reader->readings("m", at(kT0), at(kT0 + 700'000)).value().size(),
+            700u);  // chunk + staging
   auto report = reader->verify().value();
   EXPECT_TRUE(report.clean());
   EXPECT_EQ(report.staging_readings, 100u);
@@ -242,7 +261,8 @@ TEST_F(StoreTest, ChunksSealedWithARotatedKeyStayReadable) {
     for (int i = 0; i < 700; ++i) store->publish(bsmart_reading("m", i));
     ASSERT_TRUE(store->flush());
   }
-  auto rotated = Store::open(options_, clock_, KeyStore::from_keys({test_key(), test_key(8)}).value()).value();
+  auto rotated =
+      Store::open(options_, clock_, KeyStore::from_keys({test_key(), test_key(8)}).value()).value();
   for (int i = 700; i < 1300; ++i) rotated->publish(bsmart_reading("m", i));
   ASSERT_TRUE(rotated->flush());
   EXPECT_EQ(rotated->readings("m", at(kT0), at(kT0 + 1'300'000)).value().size(), 1300u);

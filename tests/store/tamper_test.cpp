@@ -2,13 +2,13 @@
 // authentication and is reported by verify(); every other chunk stays readable.
 #include "src/store/store.hpp"
 
-#include "tests/store/store_fixture.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+
+#include "tests/store/store_fixture.hpp"
 
 namespace meterd::store {
 namespace {
@@ -81,11 +81,15 @@ TEST_F(Tamper, RowsMovedToAnotherMeterOrWindowOrSwappedAreRejected) {
   fill();
   {
     auto db = Db::open(options_.path, false).value();
-    ASSERT_TRUE(db.exec("UPDATE chunks SET meter_id = (SELECT meter_id FROM chunks WHERE id = 2) WHERE id = 1"));
-    ASSERT_TRUE(db.exec("UPDATE chunks SET window_start = window_start + 600000, t_first = t_first + 600000, "
-                        "t_last = t_last + 600000 WHERE id = 4"));
-    ASSERT_TRUE(db.exec("UPDATE chunks SET sealed = (SELECT sealed FROM chunks WHERE id = 8) WHERE id = 7"));
-    ASSERT_TRUE(db.exec("UPDATE chunks SET uploaded = 1 WHERE id = 9"));  // not authenticated by design
+    ASSERT_TRUE(db.exec(
+        "UPDATE chunks SET meter_id = (SELECT meter_id FROM chunks WHERE id = 2) WHERE id = 1"));
+    ASSERT_TRUE(db.exec(
+        "UPDATE chunks SET window_start = window_start + 600000, t_first = t_first + 600000, "
+        "t_last = t_last + 600000 WHERE id = 4"));
+    ASSERT_TRUE(db.exec(
+        "UPDATE chunks SET sealed = (SELECT sealed FROM chunks WHERE id = 8) WHERE id = 7"));
+    ASSERT_TRUE(
+        db.exec("UPDATE chunks SET uploaded = 1 WHERE id = 9"));  // not authenticated by design
   }
   auto store = open_store();
   expect_only_bad(*store, {1, 4, 7});

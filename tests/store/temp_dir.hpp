@@ -1,4 +1,5 @@
-// tests/store/temp_dir.hpp: a fresh directory under $TMPDIR, removed with its contents at scope end.
+// tests/store/temp_dir.hpp: a fresh directory under $TMPDIR, removed with its contents at scope
+// end.
 #pragma once
 
 #include <cstdlib>

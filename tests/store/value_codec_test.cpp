@@ -25,11 +25,14 @@ void expect_round_trip(const std::vector<double>& v) {
   EXPECT_TRUE(in.at_end());
   ASSERT_EQ(back.size(), v.size());
   for (std::size_t i = 0; i < v.size(); ++i) {
-    EXPECT_EQ(std::bit_cast<std::uint64_t>(back[i]), std::bit_cast<std::uint64_t>(v[i])) << "at " << i;
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(back[i]), std::bit_cast<std::uint64_t>(v[i]))
+        << "at " << i;
   }
 }
 
-ValueEncoding chosen(const std::vector<double>& v) { return static_cast<ValueEncoding>(encode(v).at(0)); }
+ValueEncoding chosen(const std::vector<double>& v) {
+  return static_cast<ValueEncoding>(encode(v).at(0));
+}
 
 TEST(ValueCodec, ConstantSeriesIsEightBytes) {
   std::vector<double> v(600, 230.0);
@@ -41,10 +44,17 @@ TEST(ValueCodec, ConstantSeriesIsEightBytes) {
 
 TEST(ValueCodec, SpecialValuesRoundTripBitExactly) {
   const double nan_payload = std::bit_cast<double>(std::uint64_t{0x7ff8000000000123});
-  std::vector<double> v{1.5, std::numeric_limits<double>::quiet_NaN(), nan_payload,
-                        std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(),
-                        -0.0, 0.0, std::numeric_limits<double>::denorm_min(),
-                        std::numeric_limits<double>::max(), -std::numeric_limits<double>::max(), 1e-300};
+  std::vector<double> v{1.5,
+                        std::numeric_limits<double>::quiet_NaN(),
+                        nan_payload,
+                        std::numeric_limits<double>::infinity(),
+                        -std::numeric_limits<double>::infinity(),
+                        -0.0,
+                        0.0,
+                        std::numeric_limits<double>::denorm_min(),
+                        std::numeric_limits<double>::max(),
+                        -std::numeric_limits<double>::max(),
+                        1e-300};
   expect_round_trip(v);
 }
 
@@ -87,17 +97,25 @@ TEST(ValueCodec, FullPrecisionCountersUseOrderedIntegers) {
   std::mt19937 rng(3);
   std::normal_distribution<double> power(5000.0, 50.0);
   std::vector<double> wh{4.2e7};
-  for (int i = 1; i < 600; ++i) wh.push_back(wh.back() + power(rng) / 3600.0);  // integrated each second
+  for (int i = 1; i < 600; ++i)
+    wh.push_back(wh.back() + power(rng) / 3600.0);  // integrated each second
   EXPECT_EQ(chosen(wh), ValueEncoding::ordered64);
   EXPECT_LT(encode(wh).size(), 600u * 4);  // half of raw doubles: ~22 bits of noise per step remain
   expect_round_trip(wh);
-  std::vector<double> mixed{-2.0, -1.0, -0.0, 0.0, 1.0, 2.0, -1e300, 1e300};  // both signs in order space
+  std::vector<double> mixed{-2.0, -1.0, -0.0,   0.0,
+                            1.0,  2.0,  -1e300, 1e300};  // both signs in order space
   expect_round_trip(mixed);
 }
 
 TEST(ValueCodec, IntegersRoundTripAtTheExtremes) {
-  std::vector<std::int64_t> v{0, std::numeric_limits<std::int64_t>::max(),
-                              std::numeric_limits<std::int64_t>::min(), -1, 1, 5, 5, 5};
+  std::vector<std::int64_t> v{0,
+                              std::numeric_limits<std::int64_t>::max(),
+                              std::numeric_limits<std::int64_t>::min(),
+                              -1,
+                              1,
+                              5,
+                              5,
+                              5};
   for (std::size_t n = 0; n <= v.size(); ++n) {
     std::vector<std::int64_t> part(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(n));
     std::vector<std::uint8_t> out;
