@@ -88,7 +88,7 @@ struct BusConfig {
   std::uint16_t port = 0;                      // rtu_over_tcp, modbus_tcp: required
   std::chrono::milliseconds timeout{300};      // response timeout
   std::chrono::milliseconds byte_timeout{50};  // between reply bytes
-  unsigned retries = 1;                        // transaction retries after a timeout/CRC error
+  unsigned retries = 1;                        // poll repeats after a timeout or CRC error
   unsigned offline_after = 3;                  // consecutive timeouts before a meter is offline
   SimulatorOptions simulator;
   std::vector<MeterConfig> meters;
