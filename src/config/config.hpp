@@ -95,12 +95,28 @@ struct BusConfig {
   friend bool operator==(const BusConfig&, const BusConfig&) = default;
 };
 
+// store: the sealed reading store (src/config/store_section.cpp; src/store/store.hpp).
+struct StoreConfig {
+  std::filesystem::path path;                      // path: default <gateway.state_dir>/store.db
+  std::chrono::milliseconds flush_interval{1000};  // flush_interval: 100ms..1min, <= window
+  std::chrono::milliseconds window{600'000};       // window: 1min..1h, divides a day
+  std::chrono::milliseconds close_grace{10'000};   // close_grace: 0..window
+  std::chrono::milliseconds retention{std::chrono::hours(24 * 35)};  // retention: >= 1h
+  std::chrono::milliseconds retention_interval{60'000};  // retention_interval: 1s..1d
+  std::uint64_t quota_bytes = 0;                   // quota: a size; 0 = no quota
+  std::uint64_t min_free_bytes = 0;                // min_free: free-space floor; 0 = none
+  std::size_t max_queued_readings = 100'000;       // max_queued_readings: 1000..10000000
+  std::filesystem::path key_dir;                   // key_dir: default <gateway.state_dir>/keys
+  std::string key_credential;  // key_credential: systemd credential name; empty = none
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was loaded from
   GatewayConfig gateway;
   LogConfig log;
   TimeConfig time;
   std::vector<BusConfig> buses;  // buses: empty when absent
+  StoreConfig store;             // paths resolved against gateway.state_dir when not given
 };
 
 // One problem found in a configuration file. line and column are 1-based (0 when the problem

@@ -17,6 +17,8 @@ void read_document(SectionReader& root, Config& out) {
   root.get_section("log", [&](SectionReader& s) { read_log(s, out.log); });
   root.get_section("time", [&](SectionReader& s) { read_time(s, out.time); });
   read_buses(root, out.buses);
+  root.get_section("store", [&](SectionReader& s) { read_store(s, out.store); });
+  default_store_paths(out.gateway, out.store);
 }
 
 namespace {

@@ -19,5 +19,8 @@ void read_log(SectionReader& section, LogConfig& out);          // log_section.c
 void read_time(SectionReader& section, TimeConfig& out);        // time_section.cpp
 // The list under `buses`, with checks across buses (unique ids). bus_section.cpp
 void read_buses(SectionReader& root, std::vector<BusConfig>& out);
+// `store`, then its default paths under gateway.state_dir (store_section.cpp).
+void read_store(SectionReader& section, StoreConfig& out);
+void default_store_paths(const GatewayConfig& gateway, StoreConfig& out);
 
 }  // namespace meterd::config
