@@ -82,7 +82,8 @@ double median(std::vector<double> v) {
 // silence kept after each reply. Returns false (after saying why) when a transaction fails.
 bool compliant_cycle(std::vector<modbus::BsmartMeter>& meters, modbus::ModbusLink& link,
                      const Clock& clock, int baud, Steady::time_point& last_reply) {
-  const auto gap = std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(t35(baud)));
+  const auto gap =
+      std::chrono::duration_cast<Steady::duration>(std::chrono::duration<double>(t35(baud)));
   for (auto& meter : meters) {
     for (const auto group : {modbus::BsmartGroup::instantaneous, modbus::BsmartGroup::energy}) {
       std::vector<modbus::RegisterBlock> blocks;
@@ -204,9 +205,10 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  std::printf("bench-modbus: %d B-Smart meters x 2 channels x (instantaneous + energy), full "
-              "map, 8N1, paced simulator on a pty; %d cycles after 1 warm-up\n",
-              kMeters, cycles);
+  std::printf(
+      "bench-modbus: %d B-Smart meters x 2 channels x (instantaneous + energy), full "
+      "map, 8N1, paced simulator on a pty; %d cycles after 1 warm-up\n",
+      kMeters, cycles);
   std::printf("%-10s %6s %4s %7s %9s %9s %9s %9s %10s\n", "master", "baud", "txs", "bytes",
               "wire_ms", "median_ms", "min_ms", "max_ms", "efficiency");
   std::vector<Row> compliant;
@@ -215,9 +217,9 @@ int main(int argc, char** argv) {
       Row row;
       if (!run(baud, master, cycles, std::chrono::milliseconds{timeout_ms}, row)) return 1;
       std::printf("%-10s %6d %4zu %7.0f %9.1f %9.1f %9.1f %9.1f %10.3f\n",
-                  master == Master::compliant ? "compliant" : "poll()", row.baud,
-                  row.transactions, row.bytes, row.wire_s * 1e3, row.median_s * 1e3,
-                  row.min_s * 1e3, row.max_s * 1e3, row.efficiency);
+                  master == Master::compliant ? "compliant" : "poll()", row.baud, row.transactions,
+                  row.bytes, row.wire_s * 1e3, row.median_s * 1e3, row.min_s * 1e3, row.max_s * 1e3,
+                  row.efficiency);
       std::fflush(stdout);
       if (master == Master::compliant) compliant.push_back(row);
     }

@@ -1,5 +1,6 @@
 #include "src/app/modbus_cli_options.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <utility>
 
@@ -52,8 +53,7 @@ Result<void> check_complete(const ModbusCliOptions& o, bool has_device, bool has
                        " needs --host, not --device");
   }
   if (has_host && o.link.mode == modbus::LinkMode::rtu) {
-    return usage_error(
-        "--mode serial needs --device; a converter is rtu_over_tcp or modbus_tcp");
+    return usage_error("--mode serial needs --device; a converter is rtu_over_tcp or modbus_tcp");
   }
   if (o.action != ModbusAction::scan && !has_address) return usage_error(a + " needs --address N");
   if (o.action == ModbusAction::scan && o.from > o.to) {
@@ -83,6 +83,22 @@ bool is_bsmart_baud(int baud) noexcept {
     default:
       return false;
   }
+}
+
+std::chrono::milliseconds exchange_wire_time(const modbus::LinkSettings& link, int registers) {
+  const int bits = 1 + link.data_bits + (link.parity == 'N' ? 0 : 1) + link.stop_bits;
+  const double t35_us = link.baud > 19200 ? 1750.0 : 3.5 * bits * 1e6 / link.baud;
+  const double bytes = 8 + 5 + 2.0 * registers;
+  const double us = bytes * bits * 1e6 / link.baud + 2 * t35_us;
+  return std::chrono::milliseconds{static_cast<long>(us / 1000) + 1};
+}
+
+std::chrono::milliseconds default_probe_timeout(const modbus::LinkSettings& link) {
+  return std::max(kScanProbeTimeout, 2 * exchange_wire_time(link, 1));
+}
+
+std::chrono::milliseconds default_read_timeout(const modbus::LinkSettings& link) {
+  return std::max(kReadTimeout, 2 * exchange_wire_time(link, 100));
 }
 
 Result<modbus::LinkMode> parse_link_mode(std::string_view text) {
@@ -250,7 +266,8 @@ Bus (one of):
 
 Options:
   --from N --to M          scan: addresses to try (default 1..247)
-  --timeout T              per-request timeout (scan default 100ms, others 1s)
+  --timeout T              per-request timeout (scan default 100ms, others 1s; longer
+                           defaults below 9600 bit/s)
   --yaml                   scan: print the `buses:` configuration for what was found
   --address N              read, set-address, set-baud: the meter's address now
   --word-order abcd|cdab|badc|dcba   read: how the meter orders float words (default abcd)

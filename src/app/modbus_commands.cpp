@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -75,13 +76,14 @@ void print_value(const Value& v, std::ostream& os) {
 }  // namespace
 
 Result<void> check_serial_device(const std::string& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     const int err = errno;
     if (err == EACCES) {
       return Error{Errc::permission_denied,
-                   path + ": permission denied: add the user to the dialout group "
-                          "(sudo usermod -aG dialout $USER, then log in again) or run as root"};
+                   path +
+                       ": permission denied: add the user to the dialout group "
+                       "(sudo usermod -aG dialout $USER, then log in again) or run as root"};
     }
     return Error{Errc::not_found,
                  path + ": " + std::strerror(err) +
@@ -92,8 +94,9 @@ Result<void> check_serial_device(const std::string& path) {
   }
   if (::access(path.c_str(), R_OK | W_OK) != 0) {
     return Error{Errc::permission_denied,
-                 path + ": permission denied: add the user to the dialout group "
-                        "(sudo usermod -aG dialout $USER, then log in again) or run as root"};
+                 path +
+                     ": permission denied: add the user to the dialout group "
+                     "(sudo usermod -aG dialout $USER, then log in again) or run as root"};
   }
   return {};
 }
@@ -140,12 +143,12 @@ void report_failure(const Error& e, ModbusIo io) {
 
 void add_modbus_commands(CommandTable& commands) {
   // "modbus" is registered once, from main, so it cannot collide.
-  (void)commands.add({.name = "modbus",
-                      .summary = "commission B-Smart meters: scan, read, set-address, set-baud",
-                      .handler = [](const CommandLine& cl) {
-                        return run_modbus_command(cl.command_args,
-                                                  ModbusIo{std::cin, std::cout, std::cerr});
-                      }});
+  (void)commands.add(
+      {.name = "modbus",
+       .summary = "commission B-Smart meters: scan, read, set-address, set-baud",
+       .handler = [](const CommandLine& cl) {
+         return run_modbus_command(cl.command_args, ModbusIo{std::cin, std::cout, std::cerr});
+       }});
 }
 
 int run_modbus_command(std::span<const std::string> args, ModbusIo io) {
@@ -173,11 +176,12 @@ int run_modbus_command(std::span<const std::string> args, ModbusIo io) {
 }
 
 int modbus_scan(const ModbusCliOptions& o, ModbusIo io) {
-  ScanRequest request{.link = o.link,
-                      .from = o.from,
-                      .to = o.to,
-                      .probe_timeout = o.timeout.value_or(kScanProbeTimeout),
-                      .detail_timeout = std::max(kReadTimeout, o.timeout.value_or(kReadTimeout))};
+  ScanRequest request{
+      .link = o.link,
+      .from = o.from,
+      .to = o.to,
+      .probe_timeout = o.timeout.value_or(default_probe_timeout(o.link)),
+      .detail_timeout = std::max(default_read_timeout(o.link), o.timeout.value_or(kReadTimeout))};
   if (o.link.mode == LinkMode::rtu) {
     if (auto ok = check_serial_device(o.link.device); !ok) {
       report_failure(ok.error(), io);
@@ -197,8 +201,7 @@ int modbus_scan(const ModbusCliOptions& o, ModbusIo io) {
     report_failure(found.error(), io);
     return kExitFailure;
   }
-  const auto seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::size_t meters = 0;
   for (const auto& m : *found) meters += m.is_bsmart() ? 1 : 0;
   if (o.yaml) {
@@ -224,7 +227,7 @@ int modbus_scan(const ModbusCliOptions& o, ModbusIo io) {
 
 int modbus_read(const ModbusCliOptions& o, ModbusIo io) {
   modbus::LinkSettings settings = o.link;
-  settings.response_timeout = o.timeout.value_or(kReadTimeout);
+  settings.response_timeout = o.timeout.value_or(default_read_timeout(o.link));
   modbus::ModbusLink link(settings);
   if (auto ok = open_link(link); !ok) {
     report_failure(ok.error(), io);
@@ -244,9 +247,8 @@ int modbus_read(const ModbusCliOptions& o, ModbusIo io) {
   auto serial = driver.identify();
   auto settings_regs = serial ? link.read_registers(o.address, modbus::kSlaveAddressRegister, 2)
                               : Result<std::vector<std::uint16_t>>{serial.error()};
-  auto network = settings_regs
-                     ? link.read_registers(o.address, modbus::kNetworkTypeRegister, 1)
-                     : Result<std::vector<std::uint16_t>>{settings_regs.error()};
+  auto network = settings_regs ? link.read_registers(o.address, modbus::kNetworkTypeRegister, 1)
+                               : Result<std::vector<std::uint16_t>>{settings_regs.error()};
   if (!network) {
     report_failure(network.error(), io);
     return kExitFailure;
@@ -254,10 +256,9 @@ int modbus_read(const ModbusCliOptions& o, ModbusIo io) {
   io.out << "Meter at address " << int{o.address} << " on " << link.describe() << ", word order "
          << modbus::to_string(o.word_order) << '\n'
          << "Serial number: " << (serial->empty() ? "(not set)" : *serial) << '\n'
-         << "Configured address: " << (*settings_regs)[0]
-         << ", baud rate: " << (*settings_regs)[1]
-         << ", network type: " << ((*network)[0] == 0 ? "3P4L" : "3P3L") << " ("
-         << (*network)[0] << ")\n\n"
+         << "Configured address: " << (*settings_regs)[0] << ", baud rate: " << (*settings_regs)[1]
+         << ", network type: " << ((*network)[0] == 0 ? "3P4L" : "3P3L") << " (" << (*network)[0]
+         << ")\n\n"
          << pad("OBIS", 13) << pad("Name", 30) << pad("Value", 16) << "Unit\n";
   std::size_t implausible = 0;
   for (std::size_t group = 0; group < driver.groups().size(); ++group) {

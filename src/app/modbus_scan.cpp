@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
+#include <set>
 
 #include "drivers/modbus/bsmart_decode.hpp"
 #include "drivers/modbus/bsmart_map.hpp"
@@ -30,8 +32,8 @@ bool is_bus_error(const Error& e, modbus::LinkMode mode) {
 // The second pass for one address: serial number, then the word order from voltage and
 // frequency. Leaves detail_error set when a read fails.
 void look_closer(ModbusLink& link, FoundMeter& m) {
-  auto serial = link.read_registers(m.address, modbus::kSerialNumberRegister,
-                                    modbus::kSerialNumberRegisters);
+  auto serial =
+      link.read_registers(m.address, modbus::kSerialNumberRegister, modbus::kSerialNumberRegisters);
   if (!serial) {
     m.detail_error = serial.error();
     return;
@@ -79,7 +81,8 @@ std::vector<WordOrder> plausible_word_orders(std::span<const std::uint16_t> volt
 }
 
 Result<std::vector<FoundMeter>> scan_bus(const ScanRequest& request, const ScanProgress& progress) {
-  std::vector<FoundMeter> found;
+  std::map<std::uint8_t, std::optional<Error>> probed;  // answered: no error; odd: its error
+  std::set<std::uint8_t> recheck;
   {
     modbus::LinkSettings settings = request.link;
     settings.response_timeout = request.probe_timeout;
@@ -94,26 +97,42 @@ Result<std::vector<FoundMeter>> scan_bus(const ScanRequest& request, const ScanP
       const auto address = static_cast<std::uint8_t>(a);
       if (progress) progress(address);
       auto regs = probe.read_registers(address, modbus::kSlaveAddressRegister, 1);
-      if (!regs && is_bus_error(regs.error(), settings.mode)) return regs.error();
-      if (regs || !regs.error().is(Errc::timeout)) {
-        FoundMeter m;
-        m.address = address;
-        if (!regs) m.probe_error = regs.error();
-        found.push_back(std::move(m));
+      if (regs) {
+        probed[address] = std::nullopt;
+        continue;
       }
+      if (is_bus_error(regs.error(), settings.mode)) return regs.error();
+      if (regs.error().is(Errc::timeout)) continue;
+      probed[address] = regs.error();
+      // Garbled or foreign replies get a second look with the long timeout. A reply "from the
+      // wrong slave" is most often the previous address answering after its timeout, so that
+      // address is looked at again too.
+      recheck.insert(address);
+      if (address > request.from) recheck.insert(static_cast<std::uint8_t>(address - 1));
     }
   }
-  if (found.empty()) return found;
+  if (probed.empty()) return std::vector<FoundMeter>{};
   modbus::LinkSettings settings = request.link;
   settings.response_timeout = request.detail_timeout;
   ModbusLink link(settings);
   if (auto ok = link.open(); !ok) return ok.error();
-  for (auto& m : found) {
-    look_closer(link, m);
-    // A garbled first answer that is clean on the second look was line noise, not a fault.
-    if (m.probe_error && m.probe_error->is(Errc::crc_error) && !m.detail_error) {
-      m.probe_error.reset();
+  for (const std::uint8_t address : recheck) {
+    auto regs = link.read_registers(address, modbus::kSlaveAddressRegister, 1);
+    if (regs) {
+      probed[address] = std::nullopt;
+    } else if (regs.error().is(Errc::timeout)) {
+      probed.erase(address);
+    } else {
+      probed[address] = regs.error();
     }
+  }
+  std::vector<FoundMeter> found;
+  for (const auto& [address, error] : probed) {
+    FoundMeter m;
+    m.address = address;
+    m.probe_error = error;
+    if (!error) look_closer(link, m);
+    found.push_back(std::move(m));
   }
   return found;
 }

@@ -3,13 +3,14 @@
 // Two passes over one bus. The probe pass asks every address of the range for one register
 // (0x1000, the meter's own address) with a short response timeout: an address that stays
 // silent costs the request's wire time plus that timeout, so 247 addresses at 9600 bit/s take
-// about 27 s with the default 100 ms. The second pass takes a closer look, with a generous
-// timeout, at each address that answered: its serial number (0x1009, 7 registers) and the word
-// order under which channel 1's voltage (0x2100) and frequency (0x2134) are plausible (Modbus
-// registers are big-endian words, Application Protocol v1.1b3 §4.2; the order of the words of
-// a float is the meter's choice, see drivers/modbus/word_order.hpp). BLOCKING: bounded by the
-// timeouts; run from the CLI's main thread. The pure parts (word order guess, YAML) are
-// thread-safe.
+// about 27 s with the default 100 ms. The second pass uses a generous timeout. It probes again
+// each address that gave a garbled or foreign reply, and the address before it (a reply "from
+// the wrong slave" is usually that address answering late). Then, at each address that
+// answered, it reads the serial number (0x1009, 7 registers) and finds the word order under
+// which channel 1's voltage (0x2100) and frequency (0x2134) are plausible (Modbus registers are
+// big-endian words, Application Protocol v1.1b3 §4.2; the order of the words of a float is the
+// meter's choice, see drivers/modbus/word_order.hpp). BLOCKING: bounded by the timeouts; run
+// from the CLI's main thread. The pure parts (word order guess, YAML) are thread-safe.
 #pragma once
 
 #include <chrono>

@@ -23,8 +23,8 @@ constexpr std::chrono::milliseconds kVerifyPause{200};
 
 // The serial number of the meter at `address`, "" when unset.
 Result<std::string> read_serial(ModbusLink& link, std::uint8_t address) {
-  auto regs = link.read_registers(address, modbus::kSerialNumberRegister,
-                                  modbus::kSerialNumberRegisters);
+  auto regs =
+      link.read_registers(address, modbus::kSerialNumberRegister, modbus::kSerialNumberRegisters);
   if (!regs) return regs.error();
   return modbus::decode_serial(*regs);
 }
@@ -69,7 +69,7 @@ Result<std::string> open_and_identify(ModbusLink& link, std::uint8_t address) {
 
 modbus::LinkSettings with_timeout(const ModbusCliOptions& o) {
   modbus::LinkSettings s = o.link;
-  s.response_timeout = o.timeout.value_or(kReadTimeout);
+  s.response_timeout = o.timeout.value_or(default_read_timeout(o.link));
   return s;
 }
 
@@ -93,8 +93,8 @@ int modbus_set_address(const ModbusCliOptions& o, ModbusIo io) {
     return kExitFailure;
   }
   if (taken || !taken.error().is(Errc::timeout)) {
-    io.err << "meterd modbus: error: address " << int{o.new_address}
-           << " is already answered on " << link.describe()
+    io.err << "meterd modbus: error: address " << int{o.new_address} << " is already answered on "
+           << link.describe()
            << ": choose a free address (`meterd modbus scan` lists the used ones).\n";
     return kExitFailure;
   }
@@ -119,8 +119,8 @@ int modbus_set_address(const ModbusCliOptions& o, ModbusIo io) {
     report_failure(ok.error(), io);
     return kExitFailure;
   }
-  io.out << "Done: " << who(*serial, o.new_address) << " answers. Use `address: "
-         << int{o.new_address} << "` for it in the configuration.\n";
+  io.out << "Done: " << who(*serial, o.new_address)
+         << " answers. Use `address: " << int{o.new_address} << "` for it in the configuration.\n";
   return kExitOk;
 }
 

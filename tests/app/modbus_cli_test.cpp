@@ -1,13 +1,12 @@
 // Unit tests of the pure parts of `meterd modbus`: option parsing, the word order guess of a
 // scan, and the `buses:` YAML it prints (loaded by the real configuration loader).
-#include "src/app/modbus_cli_options.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "drivers/modbus/word_order.hpp"
+#include "src/app/modbus_cli_options.hpp"
 #include "src/app/modbus_scan.hpp"
 #include "src/config/config.hpp"
 
@@ -17,9 +16,7 @@ namespace {
 using modbus::LinkMode;
 using modbus::WordOrder;
 
-Result<ModbusCliOptions> parse(std::vector<std::string> args) {
-  return parse_modbus_options(args);
-}
+Result<ModbusCliOptions> parse(std::vector<std::string> args) { return parse_modbus_options(args); }
 
 std::string error_of(std::vector<std::string> args) {
   auto r = parse(std::move(args));
@@ -42,8 +39,8 @@ TEST(ModbusCliOptions, ScanOfASerialBusWithDefaults) {
 }
 
 TEST(ModbusCliOptions, EveryOptionInBothSpellings) {
-  auto o = parse({"scan", "--device=/dev/ttyS1", "--baud", "19200", "--parity=even", "--from",
-                  "10", "--to=20", "--timeout", "50ms", "--yaml"});
+  auto o = parse({"scan", "--device=/dev/ttyS1", "--baud", "19200", "--parity=even", "--from", "10",
+                  "--to=20", "--timeout", "50ms", "--yaml"});
   ASSERT_TRUE(o) << o.error().detail;
   EXPECT_EQ(o->link.baud, 19200);
   EXPECT_EQ(o->link.parity, 'E');
@@ -80,8 +77,7 @@ TEST(ModbusCliOptions, UsageErrorsNameWhatIsWrong) {
   EXPECT_NE(error_of({}).find("missing action"), std::string::npos);
   EXPECT_NE(error_of({"probe"}).find("unknown modbus action 'probe'"), std::string::npos);
   EXPECT_NE(error_of({"scan"}).find("needs a bus"), std::string::npos);
-  EXPECT_NE(error_of({"scan", "--device", "a", "--host", "b"}).find("not both"),
-            std::string::npos);
+  EXPECT_NE(error_of({"scan", "--device", "a", "--host", "b"}).find("not both"), std::string::npos);
   EXPECT_NE(error_of({"scan", "--host", "gw"}).find("--host needs --mode"), std::string::npos);
   EXPECT_NE(error_of({"scan", "--device", "d", "--mode", "modbus_tcp"}).find("needs --host"),
             std::string::npos);
@@ -121,6 +117,23 @@ TEST(ModbusCliOptions, HelpNeedsNothingElse) {
   EXPECT_NE(modbus_usage().find("set-address"), std::string::npos);
 }
 
+TEST(ModbusCliOptions, DefaultTimeoutsCoverTheWireTimeOfSlowLines) {
+  modbus::LinkSettings link;  // 9600 8N1
+  // 15 bytes x 10 bits / 9600 + 2 x 3.5 x 10 / 9600 = 22.9 ms; 213 bytes: 229.2 ms.
+  EXPECT_EQ(exchange_wire_time(link, 1), std::chrono::milliseconds{23});
+  EXPECT_EQ(exchange_wire_time(link, 100), std::chrono::milliseconds{230});
+  EXPECT_EQ(default_probe_timeout(link), kScanProbeTimeout);
+  EXPECT_EQ(default_read_timeout(link), kReadTimeout);
+  link.baud = 38400;  // t3.5 fixed at 1.75 ms above 19200 bit/s
+  EXPECT_EQ(exchange_wire_time(link, 1), std::chrono::milliseconds{8});
+  link.baud = 1200;
+  link.parity = 'E';  // 11 bits per character
+  EXPECT_EQ(exchange_wire_time(link, 1), std::chrono::milliseconds{202});
+  EXPECT_EQ(default_probe_timeout(link), std::chrono::milliseconds{404});
+  EXPECT_EQ(default_read_timeout(link), 2 * exchange_wire_time(link, 100));
+  EXPECT_GT(default_read_timeout(link), std::chrono::milliseconds{4000});
+}
+
 // The registers a meter with word order `w` sends for `v`.
 std::vector<std::uint16_t> f32(float v, WordOrder w) { return modbus::encode_f32(v, w); }
 
@@ -137,13 +150,13 @@ TEST(PlausibleWordOrders, FindsExactlyTheMetersOrder) {
 
 TEST(PlausibleWordOrders, NoneWhenTheMeterMeasuresNothingPlausible) {
   // No voltage on the terminals: zero reads the same in every order, and is not plausible.
-  EXPECT_TRUE(plausible_word_orders(f32(0.0F, WordOrder::abcd), f32(0.0F, WordOrder::abcd))
-                  .empty());
+  EXPECT_TRUE(
+      plausible_word_orders(f32(0.0F, WordOrder::abcd), f32(0.0F, WordOrder::abcd)).empty());
   // A 60 Hz grid is plausible, 400 V between phase and neutral is not.
   EXPECT_EQ(plausible_word_orders(f32(120.2F, WordOrder::abcd), f32(59.97F, WordOrder::abcd)),
             std::vector<WordOrder>{WordOrder::abcd});
-  EXPECT_TRUE(plausible_word_orders(f32(400.0F, WordOrder::abcd), f32(50.0F, WordOrder::abcd))
-                  .empty());
+  EXPECT_TRUE(
+      plausible_word_orders(f32(400.0F, WordOrder::abcd), f32(50.0F, WordOrder::abcd)).empty());
 }
 
 FoundMeter meter(std::uint8_t address, std::string serial, std::vector<WordOrder> orders) {
@@ -160,8 +173,7 @@ TEST(ScanYaml, IsAValidBusesSectionWithEveryBsmart) {
   link.baud = 19200;
   link.parity = 'E';
   std::vector<FoundMeter> found{meter(3, "BS491171771975", {WordOrder::abcd}),
-                                meter(7, "", {WordOrder::cdab}),
-                                meter(9, "X", {}),
+                                meter(7, "", {WordOrder::cdab}), meter(9, "X", {}),
                                 meter(12, "Y", {WordOrder::abcd, WordOrder::badc})};
   found.push_back(meter(20, "", {}));
   found.back().probe_error = Error{Errc::exception_reply, "exception 0x02"};

@@ -5,11 +5,10 @@
 #include "src/app/modbus_commands.hpp"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <regex>
@@ -64,8 +63,8 @@ Expected expected(const std::vector<std::uint8_t>& addresses, std::uint8_t addre
 }
 
 std::vector<std::string> sim_args(const std::string& slaves) {
-  return {"bsmart", "--slaves", slaves, "--seed", std::to_string(kSeed), "--freeze", "--start",
-          kStart};
+  return {"bsmart",   "--slaves", slaves, "--seed", std::to_string(kSeed),
+          "--freeze", "--start",  kStart};
 }
 
 // `meterd modbus ARGS` with stderr merged and the exit code appended as "rc=N".
@@ -116,6 +115,33 @@ TEST(MeterdModbusScan, HonoursItsPerAddressTimeout) {
   EXPECT_LT(took, 2.0);
 }
 
+TEST(MeterdModbusScan, AtASlowBaudRateTheDefaultTimeoutStillCoversTheReply) {
+  auto args = sim_args("2");
+  args.insert(args.end(), {"--baud", "1200"});
+  SimProcess sim(kSim, args);
+  ASSERT_FALSE(sim.device().empty());
+  const std::string out =
+      meterd_modbus("scan --device " + sim.device() + " --baud 1200 --from 1 --to 2");
+  EXPECT_EQ(exit_code(out), 0) << out;
+  EXPECT_TRUE(contains(out, expected({2}, 2).serial)) << out;
+  EXPECT_TRUE(contains(out, "1 B-Smart meter(s) found")) << out;
+}
+
+// Meter 5 answers 45 ms late, after the 40 ms probe timeout: its reply arrives while address 6
+// is probed. The scan must not take it for a meter at 6, and must still find meter 5.
+TEST(MeterdModbusScan, ALateReplyIsNotMistakenForTheNextAddress) {
+  auto args = sim_args("5");
+  args.insert(args.end(), {"--delay", "45ms@5"});
+  SimProcess sim(kSim, args);
+  ASSERT_FALSE(sim.device().empty());
+  const std::string out =
+      meterd_modbus("scan --device " + sim.device() + " --from 4 --to 7 --timeout 40ms");
+  EXPECT_EQ(exit_code(out), 0) << out;
+  EXPECT_TRUE(contains(out, "\n5        " + expected({5}, 5).serial)) << out;
+  EXPECT_FALSE(contains(out, "not like a B-Smart")) << out;
+  EXPECT_TRUE(contains(out, "1 B-Smart meter(s) found")) << out;
+}
+
 TEST(MeterdModbusScan, YamlIsAcceptedByCheckConfig) {
   SimProcess sim(kSim, sim_args("3,4"));
   ASSERT_FALSE(sim.device().empty());
@@ -128,8 +154,8 @@ TEST(MeterdModbusScan, YamlIsAcceptedByCheckConfig) {
   EXPECT_TRUE(contains(yaml, "# serial number " + expected({3, 4}, 4).serial)) << yaml;
   const test::TempDir dir;
   const auto file = dir.write("meterd.yaml", "gateway:\n  id: commissioning-test\n" + yaml);
-  const std::string check = run_command(kMeterd + " --check-config " + file.string() +
-                                        "; echo rc=$?");
+  const std::string check =
+      run_command(kMeterd + " --check-config " + file.string() + "; echo rc=$?");
   EXPECT_EQ(exit_code(check), 0) << check << "\n" << yaml;
 }
 
@@ -184,11 +210,13 @@ TEST(MeterdModbusSetAddress, WithYesMovesTheMeterAndTheNewAddressAnswers) {
   const std::string serial = expected({5, 6}, 5).serial;
   const std::string dev = " --device " + sim.device();
   // A taken address is refused before anything is written.
-  const std::string taken = meterd_modbus("set-address" + dev + " --address 5 --new-address 6 --yes");
+  const std::string taken =
+      meterd_modbus("set-address" + dev + " --address 5 --new-address 6 --yes");
   EXPECT_EQ(exit_code(taken), 1) << taken;
   EXPECT_TRUE(contains(taken, "address 6 is already answered")) << taken;
 
-  const std::string out = meterd_modbus("set-address" + dev + " --address 5 --new-address 17 --yes");
+  const std::string out =
+      meterd_modbus("set-address" + dev + " --address 5 --new-address 17 --yes");
   ASSERT_EQ(exit_code(out), 0) << out;
   EXPECT_FALSE(contains(out, "Proceed?")) << out;
   EXPECT_TRUE(contains(out, "address 17 (serial " + serial + ") answers")) << out;
@@ -205,14 +233,15 @@ TEST(MeterdModbusSetAddress, AnsweringNoLeavesTheMeterUnchanged) {
   SimProcess sim(kSim, sim_args("5"));
   ASSERT_FALSE(sim.device().empty());
   const std::string dev = " --device " + sim.device();
-  const std::string out = meterd_modbus("set-address" + dev + " --address 5 --new-address 17", "n\\n");
+  const std::string out =
+      meterd_modbus("set-address" + dev + " --address 5 --new-address 17", "n\\n");
   EXPECT_EQ(exit_code(out), 1) << out;
   EXPECT_TRUE(contains(out, "Proceed? [y/N]")) << out;
   EXPECT_TRUE(contains(out, "Nothing changed.")) << out;
   const std::string at5 = meterd_modbus("read" + dev + " --address 5");
   EXPECT_EQ(exit_code(at5), 0) << at5;
   EXPECT_TRUE(contains(at5, "Configured address: 5")) << at5;
-  const std::string scan = meterd_modbus("scan" + dev + " --from 5 --to 17 --timeout 30ms");
+  const std::string scan = meterd_modbus("scan" + dev + " --from 5 --to 17");
   EXPECT_TRUE(contains(scan, "1 B-Smart meter(s) found")) << scan;
   // No input at all (end of file) is a no as well.
   const std::string eof = meterd_modbus("set-address" + dev + " --address 5 --new-address 17");
