@@ -1,8 +1,8 @@
 #include "src/app/acquisition_service.hpp"
 
-#include "src/app/bus_builder.hpp"
-
 #include <spdlog/spdlog.h>
+
+#include "src/app/bus_builder.hpp"
 
 namespace meterd::app {
 

@@ -10,6 +10,13 @@
 // must outlive the service; destroy the service before its io_context.
 #pragma once
 
+#include <spdlog/logger.h>
+
+#include <boost/asio/io_context.hpp>
+#include <memory>
+#include <string_view>
+#include <vector>
+
 #include "meterd/clock.hpp"
 #include "meterd/event.hpp"
 #include "meterd/meter_status.hpp"
@@ -18,13 +25,6 @@
 #include "src/app/service.hpp"
 #include "src/config/config.hpp"
 #include "tools/sim/bsmart_simulator.hpp"
-
-#include <boost/asio/io_context.hpp>
-#include <spdlog/logger.h>
-
-#include <memory>
-#include <string_view>
-#include <vector>
 
 namespace meterd::app {
 

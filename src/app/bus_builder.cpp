@@ -8,19 +8,26 @@ namespace {
 
 char parity_char(config::Parity p) {
   switch (p) {
-    case config::Parity::even: return 'E';
-    case config::Parity::odd: return 'O';
-    case config::Parity::none: break;
+    case config::Parity::even:
+      return 'E';
+    case config::Parity::odd:
+      return 'O';
+    case config::Parity::none:
+      break;
   }
   return 'N';
 }
 
 modbus::WordOrder word_order(config::WordOrder w) {
   switch (w) {
-    case config::WordOrder::cdab: return modbus::WordOrder::cdab;
-    case config::WordOrder::badc: return modbus::WordOrder::badc;
-    case config::WordOrder::dcba: return modbus::WordOrder::dcba;
-    case config::WordOrder::abcd: break;
+    case config::WordOrder::cdab:
+      return modbus::WordOrder::cdab;
+    case config::WordOrder::badc:
+      return modbus::WordOrder::badc;
+    case config::WordOrder::dcba:
+      return modbus::WordOrder::dcba;
+    case config::WordOrder::abcd:
+      break;
   }
   return modbus::WordOrder::abcd;
 }
@@ -35,9 +42,15 @@ modbus::LinkSettings link_settings(const config::BusConfig& bus, const std::stri
   modbus::LinkSettings s;
   switch (bus.transport) {
     case config::BusTransport::serial:
-    case config::BusTransport::simulator: s.mode = modbus::LinkMode::rtu; break;
-    case config::BusTransport::rtu_over_tcp: s.mode = modbus::LinkMode::rtu_over_tcp; break;
-    case config::BusTransport::modbus_tcp: s.mode = modbus::LinkMode::tcp; break;
+    case config::BusTransport::simulator:
+      s.mode = modbus::LinkMode::rtu;
+      break;
+    case config::BusTransport::rtu_over_tcp:
+      s.mode = modbus::LinkMode::rtu_over_tcp;
+      break;
+    case config::BusTransport::modbus_tcp:
+      s.mode = modbus::LinkMode::tcp;
+      break;
   }
   s.device = device.empty() ? bus.device : device;
   s.baud = bus.baud;
@@ -89,8 +102,8 @@ Result<BuiltBus> build_bus(const config::BusConfig& bus, const Clock& clock) {
     if (!sim) return named("bus " + bus.id + ": simulator", sim.error());
     built.simulator = std::move(*sim);
     built.simulator->start();
-    device = bus.simulator.link.empty() ? built.simulator->device_path()
-                                        : bus.simulator.link.string();
+    device =
+        bus.simulator.link.empty() ? built.simulator->device_path() : bus.simulator.link.string();
   }
   const auto settings = link_settings(bus, device);
   if (auto ok = modbus::validate(settings); !ok) return named("bus " + bus.id, ok.error());

@@ -9,6 +9,8 @@
 // and must outlive the bus (stop the acquisition before destroying it).
 #pragma once
 
+#include <memory>
+
 #include "drivers/modbus/bsmart_meter.hpp"
 #include "drivers/modbus/modbus_link.hpp"
 #include "meterd/clock.hpp"
@@ -16,8 +18,6 @@
 #include "src/acquisition/bus_worker.hpp"
 #include "src/config/config.hpp"
 #include "tools/sim/bsmart_simulator.hpp"
-
-#include <memory>
 
 namespace meterd::app {
 

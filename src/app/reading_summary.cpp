@@ -57,8 +57,7 @@ std::string format_meter_summary(const MeterStatus& status,
 
 ReadingSummary::ReadingSummary(boost::asio::io_context& io, const pipeline::LatestValues& values,
                                StatusSource statuses, HoldingSource holding,
-                               std::chrono::milliseconds period,
-                               std::chrono::milliseconds first,
+                               std::chrono::milliseconds period, std::chrono::milliseconds first,
                                std::shared_ptr<spdlog::logger> logger)
     : timer_(io),
       values_(values),

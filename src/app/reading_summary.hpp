@@ -8,20 +8,20 @@
 // Thread contract: start/async_stop on the io_context thread (a Service); the timer runs there.
 #pragma once
 
-#include "meterd/meter_status.hpp"
-#include "src/app/service.hpp"
-#include "src/pipeline/latest_values.hpp"
+#include <spdlog/logger.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/logger.h>
-
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "meterd/meter_status.hpp"
+#include "src/app/service.hpp"
+#include "src/pipeline/latest_values.hpp"
 
 namespace meterd::app {
 

@@ -9,9 +9,9 @@
 // retries it with backoff. Same thread contract as the wrapped driver (the bus thread only).
 #pragma once
 
-#include "meterd/meter_driver.hpp"
-
 #include <memory>
+
+#include "meterd/meter_driver.hpp"
 
 namespace meterd::app {
 

@@ -1,14 +1,13 @@
 // The `buses` list: the Modbus buses (serial line, TCP converter or built-in simulator) and the
 // B-Smart meters on each. Checks across items: bus ids unique, meter ids unique in the file,
 // addresses unique per bus; keys that the bus's transport does not use are errors.
-#include "src/config/sections.hpp"
-
-#include "src/config/quote.hpp"
-
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <map>
+
+#include "src/config/quote.hpp"
+#include "src/config/sections.hpp"
 
 namespace meterd::config {
 namespace {
@@ -82,8 +81,7 @@ void read_poll(SectionReader& s, MeterConfig& m) {
 void read_meter(SectionReader& s, Seen& seen, std::map<int, std::string>& addresses,
                 MeterConfig& m) {
   read_id(s, "meter", seen.meters, m.id);
-  if (s.require("address") &&
-      s.get_int("address", m.address, std::uint8_t{1}, std::uint8_t{247})) {
+  if (s.require("address") && s.get_int("address", m.address, std::uint8_t{1}, std::uint8_t{247})) {
     const auto [it, inserted] = addresses.emplace(m.address, s.path());
     if (!inserted) {
       s.report("address", "address " + std::to_string(m.address) + " is already used by " +
@@ -120,8 +118,7 @@ void read_simulator(SectionReader& s, SimulatorOptions& o) {
     if (auto t = parse_utc(start)) {
       o.start = *t;
     } else {
-      s.report("start",
-               "expected a UTC time such as 2026-06-22T10:30:00Z, found " + quote(start));
+      s.report("start", "expected a UTC time such as 2026-06-22T10:30:00Z, found " + quote(start));
     }
   }
   s.get_path("link", o.link);
@@ -142,7 +139,7 @@ void read_bus(SectionReader& s, Seen& seen, BusConfig& b) {
   const bool has_device = s.has("device");
   s.get_string("device", b.device);
   constexpr std::array<std::string_view, 4> kLineKeys = {"baud", "parity", "data_bits",
-                                                          "stop_bits"};
+                                                         "stop_bits"};
   std::array<bool, 4> has_line{};
   for (std::size_t i = 0; i < kLineKeys.size(); ++i) has_line[i] = s.has(kLineKeys[i]);
   std::size_t baud = 0;

@@ -1,10 +1,9 @@
 // SectionReader getters for decimal numbers and lists of integers (declared in yaml_reader.hpp).
-#include "src/config/yaml_reader.hpp"
-
-#include "src/config/quote.hpp"
-
 #include <charconv>
 #include <cmath>
+
+#include "src/config/quote.hpp"
+#include "src/config/yaml_reader.hpp"
 
 namespace meterd::config {
 namespace {
@@ -63,9 +62,8 @@ bool SectionReader::get_int_list(std::string_view key, std::vector<std::int64_t>
     std::int64_t v = 0;
     if (!item.IsScalar() || !parse_int(item.Scalar(), v) || v < min || v > max) {
       const YAML::Mark at = item.Mark().is_null() ? value_mark(*e) : item.Mark();
-      ctx_.issues.add(at, qualified(e->key) + ": expected an integer from " +
-                              std::to_string(min) + " to " + std::to_string(max) + ", found " +
-                              describe(item));
+      ctx_.issues.add(at, qualified(e->key) + ": expected an integer from " + std::to_string(min) +
+                              " to " + std::to_string(max) + ", found " + describe(item));
       ok = false;
       continue;
     }

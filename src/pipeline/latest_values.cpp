@@ -10,8 +10,8 @@ void LatestValues::publish(const Reading& reading) {
   ++e.readings;
   e.last_reading = reading.time;
   for (const Value& v : reading.values) {
-    e.values[v.obis] = LatestValue{v.obis, v.value, v.unit, v.quality, reading.time,
-                                   reading.time_sync};
+    e.values[v.obis] =
+        LatestValue{v.obis, v.value, v.unit, v.quality, reading.time, reading.time_sync};
   }
 }
 

@@ -8,10 +8,6 @@
 // thread return copies taken under the same lock.
 #pragma once
 
-#include "meterd/obis.hpp"
-#include "meterd/reading.hpp"
-#include "meterd/reading_sink.hpp"
-
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -19,6 +15,10 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "meterd/obis.hpp"
+#include "meterd/reading.hpp"
+#include "meterd/reading_sink.hpp"
 
 namespace meterd::pipeline {
 

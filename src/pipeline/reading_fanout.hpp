@@ -7,9 +7,9 @@
 // publish() on the event loop like any ReadingSink.
 #pragma once
 
-#include "meterd/reading_sink.hpp"
-
 #include <vector>
+
+#include "meterd/reading_sink.hpp"
 
 namespace meterd::pipeline {
 

@@ -6,13 +6,13 @@
 // persists them. Thread contract: publish() on the event loop; snapshot() from any thread.
 #pragma once
 
-#include "meterd/event.hpp"
-
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <mutex>
 #include <vector>
+
+#include "meterd/event.hpp"
 
 namespace meterd::pipeline {
 

@@ -25,15 +25,19 @@ pipeline::LatestValue value(ObisCode obis, double v, Unit u, Quality q = Quality
 }
 
 TEST(ReadingSummary, PowerAndEnergiesOfBothChannels) {
-  pipeline::MeterValues values{"m1", 12, UtcTime{}, {
-      value({1, 1, 1, 8, 0}, 42'000'123.4, Unit::watt_hour),
-      value({1, 1, 2, 8, 0}, 12'000.0, Unit::watt_hour),
-      value({1, 1, 16, 7, 0}, 1234.56, Unit::watt),
-      value({1, 1, 32, 7, 0}, 230.1, Unit::volt),  // not part of the summary
-      value({1, 2, 1, 8, 0}, 5.0, Unit::watt_hour),
-      value({1, 2, 2, 8, 0}, 9'876'543.0, Unit::watt_hour, Quality::counter_jump),
-      value({1, 2, 16, 7, 0}, -800.26, Unit::watt),
-  }};
+  pipeline::MeterValues values{
+      "m1",
+      12,
+      UtcTime{},
+      {
+          value({1, 1, 1, 8, 0}, 42'000'123.4, Unit::watt_hour),
+          value({1, 1, 2, 8, 0}, 12'000.0, Unit::watt_hour),
+          value({1, 1, 16, 7, 0}, 1234.56, Unit::watt),
+          value({1, 1, 32, 7, 0}, 230.1, Unit::volt),  // not part of the summary
+          value({1, 2, 1, 8, 0}, 5.0, Unit::watt_hour),
+          value({1, 2, 2, 8, 0}, 9'876'543.0, Unit::watt_hour, Quality::counter_jump),
+          value({1, 2, 16, 7, 0}, -800.26, Unit::watt),
+      }};
   EXPECT_EQ(format_meter_summary(status(), values),
             "meter m1 (bus sim, online, serial BS000000000001): CT1 P 1234.6 W A+ 42000.123 kWh "
             "A- 12.000 kWh | CT2 P -800.3 W A+ 0.005 kWh A- 9876.543 kWh [counter_jump] | "
@@ -41,8 +45,11 @@ TEST(ReadingSummary, PowerAndEnergiesOfBothChannels) {
 }
 
 TEST(ReadingSummary, MissingAndNotANumber) {
-  pipeline::MeterValues values{"m1", 1, UtcTime{}, {
-      value({1, 1, 16, 7, 0}, std::nan(""), Unit::watt, Quality::not_a_number)}};
+  pipeline::MeterValues values{
+      "m1",
+      1,
+      UtcTime{},
+      {value({1, 1, 16, 7, 0}, std::nan(""), Unit::watt, Quality::not_a_number)}};
   auto s = status();
   s.serial_number.clear();
   s.online = false;

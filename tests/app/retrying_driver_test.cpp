@@ -40,10 +40,10 @@ Result<Reading> fail(Errc e) { return Error{e, "scripted"}; }
 
 TEST(RetryingDriver, RepeatsATimeoutAndACrcErrorThenSucceeds) {
   int calls = 0;
-  RetryingDriver d(std::make_unique<ScriptedDriver>(
-                       std::deque<Result<Reading>>{fail(Errc::timeout), fail(Errc::crc_error), ok()},
-                       calls),
-                   2);
+  RetryingDriver d(
+      std::make_unique<ScriptedDriver>(
+          std::deque<Result<Reading>>{fail(Errc::timeout), fail(Errc::crc_error), ok()}, calls),
+      2);
   TransactionCounts counts;
   EXPECT_TRUE(d.poll(0, counts));
   EXPECT_EQ(calls, 3);
@@ -54,10 +54,10 @@ TEST(RetryingDriver, RepeatsATimeoutAndACrcErrorThenSucceeds) {
 
 TEST(RetryingDriver, GivesUpAfterItsRetriesWithTheLastError) {
   int calls = 0;
-  RetryingDriver d(std::make_unique<ScriptedDriver>(
-                       std::deque<Result<Reading>>{fail(Errc::crc_error), fail(Errc::timeout), ok()},
-                       calls),
-                   1);
+  RetryingDriver d(
+      std::make_unique<ScriptedDriver>(
+          std::deque<Result<Reading>>{fail(Errc::crc_error), fail(Errc::timeout), ok()}, calls),
+      1);
   TransactionCounts counts;
   const auto r = d.poll(0, counts);
   ASSERT_FALSE(r);

@@ -1,15 +1,14 @@
 // The `buses` section: a full configuration read into BusConfig, the defaults, and bad bus
 // configurations each reported with its exact line, column and message.
-#include "src/config/config.hpp"
-
-#include "tests/config/config_test_util.hpp"
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <regex>
 #include <sstream>
+
+#include "src/config/config.hpp"
+#include "tests/config/config_test_util.hpp"
 
 namespace meterd::config {
 namespace {
@@ -142,18 +141,19 @@ TEST(BusSection, Defaults) {
 TEST(BusSection, SerialWithoutDevice) {
   EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: serial\n    meters:\n"
                         "      - { id: m, address: 1 }\n"),
-              ElementsAre(at(2, 5, "buses[0].device: transport serial needs a device such as "
-                                   "/dev/ttyUSB0")));
+              ElementsAre(at(2, 5,
+                             "buses[0].device: transport serial needs a device such as "
+                             "/dev/ttyUSB0")));
 }
 
 TEST(BusSection, TcpWithoutHostAndPortAndWithSerialKeys) {
-  EXPECT_THAT(
-      issues_of("buses:\n  - id: gw\n    transport: rtu_over_tcp\n    baud: 9600\n"
-                "    meters:\n      - { id: m, address: 1 }\n"),
-      ElementsAre(at(2, 5, "buses[0].host: transport rtu_over_tcp needs a host"),
-                  at(2, 5, "buses[0].port: transport rtu_over_tcp needs a port"),
-                  at(4, 11, "buses[0].baud: not used by this transport (only by serial and "
-                            "simulator)")));
+  EXPECT_THAT(issues_of("buses:\n  - id: gw\n    transport: rtu_over_tcp\n    baud: 9600\n"
+                        "    meters:\n      - { id: m, address: 1 }\n"),
+              ElementsAre(at(2, 5, "buses[0].host: transport rtu_over_tcp needs a host"),
+                          at(2, 5, "buses[0].port: transport rtu_over_tcp needs a port"),
+                          at(4, 11,
+                             "buses[0].baud: not used by this transport (only by serial and "
+                             "simulator)")));
 }
 
 TEST(BusSection, DuplicateIdsAndAddresses) {
@@ -168,69 +168,79 @@ TEST(BusSection, DuplicateIdsAndAddresses) {
     meters:
       - { id: m1, address: 1 }
 )"),
-              ElementsAre(at(6, 28, "buses[0].meters[1].address: address 1 is already used by "
-                                    "buses[0].meters[0] on this bus"),
+              ElementsAre(at(6, 28,
+                             "buses[0].meters[1].address: address 1 is already used by "
+                             "buses[0].meters[0] on this bus"),
                           at(7, 9, "buses[1].id: duplicate bus id 'a' (already used by buses[0])"),
-                          at(10, 15, "buses[1].meters[0].id: duplicate meter id 'm1' (already "
-                                     "used by buses[0].meters[0])")));
+                          at(10, 15,
+                             "buses[1].meters[0].id: duplicate meter id 'm1' (already "
+                             "used by buses[0].meters[0])")));
 }
 
 TEST(BusSection, AddressOutOfRangeAndMissing) {
   EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: simulator\n    meters:\n"
                         "      - id: m1\n        address: 248\n      - id: m2\n"),
-              ElementsAre(at(6, 18, "buses[0].meters[0].address: expected an integer from 1 to "
-                                    "247, found '248'"),
+              ElementsAre(at(6, 18,
+                             "buses[0].meters[0].address: expected an integer from 1 to "
+                             "247, found '248'"),
                           at(7, 9, "buses[0].meters[1]: missing required key 'address'")));
 }
 
 TEST(BusSection, BadTransportBaudAndWordOrder) {
-  EXPECT_THAT(
-      issues_of("buses:\n  - id: b\n    transport: usb\n    baud: 9601\n    meters:\n"
-                "      - { id: m, address: 2, word_order: little }\n"),
-      ElementsAre(at(3, 16, "buses[0].transport: expected one of serial, rtu_over_tcp, "
-                            "modbus_tcp, simulator, found 'usb'"),
-                  at(4, 11, "buses[0].baud: expected one of 1200, 2400, 4800, 9600, 19200, "
-                            "38400, 57600, 115200, found '9601'"),
-                  at(6, 42, "buses[0].meters[0].word_order: expected one of abcd, cdab, badc, "
-                            "dcba, found 'little'")));
+  EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: usb\n    baud: 9601\n    meters:\n"
+                        "      - { id: m, address: 2, word_order: little }\n"),
+              ElementsAre(at(3, 16,
+                             "buses[0].transport: expected one of serial, rtu_over_tcp, "
+                             "modbus_tcp, simulator, found 'usb'"),
+                          at(4, 11,
+                             "buses[0].baud: expected one of 1200, 2400, 4800, 9600, 19200, "
+                             "38400, 57600, 115200, found '9601'"),
+                          at(6, 42,
+                             "buses[0].meters[0].word_order: expected one of abcd, cdab, badc, "
+                             "dcba, found 'little'")));
 }
 
 TEST(BusSection, BadChannelsPhasesAndPoll) {
-  EXPECT_THAT(
-      issues_of("buses:\n  - id: b\n    transport: simulator\n    meters:\n"
-                "      - id: m\n        address: 1\n        phases: 2\n"
-                "        channels: [1, 3]\n        poll:\n          instantaneous: 10ms\n"
-                "      - id: n\n        address: 2\n        channels: []\n"),
-      ElementsAre(at(7, 17, "buses[0].meters[0].phases: expected one of 1, 3, found '2'"),
-                  at(8, 23, "buses[0].meters[0].channels: expected an integer from 1 to 2, "
-                            "found '3'"),
-                  at(10, 26, "buses[0].meters[0].poll.instantaneous: expected a duration from "
+  EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: simulator\n    meters:\n"
+                        "      - id: m\n        address: 1\n        phases: 2\n"
+                        "        channels: [1, 3]\n        poll:\n          instantaneous: 10ms\n"
+                        "      - id: n\n        address: 2\n        channels: []\n"),
+              ElementsAre(at(7, 17, "buses[0].meters[0].phases: expected one of 1, 3, found '2'"),
+                          at(8, 23,
+                             "buses[0].meters[0].channels: expected an integer from 1 to 2, "
+                             "found '3'"),
+                          at(10, 26,
+                             "buses[0].meters[0].poll.instantaneous: expected a duration from "
                              "100ms to 1h, found '10ms'"),
-                  at(13, 19, "buses[0].meters[1].channels: expected at least one channel (1 = "
+                          at(13, 19,
+                             "buses[0].meters[1].channels: expected at least one channel (1 = "
                              "CT1, 2 = CT2)")));
 }
 
 TEST(BusSection, SimulatorOptionsOnlyWithTheSimulatorAndInRange) {
-  EXPECT_THAT(
-      issues_of("buses:\n  - id: b\n    transport: serial\n    device: /dev/ttyS1\n"
-                "    simulator:\n      drop: 1.5\n      start: yesterday\n"
-                "    meters:\n      - { id: m, address: 1 }\n"),
-      ElementsAre(at(6, 7, "buses[0].simulator: not used by this transport (only by "
-                           "simulator)"),
-                  at(6, 13, "buses[0].simulator.drop: expected a number from 0 to 1, found "
-                            "'1.5'"),
-                  at(7, 14, "buses[0].simulator.start: expected a UTC time such as "
-                            "2026-06-22T10:30:00Z, found 'yesterday'")));
+  EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: serial\n    device: /dev/ttyS1\n"
+                        "    simulator:\n      drop: 1.5\n      start: yesterday\n"
+                        "    meters:\n      - { id: m, address: 1 }\n"),
+              ElementsAre(at(6, 7,
+                             "buses[0].simulator: not used by this transport (only by "
+                             "simulator)"),
+                          at(6, 13,
+                             "buses[0].simulator.drop: expected a number from 0 to 1, found "
+                             "'1.5'"),
+                          at(7, 14,
+                             "buses[0].simulator.start: expected a UTC time such as "
+                             "2026-06-22T10:30:00Z, found 'yesterday'")));
 }
 
 TEST(BusSection, BusWithoutMetersAndUnknownKey) {
   EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: simulator\n    meters: []\n"
                         "    speed: 2\n"),
               ElementsAre(at(4, 13, "buses[0].meters: expected at least one meter"),
-                          at(5, 5, "unknown key 'speed' in buses[0] (expected one of: id, "
-                                   "transport, device, baud, parity, data_bits, stop_bits, "
-                                   "host, port, timeout, byte_timeout, retries, offline_after, "
-                                   "simulator, meters)")));
+                          at(5, 5,
+                             "unknown key 'speed' in buses[0] (expected one of: id, "
+                             "transport, device, baud, parity, data_bits, stop_bits, "
+                             "host, port, timeout, byte_timeout, retries, offline_after, "
+                             "simulator, meters)")));
 }
 
 // The shipped example polls 4 simulated B-Smart meters, and its `#key: value` lines under

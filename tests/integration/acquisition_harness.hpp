@@ -7,17 +7,8 @@
 // construct, start, stop and destroy from the test thread; the getters are thread-safe.
 #pragma once
 
-#include "meterd/clock.hpp"
-#include "meterd/reading_sink.hpp"
-#include "src/app/acquisition_service.hpp"
-#include "src/config/config.hpp"
-#include "src/pipeline/latest_values.hpp"
-#include "src/pipeline/reading_fanout.hpp"
-#include "src/pipeline/recent_events.hpp"
-
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-
 #include <chrono>
 #include <functional>
 #include <memory>
@@ -27,6 +18,14 @@
 #include <string_view>
 #include <thread>
 #include <vector>
+
+#include "meterd/clock.hpp"
+#include "meterd/reading_sink.hpp"
+#include "src/app/acquisition_service.hpp"
+#include "src/config/config.hpp"
+#include "src/pipeline/latest_values.hpp"
+#include "src/pipeline/reading_fanout.hpp"
+#include "src/pipeline/recent_events.hpp"
 
 namespace meterd::integration {
 
@@ -56,8 +55,7 @@ class AcquisitionHarness {
   void stop();
 
   // Polls `condition` every 20 ms until it holds or `timeout` passes; returns the last result.
-  static bool wait_until(const std::function<bool()>& condition,
-                         std::chrono::milliseconds timeout);
+  static bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
   std::optional<MeterStatus> status(std::string_view meter_id) const;
   const config::Config& config() const { return config_; }

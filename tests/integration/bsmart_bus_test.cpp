@@ -1,13 +1,12 @@
 // End to end over a real pty: several B-Smart meters on one bus, polled by the real scheduler
 // through the daemon's wiring. Four meters, both channels, every second, with no slot skipped;
 // and a meter that never answers costs the others at most its own timeout per slot.
-#include "tests/integration/acquisition_harness.hpp"
-
-#include "tools/sim/bsmart_simulator.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
+
+#include "tests/integration/acquisition_harness.hpp"
+#include "tools/sim/bsmart_simulator.hpp"
 
 namespace meterd::integration {
 namespace {
@@ -54,9 +53,8 @@ buses:
   for (std::size_t i = 0; i < meters.size(); ++i) {
     SCOPED_TRACE(meters[i]);
     const auto times = h.recorder().times(meters[i]);
-    const auto in_window = std::count_if(times.begin(), times.end(), [&](UtcTime t) {
-      return t >= window_start && t < window_end;
-    });
+    const auto in_window = std::count_if(
+        times.begin(), times.end(), [&](UtcTime t) { return t >= window_start && t < window_end; });
     EXPECT_GE(in_window, 4 - 1);  // 4 s at 1 s; the window's edges may cut one
     EXPECT_LE(in_window, 4 + 1);
     for (const auto gap : gaps(times, window_start)) {
@@ -90,7 +88,8 @@ TEST(BsmartBus, SilentMeterDelaysTheOthersAtMostItsTimeout) {
 buses:
   - id: rs485
     transport: serial
-    device: )" + (*simulator)->device_path() + R"(
+    device: )" + (*simulator)->device_path() +
+                       R"(
     baud: 38400
     timeout: 200ms
     retries: 0

@@ -1,12 +1,11 @@
 // End to end over a real pty: faults on the wire. A reply with a bad CRC is counted in the
 // meter's statistics and none of its values reaches the sinks; a bus whose pty disappears and
 // comes back at the same path is reopened and polling resumes, without restarting anything.
-#include "tests/integration/acquisition_harness.hpp"
+#include <gtest/gtest.h>
 
 #include "tests/app/temp_dir.hpp"
+#include "tests/integration/acquisition_harness.hpp"
 #include "tools/sim/bsmart_simulator.hpp"
-
-#include <gtest/gtest.h>
 
 namespace meterd::integration {
 namespace {
@@ -33,7 +32,8 @@ std::string serial_bus(const std::string& device) {
 buses:
   - id: rs485
     transport: serial
-    device: )" + device + R"(
+    device: )" +
+         device + R"(
     baud: 38400
     timeout: 200ms
     retries: 0
@@ -74,8 +74,8 @@ TEST(BsmartFaults, CrcErrorIsCountedAndItsValuesAreNeverStored) {
   // The fault clears: values flow again.
   const auto before = h.recorder().count("m2");
   sim->slave().clear_faults();
-  EXPECT_TRUE(AcquisitionHarness::wait_until(
-      [&] { return h.recorder().count("m2") >= before + 2; }, 4s));
+  EXPECT_TRUE(
+      AcquisitionHarness::wait_until([&] { return h.recorder().count("m2") >= before + 2; }, 4s));
   h.stop();
 }
 
@@ -90,17 +90,19 @@ TEST(BsmartFaults, PtyClosedAndReopenedPollingResumesWithoutRestart) {
       [&] { return h.recorder().count("m1") >= 2 && h.recorder().count("m2") >= 2; }, 5s));
 
   sim.reset();  // the adapter is unplugged: the pty closes and the link path disappears
-  ASSERT_TRUE(AcquisitionHarness::wait_until(
-      [&] { return h.has_event(EventKind::link_lost); }, 5s));
+  ASSERT_TRUE(
+      AcquisitionHarness::wait_until([&] { return h.has_event(EventKind::link_lost); }, 5s));
   const auto during = h.recorder().count("m1");
   std::this_thread::sleep_for(1500ms);
   EXPECT_LE(h.recorder().count("m1"), during + 1);  // nothing to read from
 
   sim = simulator({1, 2}, link, clock);  // plugged in again: a new pty at the same path
+  ASSERT_TRUE(
+      AcquisitionHarness::wait_until([&] { return h.has_event(EventKind::link_reopened); }, 10s));
   ASSERT_TRUE(AcquisitionHarness::wait_until(
-      [&] { return h.has_event(EventKind::link_reopened); }, 10s));
-  ASSERT_TRUE(AcquisitionHarness::wait_until(
-      [&] { return h.recorder().count("m1") >= during + 3 && h.recorder().count("m2") >= during + 3; },
+      [&] {
+        return h.recorder().count("m1") >= during + 3 && h.recorder().count("m2") >= during + 3;
+      },
       5s));
   EXPECT_TRUE(h.status("m1")->online);
   EXPECT_TRUE(h.status("m2")->online);

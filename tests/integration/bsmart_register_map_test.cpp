@@ -5,16 +5,16 @@
 // BsmartDevice rebuilt with the same seed and start time, decoded with the simulator's own
 // float/double decoding, and scaled by an independent transcription of the map
 // (docs/modbus-register-map.md), not by the driver's table.
-#include "tests/integration/acquisition_harness.hpp"
-
-#include "tools/sim/bsmart_device.hpp"
 #include "tools/sim/bsmart_register_map.hpp"
-#include "tools/sim/bsmart_simulator.hpp"
 
 #include <gtest/gtest.h>
 
 #include <array>
 #include <span>
+
+#include "tests/integration/acquisition_harness.hpp"
+#include "tools/sim/bsmart_device.hpp"
+#include "tools/sim/bsmart_simulator.hpp"
 
 namespace meterd::integration {
 namespace {
@@ -49,9 +49,9 @@ constexpr std::array<Expect, 27> kInstantaneous{{
 // The energy block (25 doubles): 7 totals, then 6 per phase at 0x1C + 0x18 x phase, whose
 // OBIS C is the phase A code + 20 x phase.
 std::vector<Expect> energy_expectations() {
-  std::vector<Expect> out{{0x00, 15, Unit::watt_hour, 1000},  {0x04, 1, Unit::watt_hour, 1000},
-                          {0x08, 2, Unit::watt_hour, 1000},   {0x0C, 131, Unit::var_hour, 1000},
-                          {0x10, 3, Unit::var_hour, 1000},    {0x14, 4, Unit::var_hour, 1000},
+  std::vector<Expect> out{{0x00, 15, Unit::watt_hour, 1000},      {0x04, 1, Unit::watt_hour, 1000},
+                          {0x08, 2, Unit::watt_hour, 1000},       {0x0C, 131, Unit::var_hour, 1000},
+                          {0x10, 3, Unit::var_hour, 1000},        {0x14, 4, Unit::var_hour, 1000},
                           {0x18, 9, Unit::volt_ampere_hour, 1000}};
   constexpr std::array<Expect, 6> kPhaseA{{{0x00, 35, Unit::watt_hour, 1000},
                                            {0x04, 21, Unit::watt_hour, 1000},
@@ -85,8 +85,8 @@ buses:
         poll: { instantaneous: 1s, energy: 1s }
 )";
 
-std::vector<std::uint16_t> read(sim::BsmartDevice& device, std::uint16_t first,
-                                std::uint16_t count, UtcTime t) {
+std::vector<std::uint16_t> read(sim::BsmartDevice& device, std::uint16_t first, std::uint16_t count,
+                                UtcTime t) {
   std::vector<std::uint16_t> regs;
   EXPECT_EQ(device.read_holding(first, count, t, regs), sim::ModbusException::none);
   EXPECT_EQ(regs.size(), count);
@@ -121,22 +121,23 @@ TEST(BsmartEndToEnd, EveryRegisterOfTheMapDecodedToItsValueAndUnit) {
   ASSERT_TRUE(snapshot);
   std::size_t checked = 0;
   for (std::uint8_t channel = 1; channel <= 2; ++channel) {
-    const auto inst = read(device, channel == 1 ? sim::bsmart::kChannel1InstantReg
-                                                : sim::bsmart::kChannel2InstantReg,
-                           sim::bsmart::kInstantWords, start);
+    const auto inst = read(
+        device, channel == 1 ? sim::bsmart::kChannel1InstantReg : sim::bsmart::kChannel2InstantReg,
+        sim::bsmart::kInstantWords, start);
     for (const auto& e : kInstantaneous) {
       const ObisCode obis{1, channel, e.c, 7, 0};
       const auto v = h.latest().get("m5", obis);
       ASSERT_TRUE(v) << obis.to_string();
-      const float wire = sim::bsmart::get_float(std::span<const std::uint16_t, 2>(&inst[e.offset], 2));
+      const float wire =
+          sim::bsmart::get_float(std::span<const std::uint16_t, 2>(&inst[e.offset], 2));
       EXPECT_DOUBLE_EQ(v->value, double{wire} * e.scale) << obis.to_string();
       EXPECT_EQ(v->unit, e.unit) << obis.to_string();
       EXPECT_EQ(v->quality, Quality::good) << obis.to_string();
       ++checked;
     }
-    const auto energy = read(device, channel == 1 ? sim::bsmart::kChannel1EnergyReg
-                                                  : sim::bsmart::kChannel2EnergyReg,
-                             sim::bsmart::kEnergyWords, start);
+    const auto energy = read(
+        device, channel == 1 ? sim::bsmart::kChannel1EnergyReg : sim::bsmart::kChannel2EnergyReg,
+        sim::bsmart::kEnergyWords, start);
     for (const auto& e : energy_expectations()) {
       const ObisCode obis{1, channel, e.c, 8, 0};
       const auto v = h.latest().get("m5", obis);

@@ -1,14 +1,14 @@
 // The real meterd binary on a bus of simulated B-Smart meters (transport: simulator): its log
 // shows every meter's values within seconds, a changed `buses` section on SIGHUP restarts
 // acquisition, and SIGTERM stops it with exit status 0.
-#include "tests/app/meterd_process.hpp"
-#include "tests/app/temp_dir.hpp"
-
 #include <gtest/gtest.h>
 
 #include <csignal>
 #include <regex>
 #include <string_view>
+
+#include "tests/app/meterd_process.hpp"
+#include "tests/app/temp_dir.hpp"
 
 namespace meterd::integration {
 namespace {
@@ -47,11 +47,12 @@ TEST(MeterdSimulated, LogsValuesOfAllFourMetersAndStopsOnSigterm) {
   const std::string log = meterd.stderr_text();
   for (int a = 1; a <= 4; ++a) {
     SCOPED_TRACE(a);
-    const std::regex line("meter m" + std::to_string(a) +
-                          R"( \(bus sim, online, serial BS[0-9]{12}\): CT1 P -?[0-9]+\.[0-9] W A\+ )"
-                          R"([0-9]+\.[0-9]{3} kWh A- [0-9]+\.[0-9]{3} kWh \| CT2 P -?[0-9]+\.[0-9] W )"
-                          R"(A\+ [0-9]+\.[0-9]{3} kWh A- [0-9]+\.[0-9]{3} kWh \| polls [1-9][0-9]* ok 0 )"
-                          R"(failed, timeouts 0, crc 0)");
+    const std::regex line(
+        "meter m" + std::to_string(a) +
+        R"( \(bus sim, online, serial BS[0-9]{12}\): CT1 P -?[0-9]+\.[0-9] W A\+ )"
+        R"([0-9]+\.[0-9]{3} kWh A- [0-9]+\.[0-9]{3} kWh \| CT2 P -?[0-9]+\.[0-9] W )"
+        R"(A\+ [0-9]+\.[0-9]{3} kWh A- [0-9]+\.[0-9]{3} kWh \| polls [1-9][0-9]* ok 0 )"
+        R"(failed, timeouts 0, crc 0)");
     EXPECT_TRUE(std::regex_search(log, line)) << log;
   }
   meterd.signal(SIGTERM);
@@ -94,8 +95,9 @@ TEST(MeterdSimulated, ShippedConfigPollsFourSimulatedMeters) {
   ASSERT_TRUE(meterd.wait_for_stderr("meter office-4 (bus sim, online", 10s))
       << meterd.stderr_text();
   for (int a = 1; a <= 4; ++a) {
-    EXPECT_NE(meterd.stderr_text().find("meter office-" + std::to_string(a) + " on bus sim: online"),
-              std::string::npos);
+    EXPECT_NE(
+        meterd.stderr_text().find("meter office-" + std::to_string(a) + " on bus sim: online"),
+        std::string::npos);
   }
   meterd.signal(SIGTERM);
   EXPECT_EQ(meterd.wait_exit(5s), 0) << meterd.stderr_text();

@@ -29,8 +29,9 @@ TEST(LatestValues, EmptyKnowsNothing) {
 
 TEST(LatestValues, KeepsTheLatestValuePerMeterAndCode) {
   LatestValues cache;
-  cache.publish(reading("m1", 1000, {{kPower1, 1500.25, Unit::watt, Quality::good},
-                                     {kPower2, -320.5, Unit::watt, Quality::good}}));
+  cache.publish(reading("m1", 1000,
+                        {{kPower1, 1500.25, Unit::watt, Quality::good},
+                         {kPower2, -320.5, Unit::watt, Quality::good}}));
   cache.publish(reading("m1", 2000, {{kPower1, 1490.0, Unit::watt, Quality::good}}));
   cache.publish(reading("m2", 2500, {{kEnergy1, 4.2e7, Unit::watt_hour, Quality::good}}));
 
@@ -61,14 +62,14 @@ TEST(LatestValues, KeepsTheLatestValuePerMeterAndCode) {
 TEST(LatestValues, AFlaggedValueReplacesAGoodOneAndStaysFlagged) {
   LatestValues cache;
   cache.publish(reading("m1", 1000, {{kEnergy1, 100.0, Unit::watt_hour, Quality::good}}));
-  cache.publish(reading("m1", 2000, {{kEnergy1, 90.0, Unit::watt_hour,
-                                      Quality::counter_regression}}));
+  cache.publish(
+      reading("m1", 2000, {{kEnergy1, 90.0, Unit::watt_hour, Quality::counter_regression}}));
   const auto v = cache.get("m1", kEnergy1);
   ASSERT_TRUE(v);
   EXPECT_EQ(v->quality, Quality::counter_regression);
   EXPECT_EQ(v->value, 90.0);
-  cache.publish(reading("m1", 3000, {{kEnergy1, std::nan(""), Unit::watt_hour,
-                                      Quality::not_a_number}}));
+  cache.publish(
+      reading("m1", 3000, {{kEnergy1, std::nan(""), Unit::watt_hour, Quality::not_a_number}}));
   EXPECT_TRUE(std::isnan(cache.get("m1", kEnergy1)->value));
   EXPECT_EQ(cache.get("m1", kEnergy1)->quality, Quality::not_a_number);
 }
@@ -86,8 +87,9 @@ TEST(LatestValues, ReadersSeeConsistentCopiesWhileAWriterPublishes) {
   std::thread writer([&] {
     for (int i = 1; i <= 20'000; ++i) {
       // Both codes of one reading always carry the same number.
-      cache.publish(reading("m1", i, {{kPower1, double(i), Unit::watt, Quality::good},
-                                      {kPower2, double(i), Unit::watt, Quality::good}}));
+      cache.publish(reading("m1", i,
+                            {{kPower1, double(i), Unit::watt, Quality::good},
+                             {kPower2, double(i), Unit::watt, Quality::good}}));
     }
     done = true;
   });

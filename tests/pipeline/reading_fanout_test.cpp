@@ -1,12 +1,12 @@
 // ReadingFanout: every reading reaches every sink, in the order the sinks were added.
 #include "src/pipeline/reading_fanout.hpp"
 
-#include "src/pipeline/latest_values.hpp"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
+
+#include "src/pipeline/latest_values.hpp"
 
 namespace meterd::pipeline {
 namespace {
@@ -35,8 +35,8 @@ TEST(ReadingFanout, ForwardsEachReadingToEverySinkInOrder) {
   EXPECT_EQ(fanout.size(), 3u);
 
   const ObisCode power{1, 1, 1, 7, 0};
-  fanout.publish(Reading{"m1", UtcTime{}, TimeSync::synchronized,
-                         {{power, 42.0, Unit::watt, Quality::good}}});
+  fanout.publish(
+      Reading{"m1", UtcTime{}, TimeSync::synchronized, {{power, 42.0, Unit::watt, Quality::good}}});
   fanout.publish(Reading{"m2", UtcTime{}, TimeSync::synchronized, {}});
   EXPECT_EQ(log, (std::vector<std::string>{"a:m1", "b:m1", "a:m2", "b:m2"}));
   ASSERT_TRUE(cache.get("m1", power));
