@@ -10,12 +10,14 @@ build_pkgs=(
   libboost1.81-dev        # Asio, Beast, boost::system::result (1.74 lacks it)
   libmodbus-dev libssl-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev
   libsqlite3-dev libsystemd-dev
+  zlib1g-dev              # gzip request bodies of the uplink
 )
 test_pkgs=(
   libgtest-dev libgmock-dev
   clang libclang-rt-14-dev  # libFuzzer targets
   mbpoll                    # independent Modbus master for the simulator test
   systemd                   # systemd-analyze verifies systemd/meterd.service
+  nginx-light               # the uplink's integration tests: a real TLS server with client certs
 )
 
 want=("${build_pkgs[@]}")
