@@ -30,6 +30,7 @@
 
 #include "meterd/clock.hpp"
 #include "meterd/error.hpp"
+#include "meterd/event.hpp"
 #include "meterd/reading_sink.hpp"
 #include "src/store/chunk_codec.hpp"
 #include "src/store/key_store.hpp"
@@ -166,6 +167,10 @@ class Store final : public ReadingSink {
 
   Result<std::vector<std::string>> meters();
   Result<std::vector<StoreEvent>> events();
+  // Persists a meter or bus event (meterd/event.hpp) as one events row (kind = its EventKind name,
+  // count 1, detail "bus B, meter M: ..."), synchronously in its own transaction.
+  // Errc::unsupported on a read-only store. store_events.cpp
+  Result<void> record_event(const Event& event);
   std::uint64_t dropped_readings() const noexcept { return dropped_.load(); }
   const StoreOptions& options() const noexcept { return options_; }
 
