@@ -7,12 +7,14 @@
 
 #include "src/app/cli.hpp"
 #include "src/app/modbus_commands.hpp"
+#include "src/app/store_commands.hpp"
 
 int main(int argc, char** argv) {
   try {
     meterd::app::CommandTable commands;
     meterd::app::add_builtin_commands(commands);
     meterd::app::add_modbus_commands(commands);
+    meterd::app::add_store_commands(commands);
     const std::vector<std::string_view> args(argv, argv + argc);
     return meterd::app::run_cli(args, commands);
   } catch (const std::exception& e) {

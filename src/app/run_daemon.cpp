@@ -14,9 +14,11 @@
 #include "src/app/build_info.hpp"
 #include "src/app/config_reloader.hpp"
 #include "src/app/daemon.hpp"
+#include "src/app/event_fanout.hpp"
 #include "src/app/logging.hpp"
 #include "src/app/reading_summary.hpp"
 #include "src/app/signal_handler.hpp"
+#include "src/app/store_service.hpp"
 #include "src/app/systemd_notifier.hpp"
 #include "src/app/watchdog.hpp"
 #include "src/config/config.hpp"
@@ -61,13 +63,22 @@ int run_daemon(const CommandLine& command_line) {
   Watchdog watchdog(io, notifier, SystemdNotifier::watchdog_interval());
   daemon.add(watchdog);
 
-  // Readings fan out to their consumers; the store will be one more add() here.
+  // The store opens (generating the first sealing key on a fresh box) before acquisition starts,
+  // and stops after it, flushing every reading it was given.
+  StoreService store(clock, config.current());
+  daemon.add(store);
+
+  // Readings and events fan out to their consumers.
   pipeline::LatestValues latest_values;
   pipeline::ReadingFanout readings;
   readings.add(latest_values);
+  readings.add(store);
   pipeline::RecentEvents events;
+  EventFanout event_sinks;
+  event_sinks.add(events);
+  event_sinks.add(store);
   // A changed `buses:` section on SIGHUP restarts acquisition (AcquisitionService).
-  AcquisitionService acquisition(io, clock, readings, events, config.current());
+  AcquisitionService acquisition(io, clock, readings, event_sinks, config.current());
   daemon.add(acquisition);
   ReadingSummary summary(
       io, latest_values, [&acquisition] { return acquisition.snapshot(); },

@@ -1,0 +1,119 @@
+#include "src/app/store_service.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+
+#include "src/app/store_setup.hpp"
+
+namespace meterd::app {
+namespace {
+
+// The store keys that only take effect when the store is opened again.
+bool same_store(const config::StoreConfig& a, const config::StoreConfig& b) {
+  return a.path == b.path && a.flush_interval == b.flush_interval && a.window == b.window &&
+         a.close_grace == b.close_grace && a.retention == b.retention &&
+         a.retention_interval == b.retention_interval && a.quota_bytes == b.quota_bytes &&
+         a.min_free_bytes == b.min_free_bytes &&
+         a.max_queued_readings == b.max_queued_readings && a.key_dir == b.key_dir &&
+         a.key_credential == b.key_credential;
+}
+
+}  // namespace
+
+StoreService::StoreService(const Clock& clock, const config::Config& config)
+    : clock_(clock), config_(config.store) {}
+
+StoreService::~StoreService() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (events_thread_.joinable()) events_thread_.join();
+  if (stop_thread_.joinable()) stop_thread_.join();
+}
+
+Result<void> StoreService::start() {
+  auto loaded = load_or_generate_keys(config_);
+  if (!loaded) return loaded.error();
+  if (!loaded->generated.empty()) {
+    spdlog::warn("store: no sealing key yet: generated {} (key id {}); back it up, the data "
+                 "cannot be read without it",
+                 loaded->generated.string(), format_key_id(loaded->keys.active_id()));
+  }
+  const store::KeyId active = loaded->keys.active_id();
+  const std::size_t key_count = loaded->keys.ids().size();
+  auto opened = store::Store::open(store_options(config_), clock_, std::move(loaded->keys));
+  if (!opened) {
+    return Error{opened.error().code,
+                 "cannot open " + config_.path.string() + ": " + opened.error().detail};
+  }
+  store_ = std::move(*opened);
+  store_->start();
+  events_thread_ = std::thread([this] { write_events(); });
+  spdlog::info("store: {} open, sealing with key id {} ({} key(s)), window {}, flush every {}",
+               config_.path.string(), format_key_id(active), key_count,
+               config::format_duration(config_.window),
+               config::format_duration(config_.flush_interval));
+  return {};
+}
+
+void StoreService::publish(const Reading& reading) {
+  if (store_) store_->publish(reading);
+}
+
+void StoreService::publish(const Event& event) {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ || !store_) return;
+    pending_.push_back(event);
+  }
+  wake_.notify_one();
+}
+
+void StoreService::write_events() {
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
+    while (!pending_.empty()) {
+      const Event event = std::move(pending_.front());
+      pending_.pop_front();
+      lock.unlock();
+      if (auto r = store_->record_event(event); !r) {
+        spdlog::error("store: cannot record event {} of bus {}: {}", to_string(event.kind),
+                      event.bus, r.error().message());
+      }
+      lock.lock();
+    }
+    if (stopping_) return;
+  }
+}
+
+void StoreService::async_stop(std::function<void()> done) {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (!store_) {
+    done();
+    return;
+  }
+  // Joining and the final flush are blocking: off the loop, so the watchdog keeps being fed.
+  stop_thread_ = std::thread([this, done = std::move(done)] {
+    if (events_thread_.joinable()) events_thread_.join();
+    store_->stop();
+    spdlog::info("store: flushed and stopped ({} readings dropped since start)",
+                 store_->dropped_readings());
+    done();
+  });
+}
+
+void StoreService::on_config_reloaded(const config::Config& config) {
+  if (!same_store(config.store, config_)) {
+    spdlog::warn("store: the store section changed; it takes effect at the next start");
+  }
+}
+
+}  // namespace meterd::app
