@@ -139,6 +139,7 @@
       document.getElementById('status').textContent = 'updated ' + new Date(health.time).toLocaleTimeString() + ' · meterd ' + health.version;
     } catch (err) {
       document.getElementById('status').textContent = 'error: ' + err.message;
+      console.error('meterd page: ' + err.message);
     }
   }
   refresh();

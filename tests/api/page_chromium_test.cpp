@@ -1,0 +1,149 @@
+// tests/api/page_chromium_test.cpp: the page at / in headless Chromium against the API over
+// real sources: it loads with no console errors, shows every meter with a non-empty chart line,
+// and the numbers it shows are the API's. A screenshot goes to <build>/page.png (and a phone-
+// sized one to <build>/page-phone.png).
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "src/api/web_assets.hpp"
+#include "tests/api/api_fixture.hpp"
+#include "tests/api/http_client.hpp"
+
+namespace meterd::api::testing {
+namespace {
+
+using nlohmann::json;
+
+struct Run {
+  std::string out;  // stdout (the DOM with --dump-dom)
+  std::string err;  // stderr (the log, console messages)
+};
+
+// Runs headless Chromium on `url` with `extra` flags in a fresh profile; TZ=UTC.
+Run chromium(const std::string& url, const std::string& extra, const TempDir& dir) {
+  const auto err_file = dir.path() / "chromium.log";
+  const std::string cmd =
+      "TZ=UTC timeout 60 chromium --headless --no-sandbox --disable-gpu "
+      "--disable-background-networking --disable-component-update --disable-sync "
+      "--no-first-run --disable-dev-shm-usage --enable-logging=stderr --v=0 --user-data-dir=" +
+      (dir.path() / "profile").string() + " --virtual-time-budget=8000 " + extra + " '" + url +
+      "' 2>" + err_file.string();
+  Run run;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (p == nullptr) return run;
+  char buf[4096];
+  std::size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) run.out.append(buf, n);
+  ::pclose(p);
+  std::ifstream e(err_file);
+  std::ostringstream s;
+  s << e.rdbuf();
+  run.err = s.str();
+  return run;
+}
+
+// The value of attribute `attr` on the element with data-meter="id" and class/tag `what`.
+std::string attribute(const std::string& dom, const std::string& what, const std::string& id,
+                      const std::string& attr) {
+  const std::regex re("<" + what + "[^>]*data-meter=\"" + id + "\"[^>]*>");
+  std::smatch m;
+  if (!std::regex_search(dom, m, re)) return "<no element>";
+  const std::regex a(attr + "=\"([^\"]*)\"");
+  std::smatch v;
+  const std::string tag = m.str();
+  return std::regex_search(tag, v, a) ? v[1].str() : "<no attribute>";
+}
+
+std::string inner_after(const std::string& dom, const std::string& id, const std::string& attr) {
+  const std::regex re("<div class=\"card\" data-meter=\"" + id + "\">.*?<[a-z]+[^>]*" + attr +
+                      "=\"([^\"]*)\"");
+  std::smatch m;
+  return std::regex_search(dom, m, re) ? m[1].str() : "<none>";
+}
+
+TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
+  ApiFixture f;
+  ASSERT_TRUE(f.start_result());
+  TempDir dir;
+  const std::string url = "http://127.0.0.1:" + std::to_string(f.port()) + "/";
+  const auto run = chromium(url, "--dump-dom", dir);
+  ASSERT_NE(run.out.find("<h1>meterd</h1>"), std::string::npos) << run.out << run.err;
+
+  // The page logs nothing: any console line (console.error, an uncaught exception, a failed
+  // load: Chromium logs them all as INFO:CONSOLE with --enable-logging=stderr) is a failure.
+  std::istringstream log(run.err);
+  std::string line;
+  while (std::getline(log, line)) {
+    EXPECT_EQ(line.find(":CONSOLE"), std::string::npos) << line;
+    EXPECT_EQ(line.find("Uncaught"), std::string::npos) << line;
+  }
+  EXPECT_EQ(run.out.find("error:"), std::string::npos) << "the page reports an error";
+
+  for (std::size_t m = 0; m < ApiFixture::kMeters.size(); ++m) {
+    const auto& id = ApiFixture::kMeters[m];
+    EXPECT_NE(run.out.find("<div class=\"card\" data-meter=\"" + id + "\">"), std::string::npos)
+        << id;
+    // The chart line has points.
+    const auto points = attribute(run.out, "polyline", id, "data-points");
+    ASSERT_NE(points, "<no element>") << id;
+    EXPECT_GT(std::stoi(points), 100) << id;
+    // The shown power is the API's latest 1-1:1.7.0.
+    auto latest = get(f.port(), "/api/v1/meters/" + id + "/latest");
+    const auto body = json::parse(latest.body);
+    const double api_power = body["values"][0]["value"].get<double>();
+    const auto shown = inner_after(run.out, id, "data-power");
+    ASSERT_NE(shown, "<none>") << id;
+    EXPECT_DOUBLE_EQ(std::stod(shown), api_power) << id;
+    // The day's energy is max - min of 1-1:1.8.0 since midnight (UTC here), as the API says.
+    const auto midnight = std::chrono::floor<std::chrono::days>(f.now());
+    const std::string q = "/api/v1/meters/" + id + "/series?obis=1-1:1.8.0&step=1d&from=" +
+                          format_utc(midnight) + "&aggregate=";
+    const auto lo = json::parse(get(f.port(), q + "min").body);
+    const auto hi = json::parse(get(f.port(), q + "max").body);
+    const auto energy = inner_after(run.out, id, "data-energy");
+    if (lo["points"].empty()) {
+      EXPECT_EQ(energy, "") << id;
+    } else {
+      EXPECT_DOUBLE_EQ(std::stod(energy),
+                       hi["points"][0][1].get<double>() - lo["points"][0][1].get<double>())
+          << id;
+    }
+  }
+  // heat-pump's power is stale: shown struck through, never as current.
+  EXPECT_NE(run.out.find("class=\"big stale\""), std::string::npos);
+  EXPECT_NE(run.out.find("STALE"), std::string::npos);
+  // Storage and uplink panels are filled.
+  EXPECT_NE(run.out.find("<dt>chunks</dt>"), std::string::npos);
+  EXPECT_NE(run.out.find("<dd>connected</dd>"), std::string::npos);
+
+  // Screenshots for people to look at: laptop and phone widths.
+  const std::string laptop = std::string{METERD_BINARY_DIR} + "/page.png";
+  const std::string phone = std::string{METERD_BINARY_DIR} + "/page-phone.png";
+  std::remove(laptop.c_str());
+  std::remove(phone.c_str());
+  chromium(url, "--window-size=1280,1100 --screenshot=" + laptop, dir);
+  chromium(url, "--window-size=390,1600 --screenshot=" + phone, dir);
+  EXPECT_TRUE(std::filesystem::exists(laptop));
+  EXPECT_GT(std::filesystem::file_size(laptop), 10'000u);
+  EXPECT_TRUE(std::filesystem::exists(phone));
+}
+
+TEST(PageChromium, PageIsSelfContained) {
+  // No external resource: every src/href is same-origin or data:.
+  for (const char* path : {"/", "/app.js", "/style.css"}) {
+    const WebAsset* a = find_web_asset(path);
+    ASSERT_NE(a, nullptr) << path;
+    const std::string text(a->data, a->size);
+    EXPECT_EQ(text.find("http://"), text.find("http://www.w3.org/2000/svg")) << path;
+    EXPECT_EQ(text.find("https://"), std::string::npos) << path;
+    EXPECT_EQ(text.find("//cdn"), std::string::npos) << path;
+  }
+}
+
+}  // namespace
+}  // namespace meterd::api::testing
