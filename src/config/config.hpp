@@ -110,6 +110,31 @@ struct StoreConfig {
   std::string key_credential;  // key_credential: systemd credential name; empty = none
 };
 
+// api: the local REST API, /metrics and the page (src/config/api_section.cpp, src/api/,
+// docs/api.md). On by default, on 127.0.0.1:8080 without authentication.
+struct ApiListenerConfig {
+  std::string address = "127.0.0.1";  // listen[].address: an IPv4/IPv6 literal
+  std::uint16_t port = 8080;          // listen[].port: 1..65535
+  bool tls = false;                   // listen[].tls: needs tls.cert_file and tls.key_file
+  friend bool operator==(const ApiListenerConfig&, const ApiListenerConfig&) = default;
+};
+
+struct ApiConfig {
+  bool enabled = true;                                            // enabled
+  std::vector<ApiListenerConfig> listeners{ApiListenerConfig{}};  // listen: one or more
+  std::filesystem::path tls_cert;     // tls.cert_file: PEM chain
+  std::filesystem::path tls_key;      // tls.key_file: PEM key, no group/other access
+  std::filesystem::path tokens_file;  // tokens_file: `read|admin <token>` lines; empty = open
+  std::uint64_t max_header_bytes = 8 * 1024;    // limits.header: 1KiB..64KiB
+  std::uint64_t max_body_bytes = 16 * 1024;     // limits.body: 0..1MiB
+  std::size_t max_connections = 128;            // limits.connections: 1..10000
+  std::size_t max_series_points = 20'000;       // limits.series_points: 100..1000000
+  std::chrono::milliseconds max_export_range{std::chrono::hours(24 * 31)};  // 1h..366d
+  std::chrono::milliseconds read_timeout{10'000};   // timeouts.read: 100ms..5min
+  std::chrono::milliseconds write_timeout{30'000};  // timeouts.write: 1s..10min
+  std::size_t worker_threads = 2;                   // worker_threads: 1..16
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was loaded from
   GatewayConfig gateway;
@@ -117,6 +142,7 @@ struct Config {
   TimeConfig time;
   std::vector<BusConfig> buses;  // buses: empty when absent
   StoreConfig store;             // paths resolved against gateway.state_dir when not given
+  ApiConfig api;                 // api: the REST API (on by default)
 };
 
 // One problem found in a configuration file. line and column are 1-based (0 when the problem

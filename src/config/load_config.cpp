@@ -19,6 +19,7 @@ void read_document(SectionReader& root, Config& out) {
   read_buses(root, out.buses);
   root.get_section("store", [&](SectionReader& s) { read_store(s, out.store); });
   default_store_paths(out.gateway, out.store);
+  root.get_section("api", [&](SectionReader& s) { read_api(s, out.api); });
 }
 
 namespace {

@@ -22,5 +22,7 @@ void read_buses(SectionReader& root, std::vector<BusConfig>& out);
 // `store`, then its default paths under gateway.state_dir (store_section.cpp).
 void read_store(SectionReader& section, StoreConfig& out);
 void default_store_paths(const GatewayConfig& gateway, StoreConfig& out);
+// `api`, with checks across listeners (api_section.cpp).
+void read_api(SectionReader& section, ApiConfig& out);
 
 }  // namespace meterd::config
