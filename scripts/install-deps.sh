@@ -11,6 +11,7 @@ build_pkgs=(
   libmodbus-dev libssl-dev libspdlog-dev nlohmann-json3-dev libyaml-cpp-dev
   libsqlite3-dev libsystemd-dev
   zlib1g-dev              # gzip request bodies of the uplink
+  libxlsxwriter-dev       # the REST API's .xlsx export
 )
 test_pkgs=(
   libgtest-dev libgmock-dev
@@ -18,6 +19,9 @@ test_pkgs=(
   mbpoll                    # independent Modbus master for the simulator test
   systemd                   # systemd-analyze verifies systemd/meterd.service
   nginx-light               # the uplink's integration tests: a real TLS server with client certs
+  chromium                  # the API's page tested headless
+  wrk                       # bench-api
+  unzip curl                # the API tests read the .xlsx back and speak HTTPS
 )
 
 want=("${build_pkgs[@]}")
