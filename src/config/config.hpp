@@ -110,6 +110,36 @@ struct StoreConfig {
   std::string key_credential;  // key_credential: systemd credential name; empty = none
 };
 
+// uplink: the store-and-forward upload over HTTPS with mutual TLS (src/config/uplink_section.cpp,
+// src/uplink/, docs/uplink.md). Off unless `url` is set; then tls.ca_file, tls.cert_file and
+// tls.key_file are required.
+enum class UplinkEncoding { cbor, json };
+
+struct UplinkConfig {
+  static constexpr std::size_t kMaxBatchChunks = 1000;
+  std::string url;    // url: https://host[:port]/path of the batch endpoint; empty = off
+  std::string proxy;  // proxy: http://host:port, tunnelled with CONNECT; empty = direct
+  std::filesystem::path ca_file;    // tls.ca_file: PEM CA bundle the server must chain to
+  std::filesystem::path cert_file;  // tls.cert_file: PEM client certificate (chain)
+  std::filesystem::path key_file;   // tls.key_file: PEM private key, no group/other access
+  std::vector<std::string> pins;    // tls.pins: "sha256//<base64>" or 64 hex, space-separated
+  UplinkEncoding encoding = UplinkEncoding::cbor;  // encoding: cbor | json
+  bool gzip = true;                                // gzip: compress request bodies
+  std::size_t batch_chunks = 8;                    // batch_chunks: 1..kMaxBatchChunks
+  std::chrono::milliseconds batch_interval{0};     // batch_interval: at most 1 batch per; 0..1h
+  std::chrono::milliseconds poll_interval{5000};   // poll_interval: idle re-check, 100ms..10min
+  std::chrono::milliseconds heartbeat{300'000};    // heartbeat: 0 = off, else 10s..1d
+  std::chrono::milliseconds connect_timeout{10'000};    // timeouts.connect: 1s..5min
+  std::chrono::milliseconds handshake_timeout{10'000};  // timeouts.handshake: 1s..5min
+  std::chrono::milliseconds request_timeout{60'000};    // timeouts.request: 1s..1h
+  std::chrono::milliseconds idle_timeout{50'000};       // timeouts.idle: 1s..1h
+  std::chrono::milliseconds backoff_initial{1000};      // backoff.initial: 100ms..1h
+  std::chrono::milliseconds backoff_max{300'000};       // backoff.max: initial..1d
+  std::chrono::milliseconds retry_after_max{3'600'000}; // backoff.retry_after_max: 1s..1d
+  std::filesystem::path quarantine_dir;  // default <gateway.state_dir>/uplink-quarantine
+  bool enabled() const noexcept { return !url.empty(); }
+};
+
 // api: the local REST API, /metrics and the page (src/config/api_section.cpp, src/api/,
 // docs/api.md). On by default, on 127.0.0.1:8080 without authentication.
 struct ApiListenerConfig {
@@ -143,6 +173,7 @@ struct Config {
   std::vector<BusConfig> buses;  // buses: empty when absent
   StoreConfig store;             // paths resolved against gateway.state_dir when not given
   ApiConfig api;                 // api: the REST API (on by default)
+  UplinkConfig uplink;           // uplink: off when absent
 };
 
 // One problem found in a configuration file. line and column are 1-based (0 when the problem

@@ -20,6 +20,8 @@ void read_document(SectionReader& root, Config& out) {
   root.get_section("store", [&](SectionReader& s) { read_store(s, out.store); });
   default_store_paths(out.gateway, out.store);
   root.get_section("api", [&](SectionReader& s) { read_api(s, out.api); });
+  root.get_section("uplink", [&](SectionReader& s) { read_uplink(s, out.uplink); });
+  default_uplink_paths(out.gateway, out.uplink);
 }
 
 namespace {

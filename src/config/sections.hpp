@@ -24,5 +24,8 @@ void read_store(SectionReader& section, StoreConfig& out);
 void default_store_paths(const GatewayConfig& gateway, StoreConfig& out);
 // `api`, with checks across listeners (api_section.cpp).
 void read_api(SectionReader& section, ApiConfig& out);
+// `uplink`, then its quarantine directory under gateway.state_dir (uplink_section.cpp).
+void read_uplink(SectionReader& section, UplinkConfig& out);
+void default_uplink_paths(const GatewayConfig& gateway, UplinkConfig& out);
 
 }  // namespace meterd::config
