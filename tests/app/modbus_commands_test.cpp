@@ -279,6 +279,20 @@ TEST(MeterdModbusErrors, MissingDeviceUsageAndNotASerialPort) {
   EXPECT_TRUE(contains(help, "set-baud")) << help;
 }
 
+// The simulator's pty belongs to root with mode 0600: `nobody` may not open it, as a user outside
+// the dialout group may not open /dev/ttyUSB0.
+TEST(MeterdModbusErrors, PermissionDeniedGivesTheDialoutHint) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to run meterd as another user (setpriv)";
+  SimProcess sim(kSim, sim_args("3"));
+  ASSERT_FALSE(sim.device().empty());
+  const std::string out =
+      run_command("setpriv --reuid=nobody --regid=nogroup --clear-groups " + kMeterd +
+                  " modbus read --address 3 --device " + sim.device() + " </dev/null; echo rc=$?");
+  EXPECT_EQ(exit_code(out), 1) << out;
+  EXPECT_TRUE(contains(out, sim.device() + ": permission denied")) << out;
+  EXPECT_TRUE(contains(out, "dialout group")) << out;
+}
+
 // A converter that speaks Modbus TCP while the command says rtu_over_tcp: one real TCP peer on
 // 127.0.0.1 that answers any request with an MBAP-framed reply.
 TEST(MeterdModbusErrors, ModeMismatchOverTcpSaysWhatWasExpected) {
