@@ -298,6 +298,59 @@ TEST_F(UplinkNginx, KilledWithSigkillMidUploadAndRestarted) {
   EXPECT_GE(d.duplicates, 1u);  // the batch in flight was sent again, with the same key
 }
 
+// The SHA-256 of the server certificate's SubjectPublicKeyInfo, by the openssl CLI, in hex.
+std::string server_spki_hex(const fs::path& dir) {
+  const auto out = dir / "spki.hex";
+  const std::string cmd = "openssl x509 -in " + (pki_dir() / "server.crt").string() +
+                          " -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst "
+                          "-sha256 -hex | sed 's/.*= //' > " + out.string();
+  EXPECT_EQ(std::system(cmd.c_str()), 0);
+  auto hex = read_text(out);
+  while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();
+  return hex;
+}
+
+TEST_F(UplinkNginx, PinnedServerKeyIsAcceptedAnotherPinRefused) {
+  Nginx nginx(dir_.path() / "nginx", rx_.port());
+  auto f = fill_store(dir_.path() / "store.db", clock_, 1, 2);
+  store::StoreUploadQueue queue(*f.store);
+  auto wrong = options(nginx.url());
+  wrong.pins = {std::string(64, 'a')};
+  auto refused = make_uplink(wrong, queue);
+  ASSERT_TRUE(refused);
+  EXPECT_FALSE(drain(*refused, queue, 1000ms));
+  EXPECT_NE(refused->uplink_status().last_error.find("matches no configured pin"),
+            std::string::npos)
+      << refused->uplink_status().last_error;
+  EXPECT_EQ(rx_.batches_seen(), 0u);
+
+  auto right = options(nginx.url());
+  right.pins = {std::string(64, 'b'), server_spki_hex(dir_.path())};
+  ASSERT_EQ(right.pins[1].size(), 64u);
+  auto accepted = make_uplink(right, queue);
+  ASSERT_TRUE(accepted);
+  ASSERT_TRUE(drain(*accepted, queue));
+  expect_exactly_once(delivered(rx_), f.readings, f.chunks);
+}
+
+TEST_F(UplinkNginx, ThroughAnHttpProxyWithConnect) {
+  Nginx nginx(dir_.path() / "nginx", rx_.port());
+  const auto pdir = dir_.path() / "proxy";
+  fs::create_directories(pdir);
+  Process proxy({"python3", source_file("connect_proxy.py").string(), pdir.string()},
+                (pdir / "proxy.log").string());
+  ASSERT_TRUE(wait_for([&] { return fs::exists(pdir / "port"); }, 10s));
+  auto f = fill_store(dir_.path() / "store.db", clock_, 2, 2);
+  store::StoreUploadQueue queue(*f.store);
+  auto o = options(nginx.url("localhost"));
+  o.proxy = "http://127.0.0.1:" + read_text(pdir / "port");
+  auto up = make_uplink(o, queue);
+  ASSERT_TRUE(up);
+  ASSERT_TRUE(drain(*up, queue)) << up->uplink_status().last_error;
+  expect_exactly_once(delivered(rx_), f.readings, f.chunks);
+  EXPECT_EQ(read_text(pdir / "tunnels"), "localhost:" + std::to_string(nginx.port()) + "\n");
+}
+
 TEST_F(UplinkNginx, KeyReadableByOthersIsRefusedAtStart) {
   const auto key = dir_.path() / "client.key";
   fs::copy_file(pki_dir() / "client.key", key);
