@@ -32,7 +32,8 @@ Api::Api(const ApiOptions& options, const Clock& clock, DataSources sources, std
       clock_(clock),
       sources_(sources),
       version_(std::move(version)),
-      started_(clock.utc_now()) {}
+      started_(clock.utc_now()),
+      series_cache_(clock) {}
 
 bool Api::blocking(const HttpRequest& r) const {
   const std::string_view p = r.path;

@@ -3,8 +3,8 @@
 // Routes a decoded request to its endpoint (docs/api.md, docs/openapi.yaml), enforces the
 // token scope (read: everything; admin: also the bulk exports; the page, its assets and
 // /api/v1/health are public) and turns every failure into a JSON error. Never throws.
-// Thread contract: const and stateless between calls: handle() may run on any thread,
-// concurrently; the data sources must outlive the Api.
+// Thread contract: handle() may run on any thread, concurrently (its only state is the
+// thread-safe SeriesCache); the data sources must outlive the Api.
 #pragma once
 
 #include <string>
@@ -13,6 +13,7 @@
 #include "meterd/data_sources.hpp"
 #include "src/api/api_options.hpp"
 #include "src/api/http_types.hpp"
+#include "src/api/series_cache.hpp"
 
 namespace meterd::api {
 
@@ -45,6 +46,7 @@ class Api {
   DataSources sources_;
   std::string version_;
   UtcTime started_;
+  mutable SeriesCache series_cache_;
 };
 
 }  // namespace meterd::api
