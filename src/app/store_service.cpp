@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+#include <system_error>
 #include <utility>
 
 #include "src/app/store_setup.hpp"
@@ -30,8 +32,8 @@ StoreService::~StoreService() {
     stopping_ = true;
   }
   wake_.notify_all();
+  if (stop_thread_.joinable()) stop_thread_.join();  // it joins events_thread_ itself
   if (events_thread_.joinable()) events_thread_.join();
-  if (stop_thread_.joinable()) stop_thread_.join();
 }
 
 Result<void> StoreService::start() {
@@ -41,6 +43,13 @@ Result<void> StoreService::start() {
     spdlog::warn("store: no sealing key yet: generated {} (key id {}); back it up, the data "
                  "cannot be read without it",
                  loaded->generated.string(), format_key_id(loaded->keys.active_id()));
+  }
+  // A fresh box outside systemd (which makes StateDirectory=) may lack the directory.
+  if (const auto parent = config_.path.parent_path(); !parent.empty()) {
+    std::error_code ec;
+    if (std::filesystem::create_directories(parent, ec)) {
+      std::filesystem::permissions(parent, std::filesystem::perms::owner_all, ec);
+    }
   }
   const store::KeyId active = loaded->keys.active_id();
   const std::size_t key_count = loaded->keys.ids().size();
