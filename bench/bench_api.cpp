@@ -160,13 +160,12 @@ int main(int argc, char** argv) {
   app::StoreSeriesSource series_source(store.get());
   app::DaemonEventSource event_source(events, store.get());
   app::StoreStatusSource storage_source(store.get());
-  app::FunctionUplinkSource uplink_source;
   api::ApiOptions options;
   options.listeners = {api::ListenerOptions{"127.0.0.1", 0, false}};
   options.max_connections = 256;
   api::Api api(options, clock,
                DataSources{&meters, &latest_source, &series_source, &event_source,
-                           &storage_source, &uplink_source},
+                           &storage_source, nullptr},
                "bench");
   api::Server server(io, options, api);
   if (auto s = server.start(); !s) {

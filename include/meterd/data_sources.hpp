@@ -2,7 +2,7 @@
 //
 // Stages never include one another (STYLE.md rule 1): the API knows these interfaces, and the
 // composition root (src/app/api_sources.cpp) implements them over acquisition, the latest-values
-// cache, the store and the uplink. Plain values in, plain values out.
+// cache and the store; the uplink's own UplinkStatusProvider (uplink_status.hpp) is used as is. Plain values in, plain values out.
 // Thread contract: every implementation is callable from any thread, concurrently; a call may
 // block on I/O (store reads), so callers keep slow ones off the event loop.
 #pragma once
@@ -21,6 +21,7 @@
 #include "meterd/reading.hpp"
 #include "meterd/time.hpp"
 #include "meterd/unit.hpp"
+#include "meterd/uplink_status.hpp"
 
 namespace meterd {
 
@@ -121,31 +122,15 @@ class StorageStatusSource {
   virtual Result<StorageStatus> storage_status() const = 0;
 };
 
-// What the API shows of the uplink: the integrator maps the uplink's own status onto it.
-struct UplinkView {
-  bool configured = false;
-  bool connected = false;                    // the last attempt succeeded
-  std::uint64_t backlog_chunks = 0;          // sealed, not yet acknowledged
-  std::uint64_t uploaded_chunks = 0;         // acknowledged since start
-  std::uint64_t failures = 0;                // failed attempts since start
-  std::optional<UtcTime> last_acknowledged;  // when the server last acknowledged a batch
-  std::string last_error;                    // empty when the last attempt succeeded
-};
-
-class UplinkStatusSource {
- public:
-  virtual ~UplinkStatusSource() = default;
-  virtual UplinkView uplink_status() const = 0;
-};
-
-// Everything the API reads, by reference; every pointer is required.
+// Everything the API reads, by reference; every pointer but `uplink` is required (null: no
+// uplink in this daemon, shown as not enabled).
 struct DataSources {
   const MeterStatusSource* meters = nullptr;
   const LatestSource* latest = nullptr;
   const SeriesSource* series = nullptr;
   const EventSource* events = nullptr;
   const StorageStatusSource* storage = nullptr;
-  const UplinkStatusSource* uplink = nullptr;
+  const UplinkStatusProvider* uplink = nullptr;
 };
 
 }  // namespace meterd

@@ -152,7 +152,8 @@ HttpResponse Api::storage() const {
 }
 
 HttpResponse Api::uplink() const {
-  return json_response(200, uplink_json(sources_.uplink->uplink_status()));
+  return json_response(
+      200, uplink_json(sources_.uplink ? sources_.uplink->uplink_status() : UplinkStatus{}));
 }
 
 }  // namespace meterd::api

@@ -96,14 +96,18 @@ json storage_json(const StorageStatus& s) {
               {"retention_days", static_cast<double>(s.retention.count()) / 86'400'000.0}};
 }
 
-json uplink_json(const UplinkView& u) {
-  return json{{"configured", u.configured},
+json uplink_json(const UplinkStatus& u) {
+  return json{{"enabled", u.enabled},
               {"connected", u.connected},
+              {"last_success", time_or_null(u.last_success)},
+              {"last_error_time", time_or_null(u.last_error_time)},
+              {"last_error", u.last_error},
               {"backlog_chunks", u.backlog_chunks},
-              {"uploaded_chunks", u.uploaded_chunks},
-              {"failures", u.failures},
-              {"last_acknowledged", time_or_null(u.last_acknowledged)},
-              {"last_error", u.last_error}};
+              {"backlog_bytes", u.backlog_bytes},
+              {"batches_sent", u.batches_sent},
+              {"readings_sent", u.readings_sent},
+              {"retries", u.retries},
+              {"quarantined", u.quarantined}};
 }
 
 }  // namespace meterd::api

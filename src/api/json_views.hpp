@@ -28,6 +28,6 @@ nlohmann::json latest_json(const MeterEntry& m, const std::vector<LatestSample>&
                            UtcTime now);
 nlohmann::json event_json(const EventRecord& e);
 nlohmann::json storage_json(const StorageStatus& s);
-nlohmann::json uplink_json(const UplinkView& u);
+nlohmann::json uplink_json(const UplinkStatus& u);
 
 }  // namespace meterd::api

@@ -109,20 +109,26 @@ HttpResponse Api::metrics() const {
       o << "meterd_store_oldest_timestamp_seconds " << seconds(*s->oldest) << '\n';
     }
   }
-  const auto u = sources_.uplink->uplink_status();
-  family(o, "meterd_uplink_configured", "gauge", "1 when an uplink is configured");
-  o << "meterd_uplink_configured " << (u.configured ? 1 : 0) << '\n';
-  family(o, "meterd_uplink_connected", "gauge", "1 when the last upload attempt succeeded");
+  const auto u = sources_.uplink ? sources_.uplink->uplink_status() : UplinkStatus{};
+  family(o, "meterd_uplink_enabled", "gauge", "1 when an uplink is configured");
+  o << "meterd_uplink_enabled " << (u.enabled ? 1 : 0) << '\n';
+  family(o, "meterd_uplink_connected", "gauge", "1 while a TLS connection to the server is open");
   o << "meterd_uplink_connected " << (u.connected ? 1 : 0) << '\n';
-  family(o, "meterd_uplink_backlog_chunks", "gauge", "Chunks waiting for acknowledgement");
+  family(o, "meterd_uplink_backlog_chunks", "gauge", "Chunks not yet acknowledged");
   o << "meterd_uplink_backlog_chunks " << u.backlog_chunks << '\n';
-  family(o, "meterd_uplink_uploaded_chunks_total", "counter", "Chunks acknowledged");
-  o << "meterd_uplink_uploaded_chunks_total " << u.uploaded_chunks << '\n';
-  family(o, "meterd_uplink_failures_total", "counter", "Failed upload attempts");
-  o << "meterd_uplink_failures_total " << u.failures << '\n';
-  if (u.last_acknowledged) {
-    family(o, "meterd_uplink_last_ack_timestamp_seconds", "gauge", "Last acknowledgement");
-    o << "meterd_uplink_last_ack_timestamp_seconds " << seconds(*u.last_acknowledged) << '\n';
+  family(o, "meterd_uplink_backlog_bytes", "gauge", "Stored size of the backlog");
+  o << "meterd_uplink_backlog_bytes " << u.backlog_bytes << '\n';
+  family(o, "meterd_uplink_batches_sent_total", "counter", "Acknowledged batches");
+  o << "meterd_uplink_batches_sent_total " << u.batches_sent << '\n';
+  family(o, "meterd_uplink_readings_sent_total", "counter", "Readings in acknowledged batches");
+  o << "meterd_uplink_readings_sent_total " << u.readings_sent << '\n';
+  family(o, "meterd_uplink_retries_total", "counter", "Failed attempts that will be retried");
+  o << "meterd_uplink_retries_total " << u.retries << '\n';
+  family(o, "meterd_uplink_quarantined_total", "counter", "Batches refused by the server");
+  o << "meterd_uplink_quarantined_total " << u.quarantined << '\n';
+  if (u.last_success) {
+    family(o, "meterd_uplink_last_success_timestamp_seconds", "gauge", "Last acknowledgement");
+    o << "meterd_uplink_last_success_timestamp_seconds " << seconds(*u.last_success) << '\n';
   }
   if (const auto p = read_process_stats()) {
     family(o, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes");

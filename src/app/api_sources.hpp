@@ -1,7 +1,7 @@
 // src/app/api_sources.hpp: the REST API's data sources (meterd/data_sources.hpp) over the real
 // modules: acquisition's meter statuses and the configured poll intervals, the latest-values
-// cache, the store (series, readings, events, file status), the recent acquisition events and
-// the uplink's status. Only the composition root and tests build these.
+// cache, the store (series, readings, events, file status) and the recent acquisition events.
+// The uplink's status needs no adapter: its UplinkStatusProvider is passed as is. Only the composition root and tests build these.
 // Thread contract: as the interfaces say (any thread); each adapter holds references to modules
 // that must outlive it. The store pointer may be null (a daemon without a store).
 #pragma once
@@ -72,16 +72,6 @@ class StoreStatusSource final : public StorageStatusSource {
 
  private:
   store::Store* store_;
-};
-
-class FunctionUplinkSource final : public UplinkStatusSource {
- public:
-  // `fn` empty: no uplink configured.
-  explicit FunctionUplinkSource(std::function<UplinkView()> fn = {}) : fn_(std::move(fn)) {}
-  UplinkView uplink_status() const override { return fn_ ? fn_() : UplinkView{}; }
-
- private:
-  std::function<UplinkView()> fn_;
 };
 
 }  // namespace meterd::app

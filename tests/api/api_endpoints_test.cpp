@@ -160,7 +160,8 @@ TEST_F(ApiEndpoints, EventsStorageUplink) {
 
   const auto up = get_json("/api/v1/uplink", "/api/v1/uplink");
   EXPECT_EQ(up["backlog_chunks"], 3);
-  EXPECT_EQ(up["last_acknowledged"], iso(f_.now() - std::chrono::seconds(30)));
+  EXPECT_EQ(up["last_success"], iso(f_.now() - std::chrono::seconds(30)));
+  EXPECT_TRUE(up["last_error_time"].is_null());
 }
 
 TEST_F(ApiEndpoints, CsvExport) {

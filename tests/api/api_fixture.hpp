@@ -70,19 +70,10 @@ class ApiFixture {
     series_source_ = std::make_unique<app::StoreSeriesSource>(store_.get());
     events_source_ = std::make_unique<app::DaemonEventSource>(events_, store_.get());
     storage_source_ = std::make_unique<app::StoreStatusSource>(store_.get());
-    uplink_source_ = std::make_unique<app::FunctionUplinkSource>([this] {
-      UplinkView u;
-      u.configured = true;
-      u.connected = true;
-      u.backlog_chunks = 3;
-      u.uploaded_chunks = 42;
-      u.last_acknowledged = clock_.utc_now() - std::chrono::seconds(30);
-      return u;
-    });
     api_ = std::make_unique<Api>(options_, clock_,
                                  DataSources{meters_source_.get(), &latest_source_,
                                              series_source_.get(), events_source_.get(),
-                                             storage_source_.get(), uplink_source_.get()},
+                                             storage_source_.get(), &uplink_},
                                  "test");
     server_ = std::make_unique<Server>(io_, options_, *api_);
     start_result_ = server_->start();
@@ -172,7 +163,20 @@ class ApiFixture {
   std::unique_ptr<app::StoreSeriesSource> series_source_;
   std::unique_ptr<app::DaemonEventSource> events_source_;
   std::unique_ptr<app::StoreStatusSource> storage_source_;
-  std::unique_ptr<app::FunctionUplinkSource> uplink_source_;
+  // The uplink as its provider reports it: connected, 3 chunks behind, acknowledged 30 s ago.
+  struct FixedUplink final : UplinkStatusProvider {
+    explicit FixedUplink(const Clock& c) : clock(c) {}
+    UplinkStatus uplink_status() const override {
+      UplinkStatus u;
+      u.enabled = true;
+      u.connected = true;
+      u.backlog_chunks = 3;
+      u.batches_sent = 42;
+      u.last_success = clock.utc_now() - std::chrono::seconds(30);
+      return u;
+    }
+    const Clock& clock;
+  } uplink_{clock_};
   std::unique_ptr<Api> api_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{

@@ -134,8 +134,8 @@
       dl('storage', st.available ? [['size', bytes(st.size_bytes) + (st.quota_bytes ? ' of ' + bytes(st.quota_bytes) : '')],
         ['chunks', String(st.chunks)], ['not uploaded', String(st.chunks_pending_upload)],
         ['oldest data', st.oldest || '–'], ['free disk', bytes(st.free_bytes)]] : [['state', 'no store']]);
-      dl('uplink', up.configured ? [['state', up.connected ? 'connected' : 'not connected'], ['backlog', up.backlog_chunks + ' chunks'],
-        ['last acknowledgement', up.last_acknowledged || '–'], ['last error', up.last_error || 'none']] : [['state', 'not configured']]);
+      dl('uplink', up.enabled ? [['state', up.connected ? 'connected' : 'not connected'], ['backlog', up.backlog_chunks + ' chunks'],
+        ['last acknowledgement', up.last_success || '–'], ['last error', up.last_error || 'none']] : [['state', 'not configured']]);
       document.getElementById('status').textContent = 'updated ' + new Date(health.time).toLocaleTimeString() + ' · meterd ' + health.version;
     } catch (err) {
       document.getElementById('status').textContent = 'error: ' + err.message;
