@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 bash scripts/install-deps.sh --test
 cmake --preset fuzz >/dev/null
-cmake --build --preset fuzz -j"$(nproc)"
+cmake --build --preset fuzz -j"$(nproc)" --target fuzzers
 shopt -s nullglob
 targets=(build/fuzz/fuzz/*_fuzz)
 if [[ ${#targets[@]} -eq 0 ]]; then
