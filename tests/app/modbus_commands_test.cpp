@@ -97,7 +97,7 @@ TEST(MeterdModbusScan, FindsExactlyTheSimulatedMetersWithSerialAndWordOrder) {
   EXPECT_TRUE(contains(out, "3 B-Smart meter(s) found")) << out;
   // 9 silent addresses cost their 100 ms timeout each, and not much more.
   EXPECT_GE(took, 0.9);
-  EXPECT_LT(took, 4.0) << out;
+  EXPECT_LT(took, 6.0) << out;
 }
 
 TEST(MeterdModbusScan, HonoursItsPerAddressTimeout) {
@@ -112,7 +112,7 @@ TEST(MeterdModbusScan, HonoursItsPerAddressTimeout) {
   EXPECT_TRUE(contains(out, "Check the baud rate")) << out;
   // 30 x (8.3 ms request at 9600 bit/s + 20 ms): well under a second.
   EXPECT_GE(took, 30 * 0.020);
-  EXPECT_LT(took, 2.0);
+  EXPECT_LT(took, 3.0);
 }
 
 TEST(MeterdModbusScan, AtASlowBaudRateTheDefaultTimeoutStillCoversTheReply) {
@@ -127,15 +127,16 @@ TEST(MeterdModbusScan, AtASlowBaudRateTheDefaultTimeoutStillCoversTheReply) {
   EXPECT_TRUE(contains(out, "1 B-Smart meter(s) found")) << out;
 }
 
-// Meter 5 answers 45 ms late, after the 40 ms probe timeout: its reply arrives while address 6
-// is probed. The scan must not take it for a meter at 6, and must still find meter 5.
+// Meter 5 answers 200 ms late, after the 150 ms probe timeout: its reply arrives in the middle
+// of the probe of address 6. The scan must not take it for a meter at 6, and must still find
+// meter 5.
 TEST(MeterdModbusScan, ALateReplyIsNotMistakenForTheNextAddress) {
   auto args = sim_args("5");
-  args.insert(args.end(), {"--delay", "45ms@5"});
+  args.insert(args.end(), {"--delay", "200ms@5"});
   SimProcess sim(kSim, args);
   ASSERT_FALSE(sim.device().empty());
   const std::string out =
-      meterd_modbus("scan --device " + sim.device() + " --from 4 --to 7 --timeout 40ms");
+      meterd_modbus("scan --device " + sim.device() + " --from 4 --to 7 --timeout 150ms");
   EXPECT_EQ(exit_code(out), 0) << out;
   EXPECT_TRUE(contains(out, "\n5        " + expected({5}, 5).serial)) << out;
   EXPECT_FALSE(contains(out, "not like a B-Smart")) << out;
