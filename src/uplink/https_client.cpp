@@ -73,6 +73,7 @@ struct HttpsClient::Impl {
   WireBytes current_bytes;  // of the open connection, as of its last request
   std::uint64_t connections = 0;
   bool busy = false;  // a post() is suspended on the stream: close() may only cancel it
+  tcp::resolver* resolving = nullptr;  // the resolver a suspended post() waits for
 
   Impl(asio::any_io_executor e, std::shared_ptr<ssl::context> t, ClientOptions opt,
        const Clock& c)
@@ -107,8 +108,10 @@ struct HttpsClient::Impl {
       }
     });
     error_code ec;
+    resolving = &resolver;
     auto results = co_await resolver.async_resolve(where.host, std::to_string(where.port),
                                                    asio::redirect_error(asio::use_awaitable, ec));
+    resolving = nullptr;
     timer.cancel();
     if (timed_out) co_return Error(Errc::timeout, "resolving " + where.host + ": timed out");
     if (ec) co_return Error(Errc::io_error, "resolving " + where.host + ": " + ec.message());
@@ -141,14 +144,16 @@ struct HttpsClient::Impl {
     const Url& first_hop = o.proxy ? *o.proxy : o.server;
     auto endpoints = co_await resolve(first_hop);
     if (!endpoints) co_return endpoints.error();
-    auto s = std::make_unique<Stream>(ex, *tls);
-    auto& tcp_stream = beast::get_lowest_layer(*s);
+    stream = std::make_unique<Stream>(ex, *tls);  // from here on cancel() can reach it
+    ++connections;
+    auto& tcp_stream = beast::get_lowest_layer(*stream);
     error_code ec;
     tcp_stream.expires_after(o.connect_timeout);
     co_await tcp_stream.async_connect(*endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return transport_error(ec, "connecting to " + first_hop.authority());
-    stream = std::move(s);  // from here on close() accounts for its bytes
-    ++connections;
+    if (ec) {
+      close();
+      co_return transport_error(ec, "connecting to " + first_hop.authority());
+    }
     if (o.proxy) {
       if (auto t = co_await tunnel(tcp_stream); !t) {
         close();
@@ -182,6 +187,7 @@ struct HttpsClient::Impl {
 
   // Cancels what a suspended post() waits for; it then closes the stream itself.
   void cancel() {
+    if (resolving != nullptr) resolving->cancel();
     if (!stream) return;
     error_code ec;
     beast::get_lowest_layer(*stream).socket().shutdown(tcp::socket::shutdown_both, ec);

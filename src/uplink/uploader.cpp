@@ -229,7 +229,9 @@ asio::awaitable<Result<unsigned>> Uploader::send_heartbeat() {
   req.body.assign(text.begin(), text.end());
   auto answer = co_await client_.post(req);
   if (!answer) {
-    note_error("heartbeat: " + answer.error().message());
+    const std::string what = "heartbeat: " + answer.error().message();
+    if (what != s.last_error) spdlog::warn("uplink: {}", what);
+    note_error(what);
     co_return answer.error();
   }
   if (answer->status / 100 == 2) {
