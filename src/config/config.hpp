@@ -40,7 +40,7 @@ struct LogConfig {
 
 struct TimeConfig {
   static constexpr std::size_t kMaxHoldCapacity = 10'000'000;
-  UnsyncedPolicy unsynchronized = UnsyncedPolicy::hold;  // time.unsynchronized: hold | mark
+  UnsyncedPolicy unsynchronized = UnsyncedPolicy::mark;  // time.unsynchronized: mark | hold
   std::size_t hold_capacity = 100'000;  // time.hold_capacity (readings), 1..kMaxHoldCapacity
 };
 

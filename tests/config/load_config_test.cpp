@@ -27,7 +27,7 @@ void expect_defaults(const Config& c) {
   EXPECT_EQ(c.gateway.id, "meterd");
   EXPECT_EQ(c.gateway.state_dir, "/var/lib/meterd");
   EXPECT_EQ(c.log.level, LogLevel::info);
-  EXPECT_EQ(c.time.unsynchronized, UnsyncedPolicy::hold);
+  EXPECT_EQ(c.time.unsynchronized, UnsyncedPolicy::mark);
   EXPECT_EQ(c.time.hold_capacity, 100'000u);
   EXPECT_EQ(c.gateway.id, defaults.gateway.id);
 }
