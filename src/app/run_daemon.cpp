@@ -20,6 +20,7 @@
 #include "src/app/signal_handler.hpp"
 #include "src/app/store_service.hpp"
 #include "src/app/systemd_notifier.hpp"
+#include "src/app/uplink_service.hpp"
 #include "src/app/watchdog.hpp"
 #include "src/config/config.hpp"
 #include "src/pipeline/latest_values.hpp"
@@ -87,6 +88,11 @@ int run_daemon(const CommandLine& command_line) {
                config.current().time.unsynchronized == UnsyncedPolicy::hold;
       });
   daemon.add(summary);
+  // The uplink sends the stored chunks to the server (off without uplink.url): it starts after
+  // the store and stops before it.
+  UplinkService uplink(io, clock, config.current(), store,
+                       [&acquisition] { return acquisition.snapshot(); });
+  daemon.add(uplink);
 
   config.subscribe([&command_line](const config::Config& c) {
     const auto level = effective_level(c.log.level, command_line.log_level);
