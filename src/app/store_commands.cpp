@@ -79,8 +79,7 @@ int failure(StoreIo io, std::string_view command, const Error& e) {
 
 // The configuration's store section, or nullopt after printing every issue.
 std::optional<config::StoreConfig> store_config(const ParsedArgs& p,
-                                                const std::filesystem::path& fallback,
-                                                StoreIo io) {
+                                                const std::filesystem::path& fallback, StoreIo io) {
   const std::filesystem::path path = p.get("config").value_or(fallback.string());
   auto loaded = config::load_config(path);
   if (!loaded) {
@@ -103,8 +102,8 @@ Result<store::KeyId> key_id_in(const std::filesystem::path& file) {
 Result<std::unique_ptr<store::Store>> open_read_only(const config::StoreConfig& c,
                                                      const Clock& clock) {
   if (std::error_code ec; !std::filesystem::exists(c.path, ec)) {
-    return Error{Errc::not_found, "no store at " + c.path.string() +
-                                      " (meterd creates it at its first start)"};
+    return Error{Errc::not_found,
+                 "no store at " + c.path.string() + " (meterd creates it at its first start)"};
   }
   auto keys = load_keys(c);
   if (!keys) return keys.error();
@@ -169,13 +168,12 @@ int run_verify_command(std::span<const std::string> args, const std::filesystem:
   const auto report = (*s)->verify();
   if (!report) return failure(io, "verify", report.error());
   for (const auto& bad : report->bad) {
-    io.out << "BAD " << (bad.staging_row ? "staging row " : "chunk ") << bad.chunk_id
-           << " meter " << bad.meter << " window " << format_utc(bad.window_start) << ": "
-           << bad.reason << '\n';
+    io.out << "BAD " << (bad.staging_row ? "staging row " : "chunk ") << bad.chunk_id << " meter "
+           << bad.meter << " window " << format_utc(bad.window_start) << ": " << bad.reason << '\n';
   }
   io.out << c->path.string() << ": " << report->chunks << " chunks (" << report->values
-         << " values), " << report->staging_rows << " staging rows ("
-         << report->staging_readings << " readings): ";
+         << " values), " << report->staging_rows << " staging rows (" << report->staging_readings
+         << " readings): ";
   if (report->clean()) {
     io.out << "all authentic\n";
     return kExitOk;
@@ -190,8 +188,7 @@ int run_export_command(std::span<const std::string> args, const std::filesystem:
       parse_args(args, {"config", "meter", "from", "to", "obis", "format", "output"}, {"obis"});
   if (!p) return usage(io, "export", p.error(), kExportSynopsis);
   auto bad_usage = [&](std::string message) {
-    return usage(io, "export", Error{Errc::invalid_argument, std::move(message)},
-                 kExportSynopsis);
+    return usage(io, "export", Error{Errc::invalid_argument, std::move(message)}, kExportSynopsis);
   };
   if (!p->positional.empty()) return bad_usage("unexpected argument '" + p->positional[0] + "'");
   for (const char* required : {"meter", "from", "to"}) {

@@ -16,9 +16,8 @@ bool same_store(const config::StoreConfig& a, const config::StoreConfig& b) {
   return a.path == b.path && a.flush_interval == b.flush_interval && a.window == b.window &&
          a.close_grace == b.close_grace && a.retention == b.retention &&
          a.retention_interval == b.retention_interval && a.quota_bytes == b.quota_bytes &&
-         a.min_free_bytes == b.min_free_bytes &&
-         a.max_queued_readings == b.max_queued_readings && a.key_dir == b.key_dir &&
-         a.key_credential == b.key_credential;
+         a.min_free_bytes == b.min_free_bytes && a.max_queued_readings == b.max_queued_readings &&
+         a.key_dir == b.key_dir && a.key_credential == b.key_credential;
 }
 
 }  // namespace
@@ -40,9 +39,10 @@ Result<void> StoreService::start() {
   auto loaded = load_or_generate_keys(config_);
   if (!loaded) return loaded.error();
   if (!loaded->generated.empty()) {
-    spdlog::warn("store: no sealing key yet: generated {} (key id {}); back it up, the data "
-                 "cannot be read without it",
-                 loaded->generated.string(), format_key_id(loaded->keys.active_id()));
+    spdlog::warn(
+        "store: no sealing key yet: generated {} (key id {}); back it up, the data "
+        "cannot be read without it",
+        loaded->generated.string(), format_key_id(loaded->keys.active_id()));
   }
   // A fresh box outside systemd (which makes StateDirectory=) may lack the directory.
   if (const auto parent = config_.path.parent_path(); !parent.empty()) {

@@ -32,8 +32,10 @@ void read_store(SectionReader& section, StoreConfig& out) {
   section.get_path("path", out.path);
   const bool window_ok = section.get_duration("window", out.window, 1min, 1h);
   if (window_ok && kDay.count() % out.window.count() != 0) {
-    section.report("window", "expected a duration that divides a day (e.g. 1min, 5min, 10min, "
-                             "15min, 1h), found " + quote(format_duration(out.window)));
+    section.report("window",
+                   "expected a duration that divides a day (e.g. 1min, 5min, 10min, "
+                   "15min, 1h), found " +
+                       quote(format_duration(out.window)));
     out.window = StoreConfig{}.window;
   }
   if (section.get_duration("flush_interval", out.flush_interval, 100ms, 1min) &&

@@ -3,9 +3,8 @@
 // files and a real SQLite file in a temp dir.
 #include "src/app/store_service.hpp"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <condition_variable>
 #include <cstdlib>
@@ -22,9 +21,10 @@ using namespace std::chrono_literals;
 using test::TempDir;
 
 config::Config config_in(const TempDir& dir) {
-  auto c = config::load_config(dir.write("meterd.yaml", "gateway: {state_dir: state}\n"
-                                                        "store: {window: 1min, flush_interval: "
-                                                        "100ms, max_queued_readings: 5000}\n"));
+  auto c = config::load_config(dir.write("meterd.yaml",
+                                         "gateway: {state_dir: state}\n"
+                                         "store: {window: 1min, flush_interval: "
+                                         "100ms, max_queued_readings: 5000}\n"));
   EXPECT_TRUE(c) << c.error().to_string();
   return *c;
 }

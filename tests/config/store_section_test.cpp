@@ -83,23 +83,28 @@ TEST(StoreSection, RelativePathsResolveAgainstTheConfigFile) {
 
 TEST(StoreSection, WindowMustDivideADayAndStayWithinAnHour) {
   EXPECT_THAT(issues_of("store:\n  window: 7min\n"),
-              ElementsAre(at(2, 11, "store.window: expected a duration that divides a day (e.g. "
-                                    "1min, 5min, 10min, 15min, 1h), found '7min'")));
+              ElementsAre(at(2, 11,
+                             "store.window: expected a duration that divides a day (e.g. "
+                             "1min, 5min, 10min, 15min, 1h), found '7min'")));
   EXPECT_THAT(issues_of("store:\n  window: 30s\n"),
-              ElementsAre(at(2, 11, "store.window: expected a duration from 1min to 1h, found "
-                                    "'30s'")));
+              ElementsAre(at(2, 11,
+                             "store.window: expected a duration from 1min to 1h, found "
+                             "'30s'")));
   EXPECT_THAT(issues_of("store:\n  window: 2h\n"),
-              ElementsAre(at(2, 11, "store.window: expected a duration from 1min to 1h, found "
-                                    "'2h'")));
+              ElementsAre(at(2, 11,
+                             "store.window: expected a duration from 1min to 1h, found "
+                             "'2h'")));
 }
 
 TEST(StoreSection, FlushIntervalAndGraceAreBoundedByTheWindow) {
   EXPECT_THAT(issues_of("store:\n  window: 1min\n  flush_interval: 1min\n  close_grace: 2min\n"),
-              ElementsAre(at(4, 16, "store.close_grace: must not be longer than store.window "
-                                    "(1min), found '2min'")));
+              ElementsAre(at(4, 16,
+                             "store.close_grace: must not be longer than store.window "
+                             "(1min), found '2min'")));
   EXPECT_THAT(issues_of("store:\n  flush_interval: 50ms\n"),
-              ElementsAre(at(2, 19, "store.flush_interval: expected a duration from 100ms to "
-                                    "1min, found '50ms'")));
+              ElementsAre(at(2, 19,
+                             "store.flush_interval: expected a duration from 100ms to "
+                             "1min, found '50ms'")));
   // Equal to the window is fine.
   const auto ok = load_config_text("store:\n  window: 1min\n  flush_interval: 1min\n", "ok.yaml");
   ASSERT_TRUE(ok) << ok.error().to_string();
@@ -119,10 +124,12 @@ TEST(StoreSection, ReportsEveryBadValueAtOnce) {
       ElementsAre(
           at(2, 14, "store.retention: expected a duration from 1h to 3650d, found '30min'"),
           at(3, 10, "store.quota: expected a size such as 512MiB, found 'lots'"),
-          at(4, 24, "store.max_queued_readings: expected an integer from 1000 to 10000000, "
-                    "found '10'"),
-          at(5, 19, "store.key_credential: expected a credential name (a file name, no '/'), "
-                    "found '../store.key'"),
+          at(4, 24,
+             "store.max_queued_readings: expected an integer from 1000 to 10000000, "
+             "found '10'"),
+          at(5, 19,
+             "store.key_credential: expected a credential name (a file name, no '/'), "
+             "found '../store.key'"),
           at(6, 9, "store.path: expected a path, found an empty string"),
           at(7, 23, "store.retention_interval: expected a duration from 1s to 1d, found '0s'"),
           at(8, 3,

@@ -3,9 +3,8 @@
 // clean (also while the daemon writes); a key file readable by others stops the daemon at start;
 // `meterd key rotate` keeps old data readable; a byte flipped on disk makes `meterd verify` exit 1
 // naming the chunk; and SIGKILL at random moments never corrupts the store or duplicates a reading.
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <csignal>
@@ -92,8 +91,7 @@ class StoreDaemon : public ::testing::Test {
   std::string run_daemon(std::chrono::milliseconds run) {
     MeterdProcess meterd({.args = {"--config", config_.string()}});
     EXPECT_TRUE(meterd.wait_for_stderr("meterd started", 10s)) << meterd.stderr_text();
-    EXPECT_TRUE(meterd.wait_for_stderr("meter m2 on bus sim: online", 5s))
-        << meterd.stderr_text();
+    EXPECT_TRUE(meterd.wait_for_stderr("meter m2 on bus sim: online", 5s)) << meterd.stderr_text();
     std::this_thread::sleep_for(run);
     meterd.signal(SIGTERM);
     EXPECT_EQ(meterd.wait_exit(10s), 0) << meterd.stderr_text();
@@ -117,8 +115,7 @@ TEST_F(StoreDaemon, StoresPolledReadingsThatVerifyAndExport) {
     MeterdProcess meterd({.args = {"--config", config_.string()}});
     ASSERT_TRUE(meterd.wait_for_stderr("store: no sealing key yet: generated", 10s))
         << meterd.stderr_text();
-    ASSERT_TRUE(meterd.wait_for_stderr("meter m2 on bus sim: online", 10s))
-        << meterd.stderr_text();
+    ASSERT_TRUE(meterd.wait_for_stderr("meter m2 on bus sim: online", 10s)) << meterd.stderr_text();
     std::this_thread::sleep_for(2500ms);
     // verify opens the file read-only beside the writing daemon.
     const auto live = cli({"verify"});
@@ -182,8 +179,7 @@ TEST_F(StoreDaemon, KeyFileReadableByOthersStopsTheDaemonAtStart) {
   ASSERT_EQ(::chmod(key.c_str(), 0644), 0);
   MeterdProcess meterd({.args = {"--config", config_.string()}});
   ASSERT_EQ(meterd.wait_exit(10s), 1) << meterd.stderr_text();
-  EXPECT_NE(meterd.stderr_text().find("key file " + key.string() + " has mode"),
-            std::string::npos)
+  EXPECT_NE(meterd.stderr_text().find("key file " + key.string() + " has mode"), std::string::npos)
       << meterd.stderr_text();
   EXPECT_NE(meterd.stderr_text().find("chmod 600 " + key.string()), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(state() / "store.db"));

@@ -1,8 +1,9 @@
 // Store::record_event(): meter and bus events persist in the store file with their own time,
 // beside the store's own events, survive a reopen, and a read-only store refuses them.
+#include "src/store/store.hpp"
+
 #include <gtest/gtest.h>
 
-#include "src/store/store.hpp"
 #include "tests/store/store_fixture.hpp"
 
 namespace meterd::store::testing {
@@ -15,8 +16,8 @@ TEST_F(StoreEvents, PersistsMeterAndLinkEventsAcrossAReopen) {
     auto store = open_store();
     ASSERT_TRUE(store->record_event({at(kT0 + 1500), "rs485-1", "office-1",
                                      EventKind::meter_offline, "timeout: no reply within 300 ms"}));
-    ASSERT_TRUE(store->record_event({at(kT0 + 9000), "rs485-1", "", EventKind::link_lost,
-                                     "cannot open /dev/ttyUSB0"}));
+    ASSERT_TRUE(store->record_event(
+        {at(kT0 + 9000), "rs485-1", "", EventKind::link_lost, "cannot open /dev/ttyUSB0"}));
   }
   auto store = open_store();
   const auto events = store->events();
