@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <thread>
 
 #include "drivers/modbus/modbus_errors.hpp"
 #include "drivers/modbus/rtu_frame.hpp"
@@ -24,6 +25,14 @@ void set_timeout(modbus_t* ctx, int (*setter)(modbus_t*, uint32_t, uint32_t),
 }
 
 bool is_tcp(LinkMode m) { return m == LinkMode::tcp || m == LinkMode::rtu_over_tcp; }
+
+// t3.5 of Modbus over serial line v1.02 §2.5.1.1: 3.5 character times (start bit, data bits,
+// parity bit if any, stop bits), fixed at 1.75 ms above 19200 bit/s.
+std::chrono::microseconds interframe_silence(const LinkSettings& s) {
+  if (s.baud > 19200) return std::chrono::microseconds{1750};
+  const int bits = 1 + s.data_bits + (s.parity == 'N' ? 0 : 1) + s.stop_bits;
+  return std::chrono::microseconds{(35'000'000LL * bits) / (10LL * s.baud)};
+}
 
 }  // namespace
 
@@ -178,8 +187,10 @@ Result<std::vector<std::uint16_t>> ModbusLink::read_registers(std::uint8_t slave
   }
   std::vector<std::uint16_t> regs(count);
   modbus_set_slave(ctx_.get(), slave);
+  keep_interframe_silence();
   modbus_flush(ctx_.get());  // a late reply to an earlier request must not answer this one
   const int rc = modbus_read_registers(ctx_.get(), address, count, regs.data());
+  last_frame_end_ = std::chrono::steady_clock::now();
   if (rc == -1) return libmodbus_error(errno, what);
   if (rc != count) {
     return Error{Errc::protocol_error, what + ": " + std::to_string(rc) + " registers returned"};
@@ -206,11 +217,19 @@ Result<void> ModbusLink::write_registers(std::uint8_t slave, std::uint16_t addre
     return Error{Errc::invalid_argument, what + ": slave 1..247 and 1..123 values expected"};
   }
   modbus_set_slave(ctx_.get(), slave);
+  keep_interframe_silence();
   modbus_flush(ctx_.get());
   const int rc =
       modbus_write_registers(ctx_.get(), address, static_cast<int>(values.size()), values.data());
+  last_frame_end_ = std::chrono::steady_clock::now();
   if (rc == -1) return libmodbus_error(errno, what);
   return {};
+}
+
+void ModbusLink::keep_interframe_silence() {
+  if (settings_.mode != LinkMode::rtu) return;
+  const auto earliest = last_frame_end_ + interframe_silence(settings_);
+  if (std::chrono::steady_clock::now() < earliest) std::this_thread::sleep_until(earliest);
 }
 
 }  // namespace meterd::modbus

@@ -84,7 +84,13 @@ class ModbusLink final : public BusLink {
   Result<void> open_libmodbus();
   Error libmodbus_error(int err, const std::string& what) const;
 
+  // rtu: waits until the line has been silent for t3.5 since the last frame ended, so that the
+  // next request is not read as part of the previous reply by the other slaves (Modbus over
+  // serial line v1.02 §2.5.1.1). libmodbus sends the next request as soon as it is asked to.
+  void keep_interframe_silence();
+
   LinkSettings settings_;
+  std::chrono::steady_clock::time_point last_frame_end_{};
   std::unique_ptr<_modbus, ContextDeleter> ctx_;
   std::unique_ptr<RtuOverTcp> raw_;
   bool connected_ = false;

@@ -72,6 +72,16 @@ TEST_F(ModbusLinkPty, ReadsRegisters) {
   EXPECT_EQ(link.describe(), pty_.name() + " 9600 8N1 (rtu)");
 }
 
+TEST_F(ModbusLinkPty, KeepsTheInterframeSilenceBetweenTransactions) {
+  ModbusLink link(settings_);
+  ASSERT_TRUE(link.open());
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(link.read_registers(7, 0x2100, 2));
+  const std::uint16_t values[] = {7};
+  ASSERT_TRUE(link.write_registers(7, 0x1000, values));
+  // 9600 8N1: t3.5 = 3.5 x 10 bits / 9600 = 3.646 ms between a reply and the next request.
+  EXPECT_GE(responder_.shortest_silence(), 3646us);
+}
+
 TEST_F(ModbusLinkPty, WritesRegisters) {
   ModbusLink link(settings_);
   ASSERT_TRUE(link.open());

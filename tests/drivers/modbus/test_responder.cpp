@@ -79,6 +79,12 @@ void Responder::run() {
       if (n == 0) return;  // peer closed
       continue;
     }
+    if (in.empty() && last_reply_end_ != std::chrono::steady_clock::time_point{}) {
+      const auto gap = std::chrono::duration_cast<std::chrono::microseconds>(
+                           std::chrono::steady_clock::now() - last_reply_end_)
+                           .count();
+      if (gap < shortest_silence_us_) shortest_silence_us_ = gap;
+    }
     in.insert(in.end(), buf, buf + n);
     for (;;) {
       Bytes rtu;
@@ -107,6 +113,7 @@ void Responder::run() {
         reply.insert(reply.begin(), mbap.begin(), mbap.end());
       }
       if (::write(fd_, reply.data(), reply.size()) < 0) return;
+      last_reply_end_ = std::chrono::steady_clock::now();
     }
   }
 }

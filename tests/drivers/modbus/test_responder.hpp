@@ -9,7 +9,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -32,6 +34,11 @@ class Responder {
   void start();
   void stop();
   unsigned requests() const { return requests_.load(); }
+  // The shortest silence seen between the end of a reply and the first byte of the next
+  // request (the master's t3.5, Modbus over serial line v1.02 §2.5.1.1); max() before two.
+  std::chrono::microseconds shortest_silence() const {
+    return std::chrono::microseconds{shortest_silence_us_.load()};
+  }
 
  private:
   void run();
@@ -43,6 +50,8 @@ class Responder {
   std::atomic<Fault> fault_{Fault::none};
   std::atomic<bool> stop_{false};
   std::atomic<unsigned> requests_{0};
+  std::atomic<long long> shortest_silence_us_{std::numeric_limits<long long>::max()};
+  std::chrono::steady_clock::time_point last_reply_end_{};
   std::mutex mutex_;
   std::map<std::uint16_t, std::uint16_t> bank_;
   std::thread thread_;
