@@ -79,7 +79,8 @@ void Uploader::note_error(const std::string& what) {
 
 void Uploader::refresh_backlog(bool force) {
   const auto now = clock_.mono_now();
-  if (!force && now - last_backlog_ < std::chrono::seconds(1)) return;
+  // Counting the backlog scans the store's chunk table: at most every 10 s unless asked.
+  if (!force && now - last_backlog_ < std::chrono::seconds(10)) return;
   last_backlog_ = now;
   auto b = queue_.backlog();
   if (!b) return;
