@@ -11,6 +11,7 @@
 
 #include "meterd/clock.hpp"
 #include "src/app/acquisition_service.hpp"
+#include "src/app/api_service.hpp"
 #include "src/app/build_info.hpp"
 #include "src/app/config_reloader.hpp"
 #include "src/app/daemon.hpp"
@@ -93,6 +94,13 @@ int run_daemon(const CommandLine& command_line) {
   UplinkService uplink(io, clock, config.current(), store,
                        [&acquisition] { return acquisition.snapshot(); });
   daemon.add(uplink);
+  // The REST API, /metrics and the page (api section; on 127.0.0.1:8080 by default): it starts
+  // last, when every source it reads is up, and stops first.
+  ApiService api(io, clock, config.current(),
+                 ApiInputs{[&acquisition] { return acquisition.snapshot(); }, &latest_values,
+                           &events, [&store] { return store.store(); }, &uplink},
+                 std::string{kVersion});
+  daemon.add(api);
 
   config.subscribe([&command_line](const config::Config& c) {
     const auto level = effective_level(c.log.level, command_line.log_level);
