@@ -9,13 +9,13 @@
 // on a shared event loop).
 #pragma once
 
-#include "meterd/error.hpp"
-#include "meterd/reading.hpp"
-#include "meterd/time.hpp"
-
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "meterd/reading.hpp"
+#include "meterd/time.hpp"
 
 namespace meterd {
 

@@ -30,7 +30,9 @@ std::string check_url(const std::string& url, const std::string& scheme) {
   return {};
 }
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 // An SPKI SHA-256 pin: "sha256//" and 44 base64 characters ending in '=', or 64 hex digits.
 bool valid_pin(const std::string& pin) {
@@ -50,7 +52,8 @@ bool valid_pin(const std::string& pin) {
 }
 
 void read_tls(SectionReader& s, UplinkConfig& out, bool required) {
-  for (auto [key, path] : {std::pair{"ca_file", &out.ca_file}, {"cert_file", &out.cert_file},
+  for (auto [key, path] : {std::pair{"ca_file", &out.ca_file},
+                           {"cert_file", &out.cert_file},
                            {"key_file", &out.key_file}}) {
     if (required) s.require(key);
     s.get_path(key, *path);
@@ -63,8 +66,10 @@ void read_tls(SectionReader& s, UplinkConfig& out, bool required) {
       if (valid_pin(word)) {
         out.pins.push_back(word);
       } else {
-        s.report("pins", "expected SPKI SHA-256 pins (sha256//<44 base64 characters> or 64 hex "
-                         "digits), found " + quote(word));
+        s.report("pins",
+                 "expected SPKI SHA-256 pins (sha256//<44 base64 characters> or 64 hex "
+                 "digits), found " +
+                     quote(word));
       }
       word.clear();
     };

@@ -98,8 +98,8 @@ std::vector<Reading> to_readings(const ChunkColumns& columns, const std::string&
     for (std::size_t i = 0; i < s.values.size(); ++i) {
       const std::size_t row = s.rows.empty() ? i : s.rows[i];
       if (row >= out.size()) continue;  // decoders reject this before; defensive only
-      out[row].values.push_back({s.obis, s.values[i], s.unit,
-                                 i < s.qualities.size() ? s.qualities[i] : Quality::good});
+      out[row].values.push_back(
+          {s.obis, s.values[i], s.unit, i < s.qualities.size() ? s.qualities[i] : Quality::good});
     }
   }
   return out;

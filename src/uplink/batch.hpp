@@ -4,9 +4,15 @@
 // A batch is what one POST carries: a few stored chunks, oldest first, each the readings of one
 // meter over one window, cut into columns: the reading times, then per series (OBIS code + unit)
 // its values, qualities, and which readings it appears in. The idempotency key is derived from
-// the content only (gateway id, chunk ids, chunk content hashes, events), so the same chunks give the
-// same key after a crash, whichever encoding is used. Pure functions, thread-safe.
+// the content only (gateway id, chunk ids, chunk content hashes, events), so the same chunks give
+// the same key after a crash, whichever encoding is used. Pure functions, thread-safe.
 #pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "meterd/event.hpp"
 #include "meterd/obis.hpp"
@@ -15,21 +21,15 @@
 #include "meterd/unit.hpp"
 #include "meterd/upload_queue.hpp"
 
-#include <cstdint>
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
 namespace meterd::uplink {
 
 inline constexpr int kSchemaVersion = 1;
 
 struct Batch {
-  std::string gateway;                        // gateway.id from the configuration
-  std::vector<UploadChunk> chunks;            // oldest first
-  std::map<std::string, std::string> serials; // meter id -> serial number, where known
-  std::vector<Event> events;                  // meter and link events to report with the data
+  std::string gateway;                         // gateway.id from the configuration
+  std::vector<UploadChunk> chunks;             // oldest first
+  std::map<std::string, std::string> serials;  // meter id -> serial number, where known
+  std::vector<Event> events;                   // meter and link events to report with the data
 };
 
 // One series of a chunk: the values of one OBIS code (and unit) in reading order.

@@ -1,10 +1,10 @@
 // uplink/batch_codec.cpp: batch <-> JSON / CBOR documents (batch_codec.hpp, docs/uplink.md).
 #include "src/uplink/batch_codec.hpp"
 
-#include "src/uplink/column_codec.hpp"
-
 #include <cmath>
 #include <map>
+
+#include "src/uplink/column_codec.hpp"
 
 namespace meterd::uplink {
 namespace {
@@ -226,10 +226,10 @@ std::vector<std::uint8_t> encode_batch(const Batch& batch, Encoding e, const std
     auto it = index.find(c.meter);
     if (it == index.end()) {
       auto serial = batch.serials.find(c.meter);
-      meters.push_back(Json{{"id", c.meter},
-                            {"serial", serial == batch.serials.end() ? Json(nullptr)
-                                                                     : Json(serial->second)},
-                            {"chunks", Json::array()}});
+      meters.push_back(
+          Json{{"id", c.meter},
+               {"serial", serial == batch.serials.end() ? Json(nullptr) : Json(serial->second)},
+               {"chunks", Json::array()}});
       it = index.emplace(c.meter, meters.size() - 1).first;
     }
     meters[it->second]["chunks"].push_back(chunk_json(c, e));

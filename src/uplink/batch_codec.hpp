@@ -7,15 +7,15 @@
 // thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-#include "src/uplink/batch.hpp"
-
 #include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "meterd/error.hpp"
+#include "src/uplink/batch.hpp"
 
 namespace meterd::uplink {
 

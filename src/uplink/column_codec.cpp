@@ -47,8 +47,8 @@ template <class U>
 Result<std::vector<U>> unpack_planes(const Json& j, std::size_t n) {
   constexpr std::size_t kW = sizeof(U);
   if (!j.is_binary() || j.get_binary().size() != n * kW)
-    return Error(Errc::parse_error, "value column: 'b' must be a byte string of " +
-                                        std::to_string(n * kW) + " bytes");
+    return Error(Errc::parse_error,
+                 "value column: 'b' must be a byte string of " + std::to_string(n * kW) + " bytes");
   const auto& bytes = j.get_binary();
   std::vector<U> out(n);
   U prev = 0;
@@ -119,13 +119,14 @@ Result<std::vector<std::int64_t>> decode_deltas(const Json& j, std::size_t count
 Json encode_value_column(std::span<const double> values) {
   std::vector<std::int64_t> ints;
   for (int k = 0; k < static_cast<int>(kPow10.size()); ++k) {
-    if (fits_decimal(values, k, ints)) return Json{{"e", "dec"}, {"k", k}, {"d", encode_deltas(ints)}};
+    if (fits_decimal(values, k, ints))
+      return Json{{"e", "dec"}, {"k", k}, {"d", encode_deltas(ints)}};
   }
   std::vector<std::uint32_t> f32;
   for (double scale : {1.0, 1000.0}) {
     if (fits_float32(values, scale, f32))
-      return Json{{"e", "f32"}, {"s", static_cast<int>(scale)},
-                  {"b", Json::binary(pack_planes(f32))}};
+      return Json{
+          {"e", "f32"}, {"s", static_cast<int>(scale)}, {"b", Json::binary(pack_planes(f32))}};
   }
   std::vector<std::uint64_t> f64;
   f64.reserve(values.size());

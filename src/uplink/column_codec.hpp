@@ -15,13 +15,12 @@
 // of a slowly moving series as long runs). Pure functions, thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <vector>
+
+#include "meterd/error.hpp"
 
 namespace meterd::uplink {
 

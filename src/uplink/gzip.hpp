@@ -2,11 +2,11 @@
 // Pure functions, thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <cstdint>
 #include <span>
 #include <vector>
+
+#include "meterd/error.hpp"
 
 namespace meterd::uplink {
 

@@ -15,7 +15,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
 #include <cstddef>
 
 namespace meterd::uplink {
@@ -75,8 +74,7 @@ struct HttpsClient::Impl {
   bool busy = false;  // a post() is suspended on the stream: close() may only cancel it
   tcp::resolver* resolving = nullptr;  // the resolver a suspended post() waits for
 
-  Impl(asio::any_io_executor e, std::shared_ptr<ssl::context> t, ClientOptions opt,
-       const Clock& c)
+  Impl(asio::any_io_executor e, std::shared_ptr<ssl::context> t, ClientOptions opt, const Clock& c)
       : ex(std::move(e)), tls(std::move(t)), o(std::move(opt)), clock(c) {}
 
   int fd() const {
@@ -134,8 +132,8 @@ struct HttpsClient::Impl {
     if (ec) co_return transport_error(ec, "proxy CONNECT");
     const unsigned status = parser.get().result_int();
     if (status / 100 != 2)
-      co_return Error(Errc::io_error, "proxy refused CONNECT " + authority + ": HTTP " +
-                                          std::to_string(status));
+      co_return Error(Errc::io_error,
+                      "proxy refused CONNECT " + authority + ": HTTP " + std::to_string(status));
     if (b.size() != 0) co_return Error(Errc::protocol_error, "proxy sent data before TLS");
     co_return Result<void>{};
   }
@@ -247,8 +245,8 @@ struct HttpsClient::Impl {
 
 HttpsClient::HttpsClient(asio::any_io_executor executor, std::shared_ptr<ssl::context> tls,
                          ClientOptions options, const Clock& clock)
-    : impl_(std::make_unique<Impl>(std::move(executor), std::move(tls), std::move(options),
-                                   clock)) {}
+    : impl_(
+          std::make_unique<Impl>(std::move(executor), std::move(tls), std::move(options), clock)) {}
 
 HttpsClient::~HttpsClient() { impl_->close(); }
 

@@ -11,14 +11,8 @@
 // coroutine at a time on the executor it was made with; close() must run on that executor too.
 #pragma once
 
-#include "meterd/clock.hpp"
-#include "meterd/error.hpp"
-#include "src/uplink/tls_options.hpp"
-#include "src/uplink/url.hpp"
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -26,6 +20,11 @@
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "meterd/clock.hpp"
+#include "meterd/error.hpp"
+#include "src/uplink/tls_options.hpp"
+#include "src/uplink/url.hpp"
 
 namespace meterd::uplink {
 
@@ -60,9 +59,8 @@ struct WireBytes {
 
 class HttpsClient {
  public:
-  HttpsClient(boost::asio::any_io_executor executor,
-              std::shared_ptr<boost::asio::ssl::context> tls, ClientOptions options,
-              const Clock& clock);
+  HttpsClient(boost::asio::any_io_executor executor, std::shared_ptr<boost::asio::ssl::context> tls,
+              ClientOptions options, const Clock& clock);
   ~HttpsClient();
   HttpsClient(const HttpsClient&) = delete;
   HttpsClient& operator=(const HttpsClient&) = delete;

@@ -9,12 +9,12 @@
 // unexpected 1xx/3xx) quarantines the batch.
 #pragma once
 
-#include "meterd/time.hpp"
-
 #include <chrono>
 #include <functional>
 #include <optional>
 #include <string_view>
+
+#include "meterd/time.hpp"
 
 namespace meterd::uplink {
 
@@ -23,8 +23,8 @@ enum class Verdict { acknowledged, retry, quarantine };
 Verdict classify_status(unsigned status) noexcept;
 
 struct BackoffOptions {
-  std::chrono::milliseconds initial{1000};   // first delay
-  std::chrono::milliseconds max{300'000};    // cap of the exponential part
+  std::chrono::milliseconds initial{1000};               // first delay
+  std::chrono::milliseconds max{300'000};                // cap of the exponential part
   std::chrono::milliseconds max_retry_after{3'600'000};  // cap of a server's Retry-After
 };
 

@@ -9,7 +9,6 @@
 #include <sys/stat.h>
 
 #include <boost/asio/ip/address.hpp>
-
 #include <cstdio>
 
 namespace meterd::uplink {
@@ -57,7 +56,8 @@ SpkiPin spki_sha256(X509* cert) {
 }  // namespace
 
 Result<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& o) {
-  for (auto [path, what] : {std::pair{&o.ca_file, "tls.ca_file"}, {&o.cert_file, "tls.cert_file"},
+  for (auto [path, what] : {std::pair{&o.ca_file, "tls.ca_file"},
+                            {&o.cert_file, "tls.cert_file"},
                             {&o.key_file, "tls.key_file"}}) {
     if (auto r = readable_file(*path, what); !r) return r.error();
   }
@@ -66,9 +66,9 @@ Result<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& o) {
   if ((st.st_mode & 077) != 0) {
     char mode[8];
     std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-    return Error(Errc::permission_denied,
-                 "private key '" + o.key_file.string() + "' has mode " + mode +
-                     ": group and others must have no access (chmod 600)");
+    return Error(Errc::permission_denied, "private key '" + o.key_file.string() + "' has mode " +
+                                              mode +
+                                              ": group and others must have no access (chmod 600)");
   }
   auto ctx = std::make_shared<ssl::context>(ssl::context::tls_client);
   SSL_CTX* native = ctx->native_handle();
@@ -85,8 +85,8 @@ Result<std::shared_ptr<ssl::context>> make_tls_context(const TlsOptions& o) {
                  "cannot load private key '" + o.key_file.string() + "': " + openssl_error());
   if (SSL_CTX_check_private_key(native) != 1)
     return Error(Errc::config_error, "private key '" + o.key_file.string() +
-                                         "' does not match certificate '" +
-                                         o.cert_file.string() + "'");
+                                         "' does not match certificate '" + o.cert_file.string() +
+                                         "'");
   SSL_CTX_set_verify(native, SSL_VERIFY_PEER, nullptr);
   return ctx;
 }

@@ -10,18 +10,17 @@
 // shared by connections on one thread.
 #pragma once
 
-#include "meterd/error.hpp"
-
-#include <boost/asio/ssl/context.hpp>
-
 #include <array>
+#include <boost/asio/ssl/context.hpp>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-typedef struct ssl_st SSL;                       // NOLINT: OpenSSL's own forward declarations
+#include "meterd/error.hpp"
+
+typedef struct ssl_st SSL;                        // NOLINT: OpenSSL's own forward declarations
 typedef struct x509_store_ctx_st X509_STORE_CTX;  // NOLINT
 
 namespace meterd::uplink {
@@ -41,7 +40,7 @@ Result<std::shared_ptr<boost::asio::ssl::context>> make_tls_context(const TlsOpt
 
 // What the last handshake's peer check found: empty when it passed.
 struct PeerCheck {
-  std::string failure;  // "certificate has expired (depth 0, CN=...)", "hostname mismatch ..."
+  std::string failure;     // "certificate has expired (depth 0, CN=...)", "hostname mismatch ..."
   long verify_result = 0;  // OpenSSL X509_V_* code (X509_V_OK = 0)
 };
 

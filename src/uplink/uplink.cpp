@@ -8,8 +8,6 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
-#include <future>
-
 namespace meterd::uplink {
 namespace asio = boost::asio;
 

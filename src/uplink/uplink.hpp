@@ -8,26 +8,26 @@
 // from one thread; uplink_status() from any.
 #pragma once
 
-#include "meterd/clock.hpp"
-#include "meterd/upload_queue.hpp"
-#include "meterd/uplink_status.hpp"
-#include "src/uplink/https_client.hpp"
-#include "src/uplink/tls_options.hpp"
-#include "src/uplink/uploader.hpp"
-
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "meterd/clock.hpp"
+#include "meterd/uplink_status.hpp"
+#include "meterd/upload_queue.hpp"
+#include "src/uplink/https_client.hpp"
+#include "src/uplink/tls_options.hpp"
+#include "src/uplink/uploader.hpp"
+
 namespace meterd::uplink {
 
 struct UplinkOptions {
-  std::string url;                  // https://host[:port]/path
-  std::optional<std::string> proxy; // http://host:port
+  std::string url;                   // https://host[:port]/path
+  std::optional<std::string> proxy;  // http://host:port
   TlsOptions tls;
-  std::vector<std::string> pins;    // "sha256//base64" or 64 hex digits
-  ClientOptions client;             // timeouts (server, proxy and pins are filled from above)
+  std::vector<std::string> pins;  // "sha256//base64" or 64 hex digits
+  ClientOptions client;           // timeouts (server, proxy and pins are filled from above)
   UploaderOptions uploader;
 };
 

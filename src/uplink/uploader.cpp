@@ -5,7 +5,6 @@
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-
 #include <fstream>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -100,15 +99,15 @@ void Uploader::quarantine(const Batch& batch, const std::string& key,
   std::filesystem::create_directories(options_.quarantine_dir, ec);
   const auto stem = options_.quarantine_dir / key;
   const std::string ext = options_.encoding == Encoding::cbor ? ".cbor" : ".json";
-  const bool ok_body = write_file(stem.string() + ext + (options_.gzip ? ".gz" : ""), body.data(),
-                                  body.size());
-  const std::string info = nlohmann::json{{"time", ms_of(clock_.utc_now())},
-                                          {"status", answer.status},
-                                          {"answer", answer.body},
-                                          {"chunks", ids},
-                                          {"content_type", content_type(options_.encoding)},
-                                          {"gzip", options_.gzip}}
-                               .dump();
+  const bool ok_body =
+      write_file(stem.string() + ext + (options_.gzip ? ".gz" : ""), body.data(), body.size());
+  const std::string info = nlohmann::json{
+      {"time", ms_of(clock_.utc_now())},
+      {"status", answer.status},
+      {"answer", answer.body},
+      {"chunks", ids},
+      {"content_type", content_type(options_.encoding)},
+      {"gzip", options_.gzip}}.dump();
   const bool ok_info = write_file(stem.string() + ".txt", info.data(), info.size());
   if (!ok_body || !ok_info)
     spdlog::error("uplink: cannot keep quarantined batch {} in {}", key,
@@ -120,9 +119,9 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
   auto last = queue_.position(kInflightLast);
   if (!first || !last) co_return (!first ? first.error() : last.error());
   const bool resumed = *first > 0;
-  auto chunks = resumed ? queue_.pending(*first, *last, options_.batch_chunks)
-                        : queue_.pending(0, std::numeric_limits<std::int64_t>::max(),
-                                         options_.batch_chunks);
+  auto chunks =
+      resumed ? queue_.pending(*first, *last, options_.batch_chunks)
+              : queue_.pending(0, std::numeric_limits<std::int64_t>::max(), options_.batch_chunks);
   if (!chunks) co_return chunks.error();
   if (chunks->empty()) {
     if (resumed) {  // acknowledged before the in-flight mark was cleared
@@ -195,8 +194,7 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
     const auto delay = retry_delay(attempt, retry_after, options_.backoff, uniform_);
     if (attempt == 0 || attempt % 10 == 0 || failure != uplink_status().last_error) {
       spdlog::warn("uplink: batch {} (chunks {}..{}) not delivered: {}; attempt {}, next in {} ms",
-                   key.substr(0, 12), ids.front(), ids.back(), failure, attempt + 1,
-                   delay.count());
+                   key.substr(0, 12), ids.front(), ids.back(), failure, attempt + 1, delay.count());
     }
     note_error(failure);
     {
@@ -266,8 +264,8 @@ asio::awaitable<void> Uploader::run() {
       } else if (!*r) {
         co_await sleep(options_.poll_interval);
       } else {
-        const auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(
-            clock_.mono_now() - started);
+        const auto spent =
+            std::chrono::duration_cast<std::chrono::milliseconds>(clock_.mono_now() - started);
         co_await sleep(options_.min_interval - spent);
       }
     }

@@ -12,17 +12,9 @@
 // executor given to the constructor; uplink_status() from any thread.
 #pragma once
 
-#include "meterd/clock.hpp"
-#include "meterd/upload_queue.hpp"
-#include "meterd/uplink_status.hpp"
-#include "src/uplink/batch_codec.hpp"
-#include "src/uplink/https_client.hpp"
-#include "src/uplink/retry_policy.hpp"
-
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
-
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -30,6 +22,13 @@
 #include <mutex>
 #include <optional>
 #include <string>
+
+#include "meterd/clock.hpp"
+#include "meterd/uplink_status.hpp"
+#include "meterd/upload_queue.hpp"
+#include "src/uplink/batch_codec.hpp"
+#include "src/uplink/https_client.hpp"
+#include "src/uplink/retry_policy.hpp"
 
 namespace meterd::uplink {
 
@@ -43,9 +42,9 @@ struct UploaderOptions {
   Encoding encoding = Encoding::cbor;
   bool gzip = true;
   int gzip_level = 6;
-  std::size_t batch_chunks = 8;                     // chunks per batch, >= 1
-  std::chrono::milliseconds min_interval{0};        // rate bound: one batch per interval
-  std::chrono::milliseconds poll_interval{5000};    // idle: look for new chunks this often
+  std::size_t batch_chunks = 8;                           // chunks per batch, >= 1
+  std::chrono::milliseconds min_interval{0};              // rate bound: one batch per interval
+  std::chrono::milliseconds poll_interval{5000};          // idle: look for new chunks this often
   std::chrono::milliseconds heartbeat_interval{300'000};  // 0 = no heartbeat
   BackoffOptions backoff;
   std::filesystem::path quarantine_dir;  // refused batches are kept here; empty = not kept

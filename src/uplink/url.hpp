@@ -2,11 +2,11 @@
 // Pure, thread-safe.
 #pragma once
 
-#include "meterd/error.hpp"
-
 #include <cstdint>
 #include <string>
 #include <string_view>
+
+#include "meterd/error.hpp"
 
 namespace meterd::uplink {
 

@@ -53,7 +53,8 @@ TEST(UplinkSection, ReadsEveryKey) {
     ca_file: /etc/meterd/uplink/ca.pem
     cert_file: /etc/meterd/uplink/gateway.pem
     key_file: /etc/meterd/uplink/gateway.key
-    pins: ")" + kPin + " " + std::string(64, 'f') + R"("
+    pins: ")" + kPin + " " + std::string(64, 'f') +
+                                      R"("
 )",
                                   "ok.yaml");
   ASSERT_TRUE(r) << r.error().to_string();
@@ -83,8 +84,9 @@ TEST(UplinkSection, ReadsEveryKey) {
 
 TEST(UplinkSection, UrlNeedsTheTlsFiles) {
   EXPECT_THAT(issues_of("uplink:\n  url: https://h/x\n"),
-              ElementsAre(at(1, 1, "uplink.tls: required when uplink.url is set (ca_file, "
-                                   "cert_file, key_file)")));
+              ElementsAre(at(1, 1,
+                             "uplink.tls: required when uplink.url is set (ca_file, "
+                             "cert_file, key_file)")));
   EXPECT_THAT(issues_of("uplink:\n  url: https://h/x\n  tls:\n    ca_file: /ca.pem\n"),
               ElementsAre(at(3, 3, "uplink.tls: missing required key 'cert_file'"),
                           at(3, 3, "uplink.tls: missing required key 'key_file'")));
@@ -112,12 +114,14 @@ TEST(UplinkSection, BadValuesWithLineAndColumn) {
           at(5, 13, "uplink.encoding: expected one of cbor, json, found 'protobuf'"),
           at(6, 17, "uplink.batch_chunks: expected an integer from 1 to 1000, found '0'"),
           at(7, 14, "uplink.heartbeat: expected 0 (off) or a duration from 10s to 1d, found '5s'"),
-          at(8, 34, "uplink.backoff.max: must not be shorter than uplink.backoff.initial (1min), "
-                    "found '10s'"),
+          at(8, 34,
+             "uplink.backoff.max: must not be shorter than uplink.backoff.initial (1min), "
+             "found '10s'"),
           at(9, 21, "uplink.timeouts.idle: expected a duration from 1s to 1h, found '0s'"),
-          at(10, 3, "unknown key 'colour' in uplink (expected one of: url, proxy, tls, "
-                    "encoding, gzip, batch_chunks, batch_interval, poll_interval, heartbeat, "
-                    "timeouts, backoff, quarantine_dir)")));
+          at(10, 3,
+             "unknown key 'colour' in uplink (expected one of: url, proxy, tls, "
+             "encoding, gzip, batch_chunks, batch_interval, poll_interval, heartbeat, "
+             "timeouts, backoff, quarantine_dir)")));
 }
 
 }  // namespace

@@ -15,8 +15,8 @@
 namespace meterd::uplink {
 namespace {
 
-using testing::sample_chunk;
 using testing::same_readings;
+using testing::sample_chunk;
 
 Batch sample_batch() {
   Batch b;
@@ -140,14 +140,14 @@ TEST(BatchCodec, RefusesMalformedDocuments) {
   EXPECT_TRUE(refuse("{"));
   EXPECT_TRUE(refuse(R"({"schema":2,"gateway":"g","key":"k","meters":[]})"));
   EXPECT_TRUE(refuse(R"({"schema":1,"gateway":"g","key":"k"})"));
-  EXPECT_TRUE(refuse(
-      R"({"schema":1,"gateway":"g","key":"k","meters":[{"id":"m","chunks":[{"id":1,)"
-      R"("window_start":0,"sha256":"x","t":[1,2],"series":[{"obis":"1.7.0","unit":"W",)"
-      R"("v":[1.0]}]}]}]})"));  // one value for two readings
-  EXPECT_TRUE(refuse(
-      R"({"schema":1,"gateway":"g","key":"k","meters":[{"id":"m","chunks":[{"id":1,)"
-      R"("window_start":0,"sha256":"x","t":[1,2],"series":[{"obis":"1.7.0","unit":"W",)"
-      R"("rows":[1,1],"v":[1.0,2.0]}]}]}]})"));  // rows not increasing
+  EXPECT_TRUE(
+      refuse(R"({"schema":1,"gateway":"g","key":"k","meters":[{"id":"m","chunks":[{"id":1,)"
+             R"("window_start":0,"sha256":"x","t":[1,2],"series":[{"obis":"1.7.0","unit":"W",)"
+             R"("v":[1.0]}]}]}]})"));  // one value for two readings
+  EXPECT_TRUE(
+      refuse(R"({"schema":1,"gateway":"g","key":"k","meters":[{"id":"m","chunks":[{"id":1,)"
+             R"("window_start":0,"sha256":"x","t":[1,2],"series":[{"obis":"1.7.0","unit":"W",)"
+             R"("rows":[1,1],"v":[1.0,2.0]}]}]}]})"));  // rows not increasing
   const std::vector<std::uint8_t> junk{0xff, 0x00, 0x13};
   EXPECT_FALSE(decode_batch(junk, Encoding::cbor));
 }

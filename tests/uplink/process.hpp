@@ -21,7 +21,9 @@ class Process {
  public:
   Process() = default;
   // Starts argv[0] (searched in PATH) with stdout/stderr to `log` (appended).
-  explicit Process(const std::vector<std::string>& argv, const std::string& log) { start(argv, log); }
+  explicit Process(const std::vector<std::string>& argv, const std::string& log) {
+    start(argv, log);
+  }
   ~Process() { kill(SIGKILL); }
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;

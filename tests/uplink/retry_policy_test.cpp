@@ -29,7 +29,7 @@ TEST(RetryPolicy, ExponentialBackoffWithEqualJitterIsCapped) {
   EXPECT_EQ(backoff_delay(0, o, high).count(), 999);
   EXPECT_EQ(backoff_delay(3, o, low), milliseconds{4000});
   EXPECT_EQ(backoff_delay(6, o, low), milliseconds{30'000});  // 64 s capped at 60 s
-  EXPECT_EQ(backoff_delay(1000, o, high).count(), 59'999);   // no overflow
+  EXPECT_EQ(backoff_delay(1000, o, high).count(), 59'999);    // no overflow
   auto half = [] { return 0.5; };
   EXPECT_EQ(backoff_delay(2, o, half), milliseconds{3000});
 }

@@ -3,13 +3,13 @@
 // value (NaN), a reading without its voltage, an unsynchronized reading.
 #pragma once
 
-#include "meterd/upload_queue.hpp"
-
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "meterd/upload_queue.hpp"
 
 namespace meterd::uplink::testing {
 
@@ -31,8 +31,8 @@ inline Reading sample_reading(const std::string& meter, std::int64_t i) {
                         lost ? std::nan("") : static_cast<double>(230.0f + (i % 13) * 0.11f),
                         Unit::volt, lost ? Quality::timeout : Quality::good});
   }
-  r.values.push_back({kEnergy, 1.0e7 + 2.5 * static_cast<double>(i), Unit::watt_hour,
-                      Quality::good});
+  r.values.push_back(
+      {kEnergy, 1.0e7 + 2.5 * static_cast<double>(i), Unit::watt_hour, Quality::good});
   return r;
 }
 
@@ -40,7 +40,8 @@ inline Reading sample_reading(const std::string& meter, std::int64_t i) {
 inline UploadChunk sample_chunk(std::int64_t id, const std::string& meter, std::int64_t first,
                                 std::int64_t rows) {
   UploadChunk c{id, meter, at_ms(kT0 + 1000 * first), {}};
-  for (std::int64_t i = first; i < first + rows; ++i) c.readings.push_back(sample_reading(meter, i));
+  for (std::int64_t i = first; i < first + rows; ++i)
+    c.readings.push_back(sample_reading(meter, i));
   return c;
 }
 

@@ -9,11 +9,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
@@ -262,8 +261,8 @@ struct Delivery {
   std::map<std::string, DecodedBatch> batches;  // distinct, by key
   std::size_t duplicates = 0;                   // deliveries of a key already seen
   std::size_t heartbeats = 0;
-  std::size_t refused = 0;                      // answered 400
-  std::string error;                            // a body that did not decode
+  std::size_t refused = 0;  // answered 400
+  std::string error;        // a body that did not decode
 };
 
 inline Delivery delivered(const Receiver& rx) {

@@ -2,8 +2,6 @@
 // checks (certificates from the openssl CLI), forwarding to a receiver that records every batch:
 // exactly-once delivery through 503s, cut connections, nginx restarts and a SIGKILLed uplink;
 // mutual TLS refusals on both sides, said in the log; quarantine of refused batches.
-#include "src/uplink/uplink.hpp"
-
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
@@ -13,6 +11,7 @@
 #include <sstream>
 
 #include "src/store/store_upload_queue.hpp"
+#include "src/uplink/uplink.hpp"
 #include "tests/uplink/uplink_harness.hpp"
 
 namespace meterd::uplink::testing {
@@ -30,8 +29,8 @@ class UplinkNginx : public ::testing::Test {
   UplinkOptions options(const std::string& url, const std::string& client = "client") {
     UplinkOptions o;
     o.url = url;
-    o.tls = {pki_dir() / "ca.crt", pki_dir() / (client + ".crt"), pki_dir() / (client + ".key"),
-             {}};
+    o.tls = {
+        pki_dir() / "ca.crt", pki_dir() / (client + ".crt"), pki_dir() / (client + ".key"), {}};
     o.client.connect_timeout = 2s;
     o.client.handshake_timeout = 2s;
     o.client.request_timeout = 5s;
@@ -126,10 +125,11 @@ TEST_F(UplinkNginx, NginxRefusesClientWithoutCertificateOrFromAnotherCa) {
   const auto pki = pki_dir();
   auto ask = [&](const std::string& cert_args) {
     const auto out = dir_.path() / "s_client.out";
-    const std::string cmd = "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -quiet "
-                            "-connect 127.0.0.1:" + std::to_string(nginx.port()) + " -CAfile " +
-                            (pki / "ca.crt").string() + " " + cert_args + " > " + out.string() +
-                            " 2>/dev/null";
+    const std::string cmd =
+        "printf 'GET / HTTP/1.0\\r\\n\\r\\n' | openssl s_client -quiet "
+        "-connect 127.0.0.1:" +
+        std::to_string(nginx.port()) + " -CAfile " + (pki / "ca.crt").string() + " " + cert_args +
+        " > " + out.string() + " 2>/dev/null";
     std::system(cmd.c_str());
     return read_text(out);
   };
@@ -138,8 +138,8 @@ TEST_F(UplinkNginx, NginxRefusesClientWithoutCertificateOrFromAnotherCa) {
                 (pki / "client-other-ca.key").string())
                 .find("403"),
             std::string::npos);
-  const auto good = ask("-cert " + (pki / "client.crt").string() + " -key " +
-                        (pki / "client.key").string());
+  const auto good =
+      ask("-cert " + (pki / "client.crt").string() + " -key " + (pki / "client.key").string());
   EXPECT_EQ(good.find("403"), std::string::npos);
   EXPECT_NE(good.find("HTTP/1."), std::string::npos);
 
@@ -158,9 +158,9 @@ TEST_F(UplinkNginx, NginxRefusesClientWithoutCertificateOrFromAnotherCa) {
 }
 
 struct RefusedServer {
-  std::string cert;     // make_certs.sh name of the server certificate nginx presents
-  std::string host;     // how the gateway addresses it
-  std::string expect;   // what the log must say
+  std::string cert;    // make_certs.sh name of the server certificate nginx presents
+  std::string host;    // how the gateway addresses it
+  std::string expect;  // what the log must say
 };
 void PrintTo(const RefusedServer& r, std::ostream* os) { *os << r.cert << " at " << r.host; }
 
@@ -184,11 +184,11 @@ TEST_P(UplinkRefusesServer, AndSaysWhyInTheLog) {
 
 INSTANTIATE_TEST_SUITE_P(
     Tls, UplinkRefusesServer,
-    ::testing::Values(
-        RefusedServer{"server-other-ca", "127.0.0.1", "unable to get local issuer certificate"},
-        RefusedServer{"server-expired", "127.0.0.1", "certificate has expired"},
-        RefusedServer{"server-wrong-name", "localhost", "hostname mismatch"},
-        RefusedServer{"server-wrong-name", "127.0.0.1", "IP address mismatch"}),
+    ::testing::Values(RefusedServer{"server-other-ca", "127.0.0.1",
+                                    "unable to get local issuer certificate"},
+                      RefusedServer{"server-expired", "127.0.0.1", "certificate has expired"},
+                      RefusedServer{"server-wrong-name", "localhost", "hostname mismatch"},
+                      RefusedServer{"server-wrong-name", "127.0.0.1", "IP address mismatch"}),
     [](const auto& param_info) {
       std::string n = param_info.param.cert + "_" + param_info.param.host;
       for (auto& c : n)
@@ -303,7 +303,8 @@ std::string server_spki_hex(const fs::path& dir) {
   const auto out = dir / "spki.hex";
   const std::string cmd = "openssl x509 -in " + (pki_dir() / "server.crt").string() +
                           " -pubkey -noout | openssl pkey -pubin -outform der | openssl dgst "
-                          "-sha256 -hex | sed 's/.*= //' > " + out.string();
+                          "-sha256 -hex | sed 's/.*= //' > " +
+                          out.string();
   EXPECT_EQ(std::system(cmd.c_str()), 0);
   auto hex = read_text(out);
   while (!hex.empty() && (hex.back() == '\n' || hex.back() == ' ')) hex.pop_back();

@@ -33,9 +33,8 @@ int main(int argc, char** argv) {
   o.uploader.heartbeat_interval = 0ms;
   o.uploader.backoff = {50ms, 200ms, 200ms};
   std::mt19937_64 rng(1);
-  auto up = uplink::Uplink::create(o, queue, clock, [&rng] {
-    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
-  });
+  auto up = uplink::Uplink::create(
+      o, queue, clock, [&rng] { return std::uniform_real_distribution<double>(0.0, 1.0)(rng); });
   if (!up) {
     std::fprintf(stderr, "%s\n", up.error().message().c_str());
     return 1;
