@@ -37,6 +37,8 @@ constexpr char kConfig[] = R"(gateway:
   state_dir: state
 time:
   unsynchronized: mark
+api:
+  enabled: false  # tests run side by side: no fixed port
 store:
   window: 1min
   flush_interval: 200ms
