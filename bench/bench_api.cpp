@@ -67,12 +67,20 @@ WrkResult run_wrk(const std::string& url, int connections, int seconds) {
   while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) r.raw.append(buf, n);
   ::pclose(p);
   std::smatch m;
-  if (std::regex_search(r.raw, m, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) r.rps = std::stod(m[1]);
-  if (std::regex_search(r.raw, m, std::regex(R"(\s50%\s+([0-9.]+)(us|ms|s|m))"))) r.p50_ms = to_ms(std::stod(m[1]), m[2]);
-  if (std::regex_search(r.raw, m, std::regex(R"(\s99%\s+([0-9.]+)(us|ms|s|m))"))) r.p99_ms = to_ms(std::stod(m[1]), m[2]);
-  if (std::regex_search(r.raw, m, std::regex(R"(([0-9]+) requests in)"))) r.requests = std::stol(m[1]);
-  if (std::regex_search(r.raw, m, std::regex(R"(Non-2xx or 3xx responses:\s+([0-9]+))"))) r.errors += std::stol(m[1]);
-  if (std::regex_search(r.raw, m, std::regex(R"(Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+))"))) {
+  if (std::regex_search(r.raw, m, std::regex(R"(Requests/sec:\s+([0-9.]+))")))
+    r.rps = std::stod(m[1]);
+  if (std::regex_search(r.raw, m, std::regex(R"(\s50%\s+([0-9.]+)(us|ms|s|m))")))
+    r.p50_ms = to_ms(std::stod(m[1]), m[2]);
+  if (std::regex_search(r.raw, m, std::regex(R"(\s99%\s+([0-9.]+)(us|ms|s|m))")))
+    r.p99_ms = to_ms(std::stod(m[1]), m[2]);
+  if (std::regex_search(r.raw, m, std::regex(R"(([0-9]+) requests in)")))
+    r.requests = std::stol(m[1]);
+  if (std::regex_search(r.raw, m, std::regex(R"(Non-2xx or 3xx responses:\s+([0-9]+))")))
+    r.errors += std::stol(m[1]);
+  if (std::regex_search(
+          r.raw, m,
+          std::regex(
+              R"(Socket errors: connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+))"))) {
     for (int i = 1; i <= 4; ++i) r.errors += std::stol(m[i]);
   }
   if (r.requests == 0) r.errors += 1;  // wrk did not run
@@ -85,11 +93,15 @@ void fill_store(store::Store& s, const Clock& clock, int hours) {
   const std::int64_t n = static_cast<std::int64_t>(hours) * 3600;
   for (std::int64_t i = 0; i < n; ++i) {
     for (int m = 1; m <= 8; ++m) {
-      Reading r{"m" + std::to_string(m), end - std::chrono::seconds(n - i), TimeSync::synchronized, {}};
+      Reading r{
+          "m" + std::to_string(m), end - std::chrono::seconds(n - i), TimeSync::synchronized, {}};
       const double kw = 2.0 + m + std::sin(static_cast<double>(i) / 300.0 + m);
-      r.values.push_back({ObisCode{1, 1, 1, 7, 0}, std::round(kw * 1000.0) , Unit::watt, Quality::good});
-      r.values.push_back({ObisCode{1, 1, 32, 7, 0}, 230.0 + (i % 17) * 0.1, Unit::volt, Quality::good});
-      r.values.push_back({ObisCode{1, 1, 1, 8, 0}, 1.0e6 + static_cast<double>(i) * kw / 3.6, Unit::watt_hour, Quality::good});
+      r.values.push_back(
+          {ObisCode{1, 1, 1, 7, 0}, std::round(kw * 1000.0), Unit::watt, Quality::good});
+      r.values.push_back(
+          {ObisCode{1, 1, 32, 7, 0}, 230.0 + (i % 17) * 0.1, Unit::volt, Quality::good});
+      r.values.push_back({ObisCode{1, 1, 1, 8, 0}, 1.0e6 + static_cast<double>(i) * kw / 3.6,
+                          Unit::watt_hour, Quality::good});
       s.publish(r);
     }
     if (i % 600 == 599) s.flush().value();
@@ -102,9 +114,11 @@ config::Config eight_simulated_meters() {
   // mark: this box's clock may not be NTP-synchronized; readings must flow at once.
   std::string yaml = "time:\n  unsynchronized: mark\nbuses:\n";
   for (int b = 0; b < 2; ++b) {
-    yaml += "  - id: sim" + std::to_string(b + 1) + "\n    transport: simulator\n    baud: 38400\n    meters:\n";
+    yaml += "  - id: sim" + std::to_string(b + 1) +
+            "\n    transport: simulator\n    baud: 38400\n    meters:\n";
     for (int a = 1; a <= 4; ++a) {
-      yaml += "      - { id: m" + std::to_string(b * 4 + a) + ", address: " + std::to_string(a) + " }\n";
+      yaml += "      - { id: m" + std::to_string(b * 4 + a) + ", address: " + std::to_string(a) +
+              " }\n";
     }
   }
   return config::load_config_text(yaml, "bench.yaml").value();
@@ -122,9 +136,12 @@ int main(int argc, char** argv) {
   int hours = 24, seconds = 10, connections = 64;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string a = argv[i];
-    if (a == "--hours") hours = std::atoi(argv[i + 1]);
-    else if (a == "--seconds") seconds = std::atoi(argv[i + 1]);
-    else if (a == "--connections") connections = std::atoi(argv[i + 1]);
+    if (a == "--hours")
+      hours = std::atoi(argv[i + 1]);
+    else if (a == "--seconds")
+      seconds = std::atoi(argv[i + 1]);
+    else if (a == "--connections")
+      connections = std::atoi(argv[i + 1]);
   }
   if (std::system("wrk --version >/dev/null 2>&1") > 256) {
     std::fprintf(stderr, "bench-api: wrk is not installed (scripts/install-deps.sh --test)\n");
@@ -156,7 +173,8 @@ int main(int argc, char** argv) {
   app::AcquisitionService acquisition(io, clock, fanout, events, config);
   store->start();
 
-  app::FunctionMeterSource meters([&] { return app::meter_entries(acquisition.snapshot(), config.buses); });
+  app::FunctionMeterSource meters(
+      [&] { return app::meter_entries(acquisition.snapshot(), config.buses); });
   app::LatestValuesSource latest_source(latest);
   app::StoreSeriesSource series_source(store.get());
   app::DaemonEventSource event_source(events, store.get());
@@ -164,10 +182,10 @@ int main(int argc, char** argv) {
   api::ApiOptions options;
   options.listeners = {api::ListenerOptions{"127.0.0.1", 0, false}};
   options.max_connections = 256;
-  api::Api api(options, clock,
-               DataSources{&meters, &latest_source, &series_source, &event_source,
-                           &storage_source, nullptr},
-               "bench");
+  api::Api api(
+      options, clock,
+      DataSources{&meters, &latest_source, &series_source, &event_source, &storage_source, nullptr},
+      "bench");
   api::Server server(io, options, api);
   if (auto s = server.start(); !s) {
     std::fprintf(stderr, "bench-api: %s\n", s.error().message().c_str());
@@ -180,7 +198,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-api: acquisition did not start\n");
     return 1;
   }
-  for (int i = 0; i < 100 && !latest.meter("m8"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  for (int i = 0; i < 100 && !latest.meter("m8"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
   const std::string base = "http://127.0.0.1:" + std::to_string(server.ports().at(0));
 
   const auto polls_before = polls_ok(acquisition.snapshot());
@@ -188,10 +207,11 @@ int main(int argc, char** argv) {
   const auto l = run_wrk(base + "/api/v1/meters/m1/latest", connections, seconds);
   const auto now = clock.utc_now();
   const std::string series_url = base + "/api/v1/meters/m1/series?obis=1-1:1.7.0&from=" +
-                                 format_utc(now - std::chrono::hours(hours)) + "&to=" +
-                                 format_utc(now) + "&step=60s";
+                                 format_utc(now - std::chrono::hours(hours)) +
+                                 "&to=" + format_utc(now) + "&step=60s";
   const auto s = run_wrk(series_url, connections, seconds);
-  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
+  const double elapsed =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - w0).count();
   const auto polls_after = polls_ok(acquisition.snapshot());
 
   boost::asio::post(io, [&] {
@@ -204,12 +224,15 @@ int main(int argc, char** argv) {
 
   std::printf("\n| endpoint | connections | requests/s | p50 ms | p99 ms | errors |\n");
   std::printf("|---|---|---|---|---|---|\n");
-  std::printf("| latest (m1) | %d | %.0f | %.2f | %.2f | %ld |\n", connections, l.rps, l.p50_ms, l.p99_ms, l.errors);
-  std::printf("| series, %d h at 1 s, step 60s | %d | %.0f | %.2f | %.2f | %ld |\n", hours, connections, s.rps, s.p50_ms, s.p99_ms, s.errors);
+  std::printf("| latest (m1) | %d | %.0f | %.2f | %.2f | %ld |\n", connections, l.rps, l.p50_ms,
+              l.p99_ms, l.errors);
+  std::printf("| series, %d h at 1 s, step 60s | %d | %.0f | %.2f | %.2f | %ld |\n", hours,
+              connections, s.rps, s.p50_ms, s.p99_ms, s.errors);
   std::printf("alongside: 8 simulated meters polled, %llu good polls in %.1f s (%.1f/s)\n",
               static_cast<unsigned long long>(polls_after - polls_before), elapsed,
               static_cast<double>(polls_after - polls_before) / elapsed);
-  if (l.requests == 0 || s.requests == 0) std::printf("wrk output:\n%s\n%s\n", l.raw.c_str(), s.raw.c_str());
+  if (l.requests == 0 || s.requests == 0)
+    std::printf("wrk output:\n%s\n%s\n", l.raw.c_str(), s.raw.c_str());
   store.reset();
   std::error_code ec;
   fs::remove_all(dir, ec);

@@ -2,9 +2,10 @@
 //
 // Stages never include one another (STYLE.md rule 1): the API knows these interfaces, and the
 // composition root (src/app/api_sources.cpp) implements them over acquisition, the latest-values
-// cache and the store; the uplink's own UplinkStatusProvider (uplink_status.hpp) is used as is. Plain values in, plain values out.
-// Thread contract: every implementation is callable from any thread, concurrently; a call may
-// block on I/O (store reads), so callers keep slow ones off the event loop.
+// cache and the store; the uplink's own UplinkStatusProvider (uplink_status.hpp) is used as is.
+// Plain values in, plain values out. Thread contract: every implementation is callable from any
+// thread, concurrently; a call may block on I/O (store reads), so callers keep slow ones off the
+// event loop.
 #pragma once
 
 #include <chrono>
@@ -28,7 +29,7 @@ namespace meterd {
 // A configured meter: its live status and how often it is polled (for staleness).
 struct MeterEntry {
   MeterStatus status;
-  std::chrono::milliseconds poll_interval{1000};     // instantaneous values (OBIS D != 8)
+  std::chrono::milliseconds poll_interval{1000};      // instantaneous values (OBIS D != 8)
   std::chrono::milliseconds energy_interval{60'000};  // cumulative registers (OBIS D = 8)
 };
 
@@ -87,10 +88,10 @@ class SeriesSource {
 // store events (retention_data_lost, queue_overflow, ...), one shape for people.
 struct EventRecord {
   UtcTime time{};
-  std::string kind;      // the event's name, snake_case
-  std::string source;    // "acquisition" or "store"
-  std::string bus;       // empty when not about a bus
-  std::string meter_id;  // empty when not about a meter
+  std::string kind;        // the event's name, snake_case
+  std::string source;      // "acquisition" or "store"
+  std::string bus;         // empty when not about a bus
+  std::string meter_id;    // empty when not about a meter
   std::int64_t count = 0;  // values or readings concerned, 0 when not counted
   std::string detail;
 };
@@ -110,8 +111,8 @@ struct StorageStatus {
   std::uint64_t free_bytes = 0;   // free space on its file system
   std::uint64_t chunks = 0;       // sealed chunks
   std::uint64_t chunks_pending_upload = 0;
-  std::optional<UtcTime> oldest;  // earliest stored value
-  std::optional<UtcTime> newest;  // latest stored value in a sealed chunk
+  std::optional<UtcTime> oldest;       // earliest stored value
+  std::optional<UtcTime> newest;       // latest stored value in a sealed chunk
   std::uint64_t dropped_readings = 0;  // dropped by a full write queue since start
   std::chrono::milliseconds retention{0};
 };

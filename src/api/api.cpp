@@ -92,7 +92,8 @@ HttpResponse Api::route(const HttpRequest& r) const {
     }
     const auto m = find_meter(*sources_.meters, id);
     if (!m) {
-      return error_response(404, "unknown_meter", "no meter '" + std::string{id} + "' is configured");
+      return error_response(404, "unknown_meter",
+                            "no meter '" + std::string{id} + "' is configured");
     }
     if (sub.empty()) return meter(*m);
     if (sub == "latest") return latest(*m);
@@ -103,10 +104,11 @@ HttpResponse Api::route(const HttpRequest& r) const {
 
 HttpResponse Api::health() const {
   const auto now = clock_.utc_now();
-  return json_response(200, json{{"status", "ok"},
-                                 {"version", version_},
-                                 {"time", format_utc(now)},
-                                 {"uptime_s", static_cast<double>((now - started_).count()) / 1000.0}});
+  return json_response(200,
+                       json{{"status", "ok"},
+                            {"version", version_},
+                            {"time", format_utc(now)},
+                            {"uptime_s", static_cast<double>((now - started_).count()) / 1000.0}});
 }
 
 HttpResponse Api::ready() const {
@@ -128,13 +130,13 @@ HttpResponse Api::meter(const MeterEntry& m) const { return json_response(200, m
 
 HttpResponse Api::latest(const MeterEntry& m) const {
   const auto values = sources_.latest->latest(m.status.meter_id);
-  return json_response(200, latest_json(m, values ? *values : std::vector<LatestSample>{},
-                                        clock_.utc_now()));
+  return json_response(
+      200, latest_json(m, values ? *values : std::vector<LatestSample>{}, clock_.utc_now()));
 }
 
 HttpResponse Api::events(const HttpRequest& r) const {
-  auto range = parse_range(r.query, clock_.utc_now(), std::chrono::hours(24),
-                           options_.max_export_range);
+  auto range =
+      parse_range(r.query, clock_.utc_now(), std::chrono::hours(24), options_.max_export_range);
   if (!range) return error_response(400, "bad_time_range", range.error().detail);
   auto list = sources_.events->events(range->from, range->to);
   if (!list) return error_response(503, "events_unavailable", list.error().message());

@@ -29,7 +29,7 @@ struct ApiOptions {
   // byte awaited; an idle keep-alive connection is closed after it (slowloris bound).
   std::chrono::milliseconds read_timeout{10'000};
   std::chrono::milliseconds write_timeout{30'000};
-  std::size_t max_connections = 128;    // beyond: 503 and close
+  std::size_t max_connections = 128;       // beyond: 503 and close
   std::size_t max_series_points = 20'000;  // per series request (raw or aggregated)
   std::chrono::hours max_export_range{24 * 31};
   std::size_t worker_threads = 2;  // for store reads and exports, off the event loop

@@ -26,7 +26,8 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // cancelled. A generation number makes a stale expiry (queued before disarm) harmless.
 class Deadline {
  public:
-  explicit Deadline(tcp::socket& socket) : timer_(socket.get_executor()), state_(std::make_shared<State>()) {
+  explicit Deadline(tcp::socket& socket)
+      : timer_(socket.get_executor()), state_(std::make_shared<State>()) {
     state_->socket = &socket;
   }
   ~Deadline() { state_->socket = nullptr; }
@@ -39,7 +40,8 @@ class Deadline {
     state_->fired = false;
     timer_.expires_after(d);
     timer_.async_wait([state = state_, generation](boost::system::error_code ec) {
-      if (ec || !state->armed || state->generation != generation || state->socket == nullptr) return;
+      if (ec || !state->armed || state->generation != generation || state->socket == nullptr)
+        return;
       state->fired = true;
       boost::system::error_code ignored;
       state->socket->cancel(ignored);
@@ -93,13 +95,15 @@ asio::awaitable<bool> write(Stream& stream, Deadline& deadline, const ServerStat
 
 template <class Stream>
 asio::awaitable<void> write_error(Stream& stream, Deadline& deadline, const ServerState& state,
-                                  unsigned status, std::string_view error, std::string_view detail) {
+                                  unsigned status, std::string_view error,
+                                  std::string_view detail) {
   auto res = to_beast(error_response(status, error, detail), 11, false, false);
   co_await write(stream, deadline, state, res);
 }
 
 template <class Stream>
-asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream, Deadline& deadline) {
+asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream,
+                            Deadline& deadline) {
   boost::beast::flat_buffer buffer;
   for (;;) {
     http::request_parser<http::string_body> parser;
@@ -116,13 +120,13 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream, 
                                "the request did not arrive within the read timeout");
         }
       } else if (ec == http::error::header_limit) {
-        co_await write_error(stream, deadline, *state, 431, "headers_too_large",
-                             "request headers exceed " +
-                                 std::to_string(state->options.max_header_bytes) + " bytes");
+        co_await write_error(
+            stream, deadline, *state, 431, "headers_too_large",
+            "request headers exceed " + std::to_string(state->options.max_header_bytes) + " bytes");
       } else if (ec == http::error::body_limit) {
-        co_await write_error(stream, deadline, *state, 413, "body_too_large",
-                             "request body exceeds " +
-                                 std::to_string(state->options.max_body_bytes) + " bytes");
+        co_await write_error(
+            stream, deadline, *state, 413, "body_too_large",
+            "request body exceeds " + std::to_string(state->options.max_body_bytes) + " bytes");
       } else if (ec.category() == make_error_code(http::error::end_of_stream).category() &&
                  ec != http::error::end_of_stream && ec != http::error::partial_message) {
         co_await write_error(stream, deadline, *state, 400, "bad_request", ec.message());

@@ -37,11 +37,12 @@ std::string number(double v) {
 }  // namespace
 
 HttpResponse Api::export_data(const HttpRequest& r, bool xlsx) const {
-  const auto range = parse_range(r.query, clock_.utc_now(), std::chrono::hours(24),
-                                 options_.max_export_range);
+  const auto range =
+      parse_range(r.query, clock_.utc_now(), std::chrono::hours(24), options_.max_export_range);
   if (!range) {
-    return error_response(400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
-                          range.error().detail);
+    return error_response(
+        400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
+        range.error().detail);
   }
   std::vector<std::string> ids;
   const auto configured = sources_.meters->meters();
@@ -53,7 +54,8 @@ HttpResponse Api::export_data(const HttpRequest& r, bool xlsx) const {
       list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
       bool known = false;
       for (const auto& c : configured) known = known || c.status.meter_id == id;
-      if (!known) return error_response(404, "unknown_meter", "no meter '" + id + "' is configured");
+      if (!known)
+        return error_response(404, "unknown_meter", "no meter '" + id + "' is configured");
       ids.push_back(id);
     }
   } else {
@@ -87,9 +89,10 @@ HttpResponse Api::export_data(const HttpRequest& r, bool xlsx) const {
   if (xlsx) {
     auto bytes = make_xlsx(sheets);
     if (!bytes) {
-      return error_response(bytes.error().is(Errc::out_of_range) ? 400 : 500,
-                            bytes.error().is(Errc::out_of_range) ? "range_too_large" : "export_failed",
-                            bytes.error().detail);
+      return error_response(
+          bytes.error().is(Errc::out_of_range) ? 400 : 500,
+          bytes.error().is(Errc::out_of_range) ? "range_too_large" : "export_failed",
+          bytes.error().detail);
     }
     out.body = std::move(*bytes);
     out.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";

@@ -6,20 +6,19 @@
 #pragma once
 
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 namespace meterd::api {
 
 enum class Scope { none, read, admin };  // what the request's bearer token allows
 
 struct HttpRequest {
-  std::string method;  // "GET", ...
-  std::string path;    // percent-decoded, without the query
+  std::string method;                                     // "GET", ...
+  std::string path;                                       // percent-decoded, without the query
   std::map<std::string, std::string, std::less<>> query;  // decoded; the last value of a name
   Scope scope = Scope::none;
 };

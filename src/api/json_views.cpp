@@ -32,28 +32,27 @@ json time_or_null(const std::optional<UtcTime>& t) {
 
 json meter_json(const MeterEntry& m) {
   const MeterStatus& s = m.status;
-  return json{
-      {"id", s.meter_id},
-      {"bus", s.bus},
-      {"protocol", s.protocol},
-      {"online", s.online},
-      {"serial_number", s.serial_number},
-      {"previous_serial_number", s.previous_serial_number},
-      {"swaps", s.swaps},
-      {"poll_interval_s", seconds(m.poll_interval)},
-      {"energy_interval_s", seconds(m.energy_interval)},
-      {"last_success", time_or_null(s.last_success)},
-      {"stats",
-       {{"requests", s.requests},
-        {"timeouts", s.timeouts},
-        {"crc_errors", s.crc_errors},
-        {"exception_replies", s.exception_replies},
-        {"other_errors", s.other_errors},
-        {"polls_ok", s.polls_ok},
-        {"polls_failed", s.polls_failed},
-        {"overruns", s.overruns},
-        {"latency_median_ms", ms_or_null(s.latency_median)},
-        {"latency_p99_ms", ms_or_null(s.latency_p99)}}}};
+  return json{{"id", s.meter_id},
+              {"bus", s.bus},
+              {"protocol", s.protocol},
+              {"online", s.online},
+              {"serial_number", s.serial_number},
+              {"previous_serial_number", s.previous_serial_number},
+              {"swaps", s.swaps},
+              {"poll_interval_s", seconds(m.poll_interval)},
+              {"energy_interval_s", seconds(m.energy_interval)},
+              {"last_success", time_or_null(s.last_success)},
+              {"stats",
+               {{"requests", s.requests},
+                {"timeouts", s.timeouts},
+                {"crc_errors", s.crc_errors},
+                {"exception_replies", s.exception_replies},
+                {"other_errors", s.other_errors},
+                {"polls_ok", s.polls_ok},
+                {"polls_failed", s.polls_failed},
+                {"overruns", s.overruns},
+                {"latency_median_ms", ms_or_null(s.latency_median)},
+                {"latency_p99_ms", ms_or_null(s.latency_p99)}}}};
 }
 
 json latest_json(const MeterEntry& m, const std::vector<LatestSample>& values, UtcTime now) {
@@ -77,9 +76,9 @@ json latest_json(const MeterEntry& m, const std::vector<LatestSample>& values, U
 }
 
 json event_json(const EventRecord& e) {
-  return json{{"time", format_utc(e.time)}, {"kind", e.kind},   {"source", e.source},
-              {"bus", e.bus},               {"meter", e.meter_id}, {"count", e.count},
-              {"detail", e.detail}};
+  return json{
+      {"time", format_utc(e.time)}, {"kind", e.kind},   {"source", e.source}, {"bus", e.bus},
+      {"meter", e.meter_id},        {"count", e.count}, {"detail", e.detail}};
 }
 
 json storage_json(const StorageStatus& s) {

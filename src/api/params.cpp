@@ -24,10 +24,11 @@ Result<TimeRange> parse_range(const Query& q, UtcTime now, std::chrono::millisec
     return Error{Errc::invalid_argument, "from must be before to"};
   }
   if (r.to - r.from > max_span) {
-    return Error{Errc::out_of_range,
-                 "the range spans more than " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::hours>(max_span).count()) +
-                     " h"};
+    return Error{
+        Errc::out_of_range,
+        "the range spans more than " +
+            std::to_string(std::chrono::duration_cast<std::chrono::hours>(max_span).count()) +
+            " h"};
   }
   return r;
 }
@@ -38,16 +39,21 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
   const auto [p, ec] = std::from_chars(text.data(), end, n);
   const std::string_view unit(p, static_cast<std::size_t>(end - p));
   long long ms_per = 0;
-  if (unit.empty() || unit == "s") ms_per = 1000;
-  else if (unit == "ms") ms_per = 1;
-  else if (unit == "m") ms_per = 60'000;
-  else if (unit == "h") ms_per = 3'600'000;
-  else if (unit == "d") ms_per = 86'400'000;
+  if (unit.empty() || unit == "s")
+    ms_per = 1000;
+  else if (unit == "ms")
+    ms_per = 1;
+  else if (unit == "m")
+    ms_per = 60'000;
+  else if (unit == "h")
+    ms_per = 3'600'000;
+  else if (unit == "d")
+    ms_per = 86'400'000;
   if (ec != std::errc{} || p == text.data() || ms_per == 0 || n <= 0 ||
       n > 366LL * 86'400'000 / ms_per) {
-    return Error{Errc::parse_error,
-                 "expected a positive duration such as 60s, 15m, 1h or 1d, got '" +
-                     std::string{text} + "'"};
+    return Error{
+        Errc::parse_error,
+        "expected a positive duration such as 60s, 15m, 1h or 1d, got '" + std::string{text} + "'"};
   }
   return std::chrono::milliseconds{n * ms_per};
 }
@@ -64,11 +70,16 @@ Result<SeriesAggregate> parse_aggregate(std::string_view text) {
 
 std::string_view to_string(SeriesAggregate a) noexcept {
   switch (a) {
-    case SeriesAggregate::raw: return "raw";
-    case SeriesAggregate::avg: return "avg";
-    case SeriesAggregate::min: return "min";
-    case SeriesAggregate::max: return "max";
-    case SeriesAggregate::last: return "last";
+    case SeriesAggregate::raw:
+      return "raw";
+    case SeriesAggregate::avg:
+      return "avg";
+    case SeriesAggregate::min:
+      return "min";
+    case SeriesAggregate::max:
+      return "max";
+    case SeriesAggregate::last:
+      return "last";
   }
   return "raw";
 }

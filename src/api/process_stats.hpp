@@ -12,7 +12,7 @@ namespace meterd::api {
 struct ProcessStats {
   std::uint64_t resident_bytes = 0;
   std::uint64_t virtual_bytes = 0;
-  double cpu_seconds = 0.0;        // user + system
+  double cpu_seconds = 0.0;  // user + system
   std::uint64_t open_fds = 0;
   double start_time_seconds = 0.0;  // since the Unix epoch
 };

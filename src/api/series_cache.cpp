@@ -31,9 +31,9 @@ void SeriesCache::evict(MonoTime now) {
   if (entries_.size() < capacity_) return;
   std::erase_if(entries_, [&](const auto& e) { return now - e.second.computed >= ttl_; });
   while (entries_.size() >= capacity_) {
-    auto oldest = std::min_element(entries_.begin(), entries_.end(), [](const auto& a, const auto& b) {
-      return a.second.computed < b.second.computed;
-    });
+    auto oldest = std::min_element(
+        entries_.begin(), entries_.end(),
+        [](const auto& a, const auto& b) { return a.second.computed < b.second.computed; });
     entries_.erase(oldest);
   }
 }

@@ -21,15 +21,14 @@ HttpResponse Api::series(const MeterEntry& m, const HttpRequest& r) const {
   }
   const auto obis = ObisCode::parse(obis_text->second);
   if (!obis) return error_response(400, "bad_obis", obis.error().detail);
-  const auto range = parse_range(r.query, clock_.utc_now(), std::chrono::hours(1),
-                                 options_.max_export_range);
+  const auto range =
+      parse_range(r.query, clock_.utc_now(), std::chrono::hours(1), options_.max_export_range);
   if (!range) {
-    return error_response(400,
-                          range.error().is(Errc::out_of_range) ? "range_too_large"
-                                                               : "bad_time_range",
-                          range.error().detail);
+    return error_response(
+        400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
+        range.error().detail);
   }
-  SeriesQuery q{m.status.meter_id, *obis, range->from, range->to, std::chrono::milliseconds{0},
+  SeriesQuery q{m.status.meter_id,   *obis, range->from, range->to, std::chrono::milliseconds{0},
                 SeriesAggregate::raw};
   if (auto s = r.query.find("step"); s != r.query.end()) {
     auto step = parse_duration(s->second);
@@ -52,7 +51,8 @@ HttpResponse Api::series(const MeterEntry& m, const HttpRequest& r) const {
     if (steps > cap) {
       return error_response(400, "range_too_large",
                             std::to_string(steps) + " steps exceed the cap of " +
-                                std::to_string(cap) + " points: use a larger step or a shorter range");
+                                std::to_string(cap) +
+                                " points: use a larger step or a shorter range");
     }
   }
   const std::string key = q.meter_id + '|' + obis->to_string() + '|' + format_utc(q.from) + '|' +
@@ -69,8 +69,9 @@ HttpResponse Api::series(const MeterEntry& m, const HttpRequest& r) const {
     auto points = sources_.series->series(q);
     if (!points) {
       if (points.error().is(Errc::not_found) && known == nullptr) {
-        return error_response(404, "unknown_obis",
-                              "meter '" + m.status.meter_id + "' has no value " + obis->to_string());
+        return error_response(
+            404, "unknown_obis",
+            "meter '" + m.status.meter_id + "' has no value " + obis->to_string());
       }
       return error_response(points.error().is(Errc::invalid_argument) ? 400 : 503,
                             "series_unavailable", points.error().message());
@@ -82,21 +83,22 @@ HttpResponse Api::series(const MeterEntry& m, const HttpRequest& r) const {
     if (points->size() > cap) {
       return error_response(400, "range_too_large",
                             std::to_string(points->size()) + " raw points exceed the cap of " +
-                                std::to_string(cap) + ": add a step (e.g. step=60s) or shorten the range");
+                                std::to_string(cap) +
+                                ": add a step (e.g. step=60s) or shorten the range");
     }
     json list = json::array();
     for (const auto& p : *points) {
-      list.push_back(json::array({format_utc(p.time), number_or_null(p.value), to_string(p.quality)}));
+      list.push_back(
+          json::array({format_utc(p.time), number_or_null(p.value), to_string(p.quality)}));
     }
-    return json_response(
-        200, json{{"meter", m.status.meter_id},
-                  {"obis", obis->to_string()},
-                  {"unit", known ? symbol(known->unit) : ""},
-                  {"from", format_utc(q.from)},
-                  {"to", format_utc(q.to)},
-                  {"step_s", static_cast<double>(q.step.count()) / 1000.0},
-                  {"aggregate", to_string(q.aggregate)},
-                  {"points", std::move(list)}});
+    return json_response(200, json{{"meter", m.status.meter_id},
+                                   {"obis", obis->to_string()},
+                                   {"unit", known ? symbol(known->unit) : ""},
+                                   {"from", format_utc(q.from)},
+                                   {"to", format_utc(q.to)},
+                                   {"step_s", static_cast<double>(q.step.count()) / 1000.0},
+                                   {"aggregate", to_string(q.aggregate)},
+                                   {"points", std::move(list)}});
   });
 }
 

@@ -35,9 +35,8 @@ Result<TokenAuth> TokenAuth::load(const std::filesystem::path& path) {
     return Error{Errc::io_error, "cannot read tokens file " + path.string()};
   }
   if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-    return Error{Errc::permission_denied,
-                 "tokens file " + path.string() +
-                     " is accessible by group or others (chmod 600 it)"};
+    return Error{Errc::permission_denied, "tokens file " + path.string() +
+                                              " is accessible by group or others (chmod 600 it)"};
   }
   std::ifstream in(path);
   if (!in) return Error{Errc::io_error, "cannot open tokens file " + path.string()};

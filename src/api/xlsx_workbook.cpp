@@ -21,7 +21,8 @@ constexpr double kUnixEpochAsExcelDay = 25569.0;  // 1970-01-01 in the 1900 date
 
 std::string sheet_name(const std::string& id, std::set<std::string>& used) {
   std::string name;
-  for (char c : id) name.push_back(std::string_view{"[]:*?/\\"}.find(c) == std::string_view::npos ? c : '_');
+  for (char c : id)
+    name.push_back(std::string_view{"[]:*?/\\"}.find(c) == std::string_view::npos ? c : '_');
   if (name.empty()) name = "meter";
   name = name.substr(0, 28);
   std::string unique = name;
@@ -41,7 +42,8 @@ struct TempFile {
 Result<void> write_sheet(lxw_workbook* wb, const MeterSheet& s, const std::string& name,
                          lxw_format* date, lxw_format* bold) {
   if (s.readings.size() + 1 > kMaxRows) {
-    return Error{Errc::out_of_range, "meter " + s.meter_id + " has more readings than an Excel sheet rows"};
+    return Error{Errc::out_of_range,
+                 "meter " + s.meter_id + " has more readings than an Excel sheet rows"};
   }
   std::map<ObisCode, std::pair<lxw_col_t, Unit>> columns;
   for (const auto& r : s.readings) {
@@ -64,8 +66,8 @@ Result<void> write_sheet(lxw_workbook* wb, const MeterSheet& s, const std::strin
   worksheet_set_column(ws, 1, static_cast<lxw_col_t>(col - 1), 16, nullptr);
   lxw_row_t row = 1;
   for (const auto& r : s.readings) {
-    const double day =
-        static_cast<double>(r.time.time_since_epoch().count()) / 86'400'000.0 + kUnixEpochAsExcelDay;
+    const double day = static_cast<double>(r.time.time_since_epoch().count()) / 86'400'000.0 +
+                       kUnixEpochAsExcelDay;
     worksheet_write_number(ws, row, 0, day, date);
     for (const auto& v : r.values) {
       if (!is_usable(v.quality) || !std::isfinite(v.value)) continue;

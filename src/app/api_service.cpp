@@ -38,7 +38,8 @@ ApiService::ApiService(boost::asio::io_context& io, const Clock& clock,
 ApiService::~ApiService() = default;
 
 std::vector<MeterEntry> ApiService::meters() const {
-  const auto statuses = inputs_.meter_statuses ? inputs_.meter_statuses() : std::vector<MeterStatus>{};
+  const auto statuses =
+      inputs_.meter_statuses ? inputs_.meter_statuses() : std::vector<MeterStatus>{};
   std::lock_guard lock(buses_mutex_);
   return meter_entries(statuses, buses_);
 }
@@ -84,17 +85,14 @@ void ApiService::on_config_reloaded(const config::Config& config) {
     buses_ = config.buses;
   }
   const auto& a = config.api;
-  const bool same = a.enabled == config_.enabled && a.listeners == config_.listeners &&
-                    a.tls_cert == config_.tls_cert && a.tls_key == config_.tls_key &&
-                    a.tokens_file == config_.tokens_file &&
-                    a.max_header_bytes == config_.max_header_bytes &&
-                    a.max_body_bytes == config_.max_body_bytes &&
-                    a.max_connections == config_.max_connections &&
-                    a.max_series_points == config_.max_series_points &&
-                    a.max_export_range == config_.max_export_range &&
-                    a.read_timeout == config_.read_timeout &&
-                    a.write_timeout == config_.write_timeout &&
-                    a.worker_threads == config_.worker_threads;
+  const bool same =
+      a.enabled == config_.enabled && a.listeners == config_.listeners &&
+      a.tls_cert == config_.tls_cert && a.tls_key == config_.tls_key &&
+      a.tokens_file == config_.tokens_file && a.max_header_bytes == config_.max_header_bytes &&
+      a.max_body_bytes == config_.max_body_bytes && a.max_connections == config_.max_connections &&
+      a.max_series_points == config_.max_series_points &&
+      a.max_export_range == config_.max_export_range && a.read_timeout == config_.read_timeout &&
+      a.write_timeout == config_.write_timeout && a.worker_threads == config_.worker_threads;
   if (!same) spdlog::warn("api: the api section changed; it takes effect at the next start");
 }
 

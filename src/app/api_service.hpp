@@ -18,9 +18,9 @@
 #include <vector>
 
 #include "meterd/clock.hpp"
+#include "meterd/data_sources.hpp"
 #include "meterd/meter_status.hpp"
 #include "meterd/uplink_status.hpp"
-#include "meterd/data_sources.hpp"
 #include "src/api/api_options.hpp"
 #include "src/app/service.hpp"
 #include "src/config/config.hpp"
@@ -33,7 +33,7 @@ class Store;
 namespace meterd::api {
 class Api;
 class Server;
-}
+}  // namespace meterd::api
 
 namespace meterd::app {
 
@@ -47,8 +47,8 @@ struct ApiInputs {
   std::function<std::vector<MeterStatus>()> meter_statuses;  // e.g. acquisition.snapshot()
   const pipeline::LatestValues* latest = nullptr;            // required
   const pipeline::RecentEvents* events = nullptr;            // required
-  std::function<store::Store*()> store;  // the running store, or nullptr (none)
-  const UplinkStatusProvider* uplink = nullptr;  // null: no uplink
+  std::function<store::Store*()> store;                      // the running store, or nullptr (none)
+  const UplinkStatusProvider* uplink = nullptr;              // null: no uplink
 };
 
 // `api` as the server's options.

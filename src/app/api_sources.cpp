@@ -13,11 +13,16 @@ Error no_store() { return Error{Errc::unsupported, "this daemon runs without a s
 
 store::Aggregate to_store(SeriesAggregate a) {
   switch (a) {
-    case SeriesAggregate::raw: return store::Aggregate::raw;
-    case SeriesAggregate::avg: return store::Aggregate::avg;
-    case SeriesAggregate::min: return store::Aggregate::min;
-    case SeriesAggregate::max: return store::Aggregate::max;
-    case SeriesAggregate::last: return store::Aggregate::last;
+    case SeriesAggregate::raw:
+      return store::Aggregate::raw;
+    case SeriesAggregate::avg:
+      return store::Aggregate::avg;
+    case SeriesAggregate::min:
+      return store::Aggregate::min;
+    case SeriesAggregate::max:
+      return store::Aggregate::max;
+    case SeriesAggregate::last:
+      return store::Aggregate::last;
   }
   return store::Aggregate::raw;
 }
@@ -65,8 +70,8 @@ Result<std::vector<SeriesSample>> StoreSeriesSource::series(const SeriesQuery& q
   return out;
 }
 
-Result<std::vector<Reading>> StoreSeriesSource::readings(const std::string& meter_id,
-                                                         UtcTime from, UtcTime to) const {
+Result<std::vector<Reading>> StoreSeriesSource::readings(const std::string& meter_id, UtcTime from,
+                                                         UtcTime to) const {
   if (store_ == nullptr) return no_store();
   return store_->readings(meter_id, from, to);
 }
@@ -75,8 +80,8 @@ Result<std::vector<EventRecord>> DaemonEventSource::events(UtcTime from, UtcTime
   std::vector<EventRecord> out;
   for (const auto& e : recent_.snapshot()) {
     if (e.time < from || e.time >= to) continue;
-    out.push_back({e.time, std::string{to_string(e.kind)}, "acquisition", e.bus, e.meter_id, 0,
-                   e.detail});
+    out.push_back(
+        {e.time, std::string{to_string(e.kind)}, "acquisition", e.bus, e.meter_id, 0, e.detail});
   }
   if (store_ != nullptr) {
     auto stored = store_->events();

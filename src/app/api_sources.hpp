@@ -1,9 +1,10 @@
 // src/app/api_sources.hpp: the REST API's data sources (meterd/data_sources.hpp) over the real
 // modules: acquisition's meter statuses and the configured poll intervals, the latest-values
 // cache, the store (series, readings, events, file status) and the recent acquisition events.
-// The uplink's status needs no adapter: its UplinkStatusProvider is passed as is. Only the composition root and tests build these.
-// Thread contract: as the interfaces say (any thread); each adapter holds references to modules
-// that must outlive it. The store pointer may be null (a daemon without a store).
+// The uplink's status needs no adapter: its UplinkStatusProvider is passed as is. Only the
+// composition root and tests build these. Thread contract: as the interfaces say (any thread); each
+// adapter holds references to modules that must outlive it. The store pointer may be null (a daemon
+// without a store).
 #pragma once
 
 #include <functional>

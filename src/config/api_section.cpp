@@ -25,8 +25,10 @@ void read_listener(SectionReader& item, ApiListenerConfig& out) {
     if (is_ip_literal(address)) {
       out.address = address;
     } else {
-      item.report("address", "expected an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0, ::1), "
-                             "found " + quote(address));
+      item.report("address",
+                  "expected an IPv4 or IPv6 address (e.g. 127.0.0.1, 0.0.0.0, ::1), "
+                  "found " +
+                      quote(address));
     }
   }
   item.get_int("port", out.port, std::uint16_t{1}, std::uint16_t{65535});

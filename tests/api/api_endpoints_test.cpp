@@ -1,12 +1,11 @@
 // tests/api/api_endpoints_test.cpp: every endpoint over a real socket against real sources,
 // each JSON reply validated against docs/openapi.yaml; bad inputs get the right status and a
 // JSON error.
-#include "src/api/server.hpp"
-
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "src/api/server.hpp"
 #include "tests/api/api_fixture.hpp"
 #include "tests/api/http_client.hpp"
 #include "tests/api/openapi_check.hpp"
@@ -25,7 +24,8 @@ class ApiEndpoints : public ::testing::Test {
     EXPECT_EQ(reply.headers["content-type"], "application/json") << target;
     const json body = json::parse(reply.body, nullptr, false);
     EXPECT_FALSE(body.is_discarded()) << target << ": " << reply.body;
-    for (const auto& v : openapi_violations(path, status, body)) ADD_FAILURE() << target << ": " << v;
+    for (const auto& v : openapi_violations(path, status, body))
+      ADD_FAILURE() << target << ": " << v;
     return body;
   }
   // Expects an error reply with `status` and error code `error`.
@@ -97,7 +97,8 @@ TEST_F(ApiEndpoints, SeriesRawAndAggregated) {
   EXPECT_EQ(raw["points"][359][0], iso(f_.now()));
   // One point per minute: the average of 6 samples.
   const auto from = f_.now() - std::chrono::minutes(30);
-  const auto avg = get_json(base + "&from=" + iso(from) + "&to=" + iso(f_.now()) + "&step=1m", path);
+  const auto avg =
+      get_json(base + "&from=" + iso(from) + "&to=" + iso(f_.now()) + "&step=1m", path);
   EXPECT_EQ(avg["aggregate"], "avg");
   EXPECT_DOUBLE_EQ(avg["step_s"].get<double>(), 60.0);
   ASSERT_EQ(avg["points"].size(), 30u);
@@ -119,8 +120,8 @@ TEST_F(ApiEndpoints, SeriesBadInputs) {
                "bad_time_range");
   expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=2026-13-01T00:00:00Z", path, 400,
                "bad_time_range");
-  expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=" + iso(f_.now()) + "&to=" +
-                   iso(f_.now() - std::chrono::hours(1)),
+  expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=" + iso(f_.now()) +
+                   "&to=" + iso(f_.now() - std::chrono::hours(1)),
                path, 400, "bad_time_range");
   expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&step=0s", path, 400, "bad_step");
   expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&aggregate=median&step=1m", path, 400,
@@ -145,8 +146,8 @@ TEST_F(ApiEndpoints, EventsStorageUplink) {
   EXPECT_EQ(ev["events"][0]["kind"], "meter_offline");
   EXPECT_EQ(ev["events"][0]["meter"], "heat-pump");
   EXPECT_EQ(ev["events"][0]["source"], "acquisition");
-  const auto none = get_json("/api/v1/events?from=" + iso(f_.now() - std::chrono::minutes(5)),
-                             "/api/v1/events");
+  const auto none =
+      get_json("/api/v1/events?from=" + iso(f_.now() - std::chrono::minutes(5)), "/api/v1/events");
   EXPECT_TRUE(none["events"].empty());
   expect_error("/api/v1/events?to=nonsense", "/api/v1/events", 400, "bad_time_range");
 
@@ -167,7 +168,7 @@ TEST_F(ApiEndpoints, EventsStorageUplink) {
 TEST_F(ApiEndpoints, CsvExport) {
   const auto from = f_.now() - std::chrono::minutes(1);
   auto reply = get(f_.port(), "/api/v1/export.csv?meter=grid,pv&from=" + iso(from) +
-                                        "&to=" + iso(f_.now() + std::chrono::seconds(1)));
+                                  "&to=" + iso(f_.now() + std::chrono::seconds(1)));
   ASSERT_EQ(reply.status, 200) << reply.body;
   EXPECT_EQ(reply.headers["content-type"], "text/csv; charset=utf-8");
   EXPECT_NE(reply.headers["content-disposition"].find(".csv"), std::string::npos);
@@ -198,9 +199,9 @@ TEST_F(ApiEndpoints, MetricsExposition) {
         "meterd_uplink_backlog_chunks 3\n", "# TYPE process_cpu_seconds_total counter\n"}) {
     EXPECT_NE(m.find(line), std::string::npos) << line;
   }
-  for (const char* name : {"meterd_store_size_bytes ", "meterd_store_chunks ",
-                           "process_resident_memory_bytes ", "process_open_fds ",
-                           "process_start_time_seconds "}) {
+  for (const char* name :
+       {"meterd_store_size_bytes ", "meterd_store_chunks ", "process_resident_memory_bytes ",
+        "process_open_fds ", "process_start_time_seconds "}) {
     EXPECT_NE(m.find(std::string{"\n"} + name), std::string::npos) << name;
   }
   // Every sample line is `name{labels} value` with a number.
@@ -216,10 +217,12 @@ TEST_F(ApiEndpoints, MetricsExposition) {
 
 TEST_F(ApiEndpoints, UnknownPathAndMethod) {
   expect_error("/api/v1/nothing", "/api/v1/meters/{id}", 404, "not_found");
-  auto reply = http_exchange(f_.port(), "DELETE /api/v1/meters HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  auto reply = http_exchange(
+      f_.port(), "DELETE /api/v1/meters HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(reply.status, 405);
   EXPECT_EQ(json::parse(reply.body)["error"], "method_not_allowed");
-  const auto bad = http_exchange(f_.port(), "GET /api/v1/meters/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const auto bad = http_exchange(
+      f_.port(), "GET /api/v1/meters/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(bad.status, 400);
   EXPECT_EQ(json::parse(bad.body)["error"], "bad_request");
 }

@@ -70,11 +70,11 @@ class ApiFixture {
     series_source_ = std::make_unique<app::StoreSeriesSource>(store_.get());
     events_source_ = std::make_unique<app::DaemonEventSource>(events_, store_.get());
     storage_source_ = std::make_unique<app::StoreStatusSource>(store_.get());
-    api_ = std::make_unique<Api>(options_, clock_,
-                                 DataSources{meters_source_.get(), &latest_source_,
-                                             series_source_.get(), events_source_.get(),
-                                             storage_source_.get(), &uplink_},
-                                 "test");
+    api_ = std::make_unique<Api>(
+        options_, clock_,
+        DataSources{meters_source_.get(), &latest_source_, series_source_.get(),
+                    events_source_.get(), storage_source_.get(), &uplink_},
+        "test");
     server_ = std::make_unique<Server>(io_, options_, *api_);
     start_result_ = server_->start();
     thread_ = std::thread([this] { io_.run(); });

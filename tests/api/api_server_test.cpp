@@ -2,16 +2,15 @@
 // tokens (read vs admin, wrong token, unreadable-by-others file), oversized headers and bodies,
 // a slow client (slowloris) that gets 408 while others are served, the connection cap, TLS with
 // a key file that must be private, keep-alive.
-#include "src/api/server.hpp"
-
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "tests/api/api_fixture.hpp"
+#include "src/api/server.hpp"
 #include "src/api/token_auth.hpp"
+#include "tests/api/api_fixture.hpp"
 #include "tests/api/http_client.hpp"
 
 namespace meterd::api::testing {
@@ -86,12 +85,13 @@ TEST(ApiServer, BadTokensFileNamesTheLine) {
 TEST(ApiServer, OversizedHeadersAndBody) {
   ApiFixture f;
   const std::string big(10 * 1024, 'x');
-  auto headers = http_exchange(f.port(), "GET /api/v1/meters HTTP/1.1\r\nHost: x\r\nX-Big: " +
-                                             big + "\r\nConnection: close\r\n\r\n");
+  auto headers = http_exchange(f.port(), "GET /api/v1/meters HTTP/1.1\r\nHost: x\r\nX-Big: " + big +
+                                             "\r\nConnection: close\r\n\r\n");
   EXPECT_EQ(headers.status, 431);
   EXPECT_EQ(error_of(headers), "headers_too_large");
-  auto body = http_exchange(f.port(), "POST /api/v1/meters HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                                          std::to_string(100 * 1024) + "\r\nConnection: close\r\n\r\n" + big);
+  auto body = http_exchange(f.port(),
+                            "POST /api/v1/meters HTTP/1.1\r\nHost: x\r\nContent-Length: " +
+                                std::to_string(100 * 1024) + "\r\nConnection: close\r\n\r\n" + big);
   EXPECT_EQ(body.status, 413);
   EXPECT_EQ(error_of(body), "body_too_large");
   auto garbage = http_exchange(f.port(), "HELLO\r\n\r\n");
@@ -138,8 +138,9 @@ TEST(ApiServer, KeepAliveServesSeveralRequestsOnOneConnection) {
   ApiFixture f;
   const int fd = connect_local(f.port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(send_all(fd, "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
-                           "GET /api/v1/meters/grid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  ASSERT_TRUE(send_all(fd,
+                       "GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n"
+                       "GET /api/v1/meters/grid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
   const auto all = read_all(fd);
   ::close(fd);
   const auto second = all.find("HTTP/1.1 200", 5);
@@ -173,7 +174,8 @@ TEST(ApiServer, ConnectionCapAnswers503) {
 
 TEST(ApiServer, SeveralListeners) {
   auto options = ApiFixture::test_options();
-  options.listeners = {ListenerOptions{"127.0.0.1", 0, false}, ListenerOptions{"127.0.0.1", 0, false}};
+  options.listeners = {ListenerOptions{"127.0.0.1", 0, false},
+                       ListenerOptions{"127.0.0.1", 0, false}};
   ApiFixture f(options);
   ASSERT_TRUE(f.start_result());
   // ApiFixture::port() is the first; both answer.
@@ -190,9 +192,10 @@ class ApiTls : public ::testing::Test {
   void SetUp() override {
     cert_ = dir_.path() / "cert.pem";
     key_ = dir_.path() / "key.pem";
-    const std::string cmd = "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
-                            "-nodes -days 1 -subj /CN=127.0.0.1 -keyout " + key_.string() +
-                            " -out " + cert_.string() + " >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 "
+        "-nodes -days 1 -subj /CN=127.0.0.1 -keyout " +
+        key_.string() + " -out " + cert_.string() + " >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0);
   }
   ApiOptions tls_options() {
@@ -212,9 +215,9 @@ TEST_F(ApiTls, ServesHttpsWithAPrivateKey) {
   ASSERT_TRUE(f.start_result()) << f.start_result().error().message();
   const auto out = dir_.path() / "out.json";
   const std::string cmd = "curl -s --max-time 10 --cacert " + cert_.string() + " -o " +
-                          out.string() + " -w '%{http_code}' https://127.0.0.1:" +
-                          std::to_string(f.port()) + "/api/v1/meters/pv > " +
-                          (dir_.path() / "code").string();
+                          out.string() +
+                          " -w '%{http_code}' https://127.0.0.1:" + std::to_string(f.port()) +
+                          "/api/v1/meters/pv > " + (dir_.path() / "code").string();
   ASSERT_EQ(std::system(cmd.c_str()), 0);
   std::ifstream code(dir_.path() / "code");
   std::string status;

@@ -19,14 +19,16 @@
 namespace meterd::app {
 namespace {
 
-using nlohmann::json;
 using api::testing::get;
+using nlohmann::json;
 
 config::Config simulated(const std::string& api) {
   auto c = config::load_config_text(
-                "time:\n  unsynchronized: mark\nbuses:\n  - id: sim\n    transport: simulator\n    baud: 38400\n    meters:\n"
-                "      - { id: m1, address: 1 }\n      - { id: m2, address: 2 }\n" + api,
-                "t.yaml")
+               "time:\n  unsynchronized: mark\nbuses:\n  - id: sim\n    transport: simulator\n    "
+               "baud: 38400\n    meters:\n"
+               "      - { id: m1, address: 1 }\n      - { id: m2, address: 2 }\n" +
+                   api,
+               "t.yaml")
                .value();
   for (auto& l : c.api.listeners) l.port = 0;  // any free port (the file cannot say 0)
   return c;

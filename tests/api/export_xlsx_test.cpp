@@ -1,14 +1,13 @@
 // tests/api/export_xlsx_test.cpp: GET /api/v1/export.xlsx is a real workbook: saved to disk,
 // unpacked with the `unzip` CLI, its workbook lists one sheet per meter and each sheet's XML
 // (ECMA-376 Part 1 §18.3 SpreadsheetML cells) holds the exported values.
-#include "src/api/xlsx_workbook.hpp"
-
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <regex>
 #include <sstream>
 
+#include "src/api/xlsx_workbook.hpp"
 #include "tests/api/api_fixture.hpp"
 #include "tests/api/http_client.hpp"
 
@@ -78,7 +77,8 @@ TEST(ExportXlsx, WorkbookHasOneSheetPerMeterWithTheValues) {
 }
 
 TEST(ExportXlsx, UnusableValuesAreEmptyCellsNotZeros) {
-  Reading r{"m/1:x", UtcTime{std::chrono::milliseconds{1'763'700'000'000}}, TimeSync::synchronized, {}};
+  Reading r{
+      "m/1:x", UtcTime{std::chrono::milliseconds{1'763'700'000'000}}, TimeSync::synchronized, {}};
   r.values.push_back({kPower, 1500.0, Unit::watt, Quality::good});
   r.values.push_back({kVoltage, 999.0, Unit::volt, Quality::out_of_range});
   const auto bytes = make_xlsx({MeterSheet{"m/1:x", {r}}});

@@ -6,7 +6,8 @@ namespace meterd::api::testing {
 namespace {
 
 const YAML::Node& document() {
-  static const YAML::Node doc = YAML::LoadFile(std::string{METERD_SOURCE_DIR} + "/docs/openapi.yaml");
+  static const YAML::Node doc =
+      YAML::LoadFile(std::string{METERD_SOURCE_DIR} + "/docs/openapi.yaml");
   return doc;
 }
 
@@ -18,7 +19,8 @@ YAML::Node resolve(YAML::Node node) {
     std::size_t pos = 2;
     while (pos < ref.size()) {
       const auto slash = ref.find('/', pos);
-      const auto key = ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+      const auto key =
+          ref.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
       const YAML::Node& current = target;
       target.reset(current[key]);
       pos = slash == std::string::npos ? ref.size() : slash + 1;
@@ -33,18 +35,25 @@ void check(const YAML::Node& schema_in, const nlohmann::json& v, const std::stri
   const YAML::Node schema = resolve(schema_in);
   if (!schema || !schema.IsMap() || schema.size() == 0) return;  // {}: anything
   if (v.is_null()) {
-    if (!(schema["nullable"] && schema["nullable"].as<bool>())) out.push_back(where + ": null not allowed");
+    if (!(schema["nullable"] && schema["nullable"].as<bool>()))
+      out.push_back(where + ": null not allowed");
     return;
   }
   if (schema["type"]) {
     const auto type = schema["type"].as<std::string>();
     bool ok = false;
-    if (type == "object") ok = v.is_object();
-    else if (type == "array") ok = v.is_array();
-    else if (type == "string") ok = v.is_string();
-    else if (type == "integer") ok = v.is_number_integer();
-    else if (type == "number") ok = v.is_number();
-    else if (type == "boolean") ok = v.is_boolean();
+    if (type == "object")
+      ok = v.is_object();
+    else if (type == "array")
+      ok = v.is_array();
+    else if (type == "string")
+      ok = v.is_string();
+    else if (type == "integer")
+      ok = v.is_number_integer();
+    else if (type == "number")
+      ok = v.is_number();
+    else if (type == "boolean")
+      ok = v.is_boolean();
     if (!ok) {
       out.push_back(where + ": expected " + type + ", got " + v.type_name());
       return;
@@ -52,13 +61,15 @@ void check(const YAML::Node& schema_in, const nlohmann::json& v, const std::stri
   }
   if (schema["enum"]) {
     bool found = false;
-    for (const auto& e : schema["enum"]) found = found || (v.is_string() && v.get<std::string>() == e.as<std::string>());
+    for (const auto& e : schema["enum"])
+      found = found || (v.is_string() && v.get<std::string>() == e.as<std::string>());
     if (!found) out.push_back(where + ": " + v.dump() + " not in enum");
   }
   if (v.is_object()) {
     if (schema["required"]) {
       for (const auto& r : schema["required"]) {
-        if (!v.contains(r.as<std::string>())) out.push_back(where + ": missing " + r.as<std::string>());
+        if (!v.contains(r.as<std::string>()))
+          out.push_back(where + ": missing " + r.as<std::string>());
       }
     }
     if (schema["properties"]) {
@@ -72,10 +83,13 @@ void check(const YAML::Node& schema_in, const nlohmann::json& v, const std::stri
     }
   }
   if (v.is_array()) {
-    if (schema["minItems"] && v.size() < schema["minItems"].as<std::size_t>()) out.push_back(where + ": too few items");
-    if (schema["maxItems"] && v.size() > schema["maxItems"].as<std::size_t>()) out.push_back(where + ": too many items");
+    if (schema["minItems"] && v.size() < schema["minItems"].as<std::size_t>())
+      out.push_back(where + ": too few items");
+    if (schema["maxItems"] && v.size() > schema["maxItems"].as<std::size_t>())
+      out.push_back(where + ": too many items");
     if (schema["items"]) {
-      for (std::size_t i = 0; i < v.size(); ++i) check(schema["items"], v[i], where + "[" + std::to_string(i) + "]", out);
+      for (std::size_t i = 0; i < v.size(); ++i)
+        check(schema["items"], v[i], where + "[" + std::to_string(i) + "]", out);
     }
   }
 }

@@ -101,8 +101,9 @@ TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
     EXPECT_DOUBLE_EQ(std::stod(shown), api_power) << id;
     // The day's energy is max - min of 1-1:1.8.0 since midnight (UTC here), as the API says.
     const auto midnight = std::chrono::floor<std::chrono::days>(f.now());
-    const std::string q = "/api/v1/meters/" + id + "/series?obis=1-1:1.8.0&step=1d&from=" +
-                          format_utc(midnight) + "&aggregate=";
+    const std::string q = "/api/v1/meters/" + id +
+                          "/series?obis=1-1:1.8.0&step=1d&from=" + format_utc(midnight) +
+                          "&aggregate=";
     const auto lo = json::parse(get(f.port(), q + "min").body);
     const auto hi = json::parse(get(f.port(), q + "max").body);
     const auto energy = inner_after(run.out, id, "data-energy");

@@ -84,40 +84,48 @@ TEST(ApiSection, Defaults) {
 
 TEST(ApiSection, ListenerChecks) {
   EXPECT_THAT(issues_of("api:\n  listen:\n    - address: localhost\n      port: 80\n"),
-              ElementsAre(at(3, 16, "api.listen[0].address: expected an IPv4 or IPv6 address "
-                                    "(e.g. 127.0.0.1, 0.0.0.0, ::1), found 'localhost'")));
+              ElementsAre(at(3, 16,
+                             "api.listen[0].address: expected an IPv4 or IPv6 address "
+                             "(e.g. 127.0.0.1, 0.0.0.0, ::1), found 'localhost'")));
   EXPECT_THAT(issues_of("api:\n  listen:\n    - port: 0\n"),
-              ElementsAre(at(3, 13, "api.listen[0].port: expected an integer from 1 to 65535, "
-                                    "found '0'")));
+              ElementsAre(at(3, 13,
+                             "api.listen[0].port: expected an integer from 1 to 65535, "
+                             "found '0'")));
   EXPECT_THAT(issues_of("api:\n  listen:\n    - port: 9000\n    - port: 9000\n"),
-              ElementsAre(at(4, 13, "api.listen[1].port: the address 127.0.0.1 and port 9000 "
-                                    "are already listed")));
+              ElementsAre(at(4, 13,
+                             "api.listen[1].port: the address 127.0.0.1 and port 9000 "
+                             "are already listed")));
   EXPECT_THAT(issues_of("api:\n  listen: []\n"),
-              ElementsAre(at(2, 11, "api.listen: expected at least one listener (or enabled: "
-                                    "false)")));
+              ElementsAre(at(2, 11,
+                             "api.listen: expected at least one listener (or enabled: "
+                             "false)")));
   EXPECT_THAT(issues_of("api:\n  listen:\n    - port: 8443\n      tls: true\n"),
-              ElementsAre(at(3, 5, "api.listen: a listener with tls: true needs tls.cert_file "
-                                   "and tls.key_file")));
+              ElementsAre(at(3, 5,
+                             "api.listen: a listener with tls: true needs tls.cert_file "
+                             "and tls.key_file")));
 }
 
 TEST(ApiSection, ReportsEveryBadValueAtOnce) {
-  EXPECT_THAT(issues_of("api:\n"
-                        "  limits:\n"
-                        "    header: 100B\n"
-                        "    connections: 0\n"
-                        "  timeouts:\n"
-                        "    read: 10min\n"
-                        "  worker_threads: 99\n"
-                        "  tokens: /x\n"),
-              ElementsAre(
-                  at(3, 13, "api.limits.header: expected a size from 1KiB to 64KiB, found '100B'"),
-                  at(4, 18, "api.limits.connections: expected an integer from 1 to 10000, found "
-                            "'0'"),
-                  at(6, 11, "api.timeouts.read: expected a duration from 100ms to 5min, found "
-                            "'10min'"),
+  EXPECT_THAT(
+      issues_of("api:\n"
+                "  limits:\n"
+                "    header: 100B\n"
+                "    connections: 0\n"
+                "  timeouts:\n"
+                "    read: 10min\n"
+                "  worker_threads: 99\n"
+                "  tokens: /x\n"),
+      ElementsAre(at(3, 13, "api.limits.header: expected a size from 1KiB to 64KiB, found '100B'"),
+                  at(4, 18,
+                     "api.limits.connections: expected an integer from 1 to 10000, found "
+                     "'0'"),
+                  at(6, 11,
+                     "api.timeouts.read: expected a duration from 100ms to 5min, found "
+                     "'10min'"),
                   at(7, 19, "api.worker_threads: expected an integer from 1 to 16, found '99'"),
-                  at(8, 3, "unknown key 'tokens' in api (expected one of: enabled, listen, tls, "
-                           "tokens_file, limits, timeouts, worker_threads)")));
+                  at(8, 3,
+                     "unknown key 'tokens' in api (expected one of: enabled, listen, tls, "
+                     "tokens_file, limits, timeouts, worker_threads)")));
 }
 
 }  // namespace
