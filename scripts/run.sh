@@ -8,5 +8,10 @@ bash scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$(nproc)"
 config=${METERD_CONFIG:-config/meterd.yaml}
-echo "run: build/release/src/app/meterd --config $config $*" >&2
+# The example names no state_dir, so meterd takes $STATE_DIRECTORY (as systemd's StateDirectory=
+# sets it): here a folder in the build tree, so a try-out needs no /var/lib and no root.
+export STATE_DIRECTORY=${STATE_DIRECTORY:-$PWD/build/run-state}
+mkdir -p "$STATE_DIRECTORY"
+echo "run: STATE_DIRECTORY=$STATE_DIRECTORY build/release/src/app/meterd --config $config $*" >&2
+echo "run: the page and REST API are on http://127.0.0.1:8080/ ; Ctrl-C stops meterd" >&2
 exec build/release/src/app/meterd --config "$config" "$@"

@@ -3,6 +3,9 @@
 
 #include "src/config/quote.hpp"
 
+#include <cstdlib>
+#include <string_view>
+
 namespace meterd::config {
 namespace {
 
@@ -39,6 +42,15 @@ void read_gateway(SectionReader& section, GatewayConfig& out) {
     }
   }
   section.get_path("state_dir", out.state_dir);
+}
+
+void default_state_dir(GatewayConfig& out) {
+  // systemd's StateDirectory= hands the directory over in $STATE_DIRECTORY (systemd.exec(5),
+  // the first of a colon-separated list).
+  if (const char* env = std::getenv("STATE_DIRECTORY"); env != nullptr && *env != '\0') {
+    const std::string_view dirs{env};
+    out.state_dir = std::string{dirs.substr(0, dirs.find(':'))};
+  }
 }
 
 }  // namespace meterd::config

@@ -13,6 +13,7 @@
 namespace meterd::config {
 
 void read_document(SectionReader& root, Config& out) {
+  default_state_dir(out.gateway);
   root.get_section("gateway", [&](SectionReader& s) { read_gateway(s, out.gateway); });
   root.get_section("log", [&](SectionReader& s) { read_log(s, out.log); });
   root.get_section("time", [&](SectionReader& s) { read_time(s, out.time); });

@@ -15,6 +15,8 @@ namespace meterd::config {
 void read_document(SectionReader& root, Config& out);
 
 void read_gateway(SectionReader& section, GatewayConfig& out);  // gateway_section.cpp
+// gateway.state_dir before the file is read: $STATE_DIRECTORY when set (gateway_section.cpp).
+void default_state_dir(GatewayConfig& out);
 void read_log(SectionReader& section, LogConfig& out);          // log_section.cpp
 void read_time(SectionReader& section, TimeConfig& out);        // time_section.cpp
 // The list under `buses`, with checks across buses (unique ids). bus_section.cpp

@@ -17,7 +17,9 @@ namespace {
 using namespace std::chrono_literals;
 
 std::string config_with_level(std::string_view level) {
-  return "gateway:\n  id: test-gw\n  state_dir: .\nlog:\n  level: " + std::string{level} + "\n";
+  // Hermetic: state in the test's temp dir, no REST listener on the fixed default port.
+  return "gateway:\n  id: test-gw\n  state_dir: .\napi:\n  enabled: false\nlog:\n  level: " +
+         std::string{level} + "\n";
 }
 
 // A temp dir with a config file and a notify socket, and a daemon started on them.

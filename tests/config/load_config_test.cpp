@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+
 namespace meterd::config {
 namespace {
 
@@ -73,6 +75,19 @@ TEST(LoadConfig, EmptyFileCommentsAndEmptySectionsAreAllDefaults) {
     ASSERT_TRUE(r) << '"' << text << "\": " << r.error().to_string();
     expect_defaults(*r);
   }
+}
+
+TEST(LoadConfig, StateDirDefaultsToSystemdsStateDirectory) {
+  ::setenv("STATE_DIRECTORY", "/var/lib/private/meterd:/var/lib/other", 1);
+  const auto from_env = load_config_text("log:\n  level: info\n", "t.yaml");
+  const auto named = load_config_text("gateway:\n  state_dir: /srv/m\n", "t.yaml");
+  ::unsetenv("STATE_DIRECTORY");
+  ASSERT_TRUE(from_env);
+  EXPECT_EQ(from_env->gateway.state_dir, "/var/lib/private/meterd");
+  EXPECT_EQ(from_env->store.path, "/var/lib/private/meterd/store.db");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->gateway.state_dir, "/srv/m");  // the file wins
+  EXPECT_EQ(load_config_text("", "t.yaml")->gateway.state_dir, "/var/lib/meterd");
 }
 
 TEST(LoadConfig, FromFileResolvesRelativePathsAgainstItsDirectory) {

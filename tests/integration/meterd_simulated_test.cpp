@@ -24,7 +24,12 @@ std::size_t occurrences(const std::string& text, std::string_view what) {
 }
 
 std::string simulated_bus(int meters) {
-  std::string yaml = R"(time:
+  // Hermetic: state in the test's temp dir, no REST listener on the fixed default port.
+  std::string yaml = R"(gateway:
+  state_dir: .
+api:
+  enabled: false
+time:
   unsynchronized: mark
 buses:
   - id: sim
@@ -91,7 +96,11 @@ TEST(MeterdSimulated, SighupWithChangedBusesRestartsAcquisition) {
 
 TEST(MeterdSimulated, ShippedConfigPollsFourSimulatedMeters) {
   const std::string shipped = std::string(METERD_SOURCE_DIR) + "/config/meterd.yaml";
-  MeterdProcess meterd({.args = {"--config", shipped}});
+  // The shipped file names no state_dir: $STATE_DIRECTORY (as systemd sets it) keeps the store in
+  // a temp dir. Its API listens on the default 127.0.0.1:8080, as a newcomer's would.
+  const TempDir state;
+  MeterdProcess meterd(
+      {.args = {"--config", shipped}, .env = {{"STATE_DIRECTORY", state.path().string()}}});
   ASSERT_TRUE(meterd.wait_for_stderr("meter office-4 (bus sim, online", 10s))
       << meterd.stderr_text();
   for (int a = 1; a <= 4; ++a) {
