@@ -58,6 +58,12 @@ CREATE TABLE keys (
   first_used_ms INTEGER NOT NULL
 );
 )sql",
+    // 1 -> 2: the uplink asks for the oldest chunks not yet uploaded at every batch; without an
+    // index that is a scan of every row past its sealed blob (26 ms of CPU at 34,560 chunks,
+    // a 24-day backlog of 8 meters). The partial index holds only what is pending.
+    R"sql(
+CREATE INDEX chunks_pending ON chunks (id) WHERE uploaded = 0;
+)sql",
 }};
 
 }  // namespace

@@ -255,6 +255,28 @@ TEST_F(StoreTest, SchemaIsMigratedAndANewerFileRefused) {
             6);
 }
 
+TEST_F(StoreTest, VersionOneFileGainsThePendingUploadIndexAndKeepsItsData) {
+  {
+    auto store = open_store();
+    for (int i = 0; i < 5; ++i) store->publish(bsmart_reading("m", i));
+  }
+  {  // Make it a version 1 file, as meterd 0.1 wrote it.
+    auto db = Db::open(options_.path, false).value();
+    ASSERT_TRUE(db.exec("DROP INDEX chunks_pending"));
+    ASSERT_TRUE(db.exec("PRAGMA user_version = 1"));
+  }
+  {
+    auto store = open_store();
+    EXPECT_EQ(store->readings("m", at(kT0), at(kT0 + 5000)).value().size(), 5u);
+  }
+  auto db = Db::open(options_.path, false).value();
+  EXPECT_EQ(db.query_int("PRAGMA user_version").value(), 2);
+  auto plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM chunks WHERE uploaded = 0 ORDER BY id")
+                  .value();
+  ASSERT_TRUE(plan.step().value());
+  EXPECT_NE(plan.col_text(3).find("chunks_pending"), std::string::npos) << plan.col_text(3);
+}
+
 TEST_F(StoreTest, ChunksSealedWithARotatedKeyStayReadable) {
   {
     auto store = open_store();
