@@ -29,13 +29,19 @@
     if (unit === 'Wh' && a >= 10000) return (v / 1000).toFixed(2) + ' kWh';
     return (a >= 100 ? v.toFixed(0) : v.toFixed(2)) + ' ' + unit;
   }
-  // The meter's active power code: the total (B = 0) if present, else the lowest channel.
-  function pick(values, c) {
-    const re = new RegExp('^1-(\\d+):' + c + '$');
-    const found = values.filter(v => re.test(v.obis));
-    found.sort((x, y) => Number(re.exec(x.obis)[1]) - Number(re.exec(y.obis)[1]));
-    return found[0];
+  // The first of the codes `cs` the meter reports, on its lowest channel (B group): the total
+  // (B = 0) if present, else CT1.
+  function pick(values, ...cs) {
+    for (const c of cs) {
+      const re = new RegExp('^1-(\\d+):' + c + '$');
+      const found = values.filter(v => re.test(v.obis));
+      found.sort((x, y) => Number(re.exec(x.obis)[1]) - Number(re.exec(y.obis)[1]));
+      if (found.length) return found[0];
+    }
+    return undefined;
   }
+  // Active power: the signed net total 16.7.0 where the meter has it (B-Smart), else import 1.7.0.
+  const kPowerCodes = ['16.7.0', '1.7.0'];
   function dl(id, rows) {
     const d = document.getElementById(id);
     d.replaceChildren();
@@ -53,7 +59,7 @@
     h.append(el('span', { class: 'badge ' + (meter.online ? 'on' : 'off') }, meter.online ? 'online' : 'offline'));
     c.append(h);
     c.append(el('div', { class: 'muted' }, meter.protocol + ' on ' + meter.bus + (meter.serial_number ? ' · serial ' + meter.serial_number : '')));
-    const p = latest && pick(latest.values, '1.7.0');
+    const p = latest && pick(latest.values, ...kPowerCodes);
     const power = el('p', { class: 'big' + (p && p.stale ? ' stale' : ''), 'data-power': p ? String(p.value) : '' },
                      p ? fmt(p.value, p.unit) : 'no value');
     power.style.color = COLORS[i % COLORS.length];
@@ -124,7 +130,7 @@
       const to = Date.now(), from = to - HOUR_MS;
       const range = '&from=' + new Date(from).toISOString() + '&to=' + new Date(to).toISOString() + '&step=10s&aggregate=avg';
       const series = await Promise.all(meters.meters.map(async (m, i) => {
-        const p = pick(latest[i].values, '1.7.0');
+        const p = pick(latest[i].values, ...kPowerCodes);
         if (!p) return { meter: m.id, obis: '–', points: [] };
         const s = await api('meters/' + encodeURIComponent(m.id) + '/series?obis=' + encodeURIComponent(p.obis) + range);
         return { meter: m.id, obis: p.obis, points: s.points };
