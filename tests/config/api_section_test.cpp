@@ -5,22 +5,13 @@
 #include <gtest/gtest.h>
 
 #include "src/config/config.hpp"
+#include "tests/config/config_test_util.hpp"
 
 namespace meterd::config {
 namespace {
 
 using ::testing::ElementsAre;
 using namespace std::chrono_literals;
-
-std::vector<ConfigIssue> issues_of(std::string_view yaml) {
-  const auto r = load_config_text(yaml, "bad.yaml");
-  EXPECT_FALSE(r) << yaml;
-  return r ? std::vector<ConfigIssue>{} : r.error().issues;
-}
-
-ConfigIssue at(int line, int column, std::string message) {
-  return {"bad.yaml", line, column, std::move(message)};
-}
 
 TEST(ApiSection, ReadsEveryKey) {
   const auto r = load_config_text(R"(api:

@@ -13,16 +13,6 @@ using ::testing::ElementsAre;
 
 constexpr std::string_view kLevels = "trace, debug, info, warn, error, critical, off";
 
-std::vector<ConfigIssue> issues_of(std::string_view yaml) {
-  const auto r = load_config_text(yaml, "bad.yaml");
-  EXPECT_FALSE(r) << yaml;
-  return r ? std::vector<ConfigIssue>{} : r.error().issues;
-}
-
-ConfigIssue at(int line, int column, std::string message) {
-  return {"bad.yaml", line, column, std::move(message)};
-}
-
 TEST(BadConfig, UnknownTopLevelKey) {
   EXPECT_THAT(issues_of("log:\n  level: info\ngatway:\n  id: box\n"),
               ElementsAre(at(3, 1, "unknown key 'gatway' at top level (expected one of: gateway, "

@@ -11,8 +11,22 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace meterd::config {
+
+// The issues of a configuration that must not load (the test fails if it does), named "bad.yaml".
+inline std::vector<ConfigIssue> issues_of(std::string_view yaml) {
+  const auto r = load_config_text(yaml, "bad.yaml");
+  EXPECT_FALSE(r) << yaml;
+  return r ? std::vector<ConfigIssue>{} : r.error().issues;
+}
+
+// The issue expected at line:column of "bad.yaml".
+inline ConfigIssue at(int line, int column, std::string message) {
+  return {"bad.yaml", line, column, std::move(message)};
+}
 
 inline void PrintTo(const ConfigIssue& issue, std::ostream* os) {
   *os << '{' << issue.file << ", " << issue.line << ", " << issue.column << ", \""
