@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 cmake --preset release >/dev/null
-cmake --build --preset release -j"$(nproc)"
+cmake --build --preset release -j"$(nproc)" --target meterd  # the daemon only: no tests, no benches
 config=${METERD_CONFIG:-config/meterd.yaml}
 # The example names no state_dir, so meterd takes $STATE_DIRECTORY (as systemd's StateDirectory=
 # sets it): here a folder in the build tree, so a try-out needs no /var/lib and no root.
