@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/sim_readings.hpp"
 #include "src/store/schema.hpp"
 #include "src/store/sqlite_db.hpp"
 #include "src/store/store.hpp"
@@ -31,6 +32,9 @@
 #include "tools/sim/building_model.hpp"
 
 namespace {
+
+using meterd::bench::add_channel;
+using meterd::bench::f32;
 
 using namespace meterd;
 using namespace meterd::store;
@@ -64,30 +68,6 @@ std::uint64_t file_bytes(const fs::path& p) {
 
 // ---- data sets --------------------------------------------------------------------------------
 
-double f32(double v) { return static_cast<double>(static_cast<float>(v)); }
-double kilo_f32(double si) { return static_cast<double>(static_cast<float>(si / 1000.0)) * 1000.0; }
-double kilo_f64(double si) { return (si / 1000.0) * 1000.0; }
-
-void add_channel(Reading& r, std::uint8_t ch, const sim::ChannelValues& c) {
-  const auto& p = c.phase_a;
-  const auto& e = c.energy;
-  auto v = [&](std::uint8_t cc, std::uint8_t d, double x, Unit u) {
-    r.values.push_back({ObisCode(1, ch, cc, d, 0), x, u, Quality::good});
-  };
-  v(32, 7, f32(p.voltage_v), Unit::volt);
-  v(31, 7, f32(p.current_a), Unit::ampere);
-  v(1, 7, kilo_f32(p.active_w), Unit::watt);
-  v(3, 7, kilo_f32(p.reactive_var), Unit::var);
-  v(9, 7, kilo_f32(p.apparent_va), Unit::volt_ampere);
-  v(13, 7, f32(p.power_factor), Unit::none);
-  v(1, 8, kilo_f64(e.active_import_wh), Unit::watt_hour);
-  v(2, 8, kilo_f64(e.active_export_wh), Unit::watt_hour);
-  v(15, 8, kilo_f64(e.active_import_wh + e.active_export_wh), Unit::watt_hour);
-  v(3, 8, kilo_f64(e.reactive_import_varh), Unit::var_hour);
-  v(4, 8, kilo_f64(e.reactive_export_varh), Unit::var_hour);
-  v(128, 8, kilo_f64(e.reactive_import_varh + e.reactive_export_varh), Unit::var_hour);
-  v(9, 8, kilo_f64(e.apparent_vah), Unit::volt_ampere_hour);
-}
 
 constexpr std::int64_t kSimStart = 1'782'000'000'000;  // 2026-06-21 (solar at midday)
 constexpr int kSimMeters = 8;
