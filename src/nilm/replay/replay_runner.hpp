@@ -1,0 +1,47 @@
+// src/nilm/replay/replay_runner.hpp: runs the streaming NILM engine over recorded CSV files.
+//
+// The offline twin of the daemon's NILM service (issue 7, "Offline runner"): the mains file and
+// the sub-meter files are read in parallel and merged into one time-ordered stream (at equal
+// times sub-meters first, so a step sees its known loads before its mains), fed to one
+// meterd::nilm::Engine, and each closed step is handed to the caller as soon as the engine emits
+// it. Sub-meters are declared `complete` (each measures its whole category). With a training
+// limit, a sub-meter file is read only up to it (its samples from then on are withheld): the
+// engine never sees ground truth of the period it is evaluated on. Memory: one line per file plus the engine's.
+//
+// Thread contract: not thread-safe; run_replay() blocks the caller (file I/O) until the files
+// end or one of them has a malformed line.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "meterd/error.hpp"
+#include "src/nilm/engine.hpp"
+#include "src/nilm/replay/replay_input.hpp"
+
+namespace meterd::nilm::replay {
+
+struct ReplayOptions {
+  ColumnSelector mains;
+  std::vector<SubmeterInput> submeters;  // distinct categories
+  std::optional<std::int64_t> train_until_ms;  // sub-meter data from here on is withheld
+  std::int64_t step_ms = 600'000;
+};
+
+struct ReplayStats {
+  std::uint64_t mains_samples = 0;       // read from the mains file
+  std::uint64_t submeter_samples = 0;    // fed to the engine (before the training limit)
+  std::uint64_t steps = 0;
+  EngineStats engine;
+};
+
+// Checks the options (distinct categories, a step that divides a day) and opens every file
+// before anything is fed, so a bad argument fails before any output. Then replays; `on_step`
+// gets each step in time order. Errors: Errc::invalid_argument, not_found, io_error (setup);
+// Errc::parse_error "FILE:LINE:COLUMN: ..." (a malformed line; steps already passed stand).
+Result<ReplayStats> run_replay(const ReplayOptions& options,
+                               const std::function<void(const StepResult&)>& on_step);
+
+}  // namespace meterd::nilm::replay
