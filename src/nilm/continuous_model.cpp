@@ -1,0 +1,84 @@
+#include "src/nilm/continuous_model.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace meterd::nilm {
+namespace {
+
+// Ridge on the slope: as if the residual varied by kRidgeW more than it did, so a slot that saw
+// a nearly constant residual falls back to its mean (the time-of-week profile).
+constexpr double kRidgeW = 50.0;
+constexpr double kPooledMaxWeightS = 50.0 * kSlotCount * 1800.0;
+
+void scale(ContinuousModel::Sums& s, double f) noexcept {
+  s.w *= f;
+  s.r *= f;
+  s.rr *= f;
+  s.x *= f;
+  s.xr *= f;
+  s.err *= f;
+  s.ax *= f;
+}
+
+}  // namespace
+
+double ContinuousModel::predict(const Sums& s, double residual_w) noexcept {
+  if (s.w <= 0.0) return 0.0;
+  const double mr = s.r / s.w;
+  const double mx = s.x / s.w;
+  const double var = std::max(s.rr / s.w - mr * mr, 0.0);
+  const double cov = s.xr / s.w - mx * mr;
+  const double beta = std::clamp(cov / (var + kRidgeW * kRidgeW), 0.0, 1.0);
+  return mx + beta * (residual_w - mr);
+}
+
+void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_s) noexcept {
+  s.w += weight_s;
+  s.r += weight_s * residual_w;
+  s.rr += weight_s * residual_w * residual_w;
+  s.x += weight_s * x_w;
+  s.xr += weight_s * x_w * residual_w;
+}
+
+void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
+                            double weight_s) {
+  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) ||
+      !std::isfinite(x_w))
+    return;
+  const std::size_t c = index_of(usage);
+  Sums& s = table_[slot][c];
+  if (s.w >= kMinWeightS) {
+    s.err += weight_s * std::abs(x_w - std::max(predict(s, residual_w), 0.0));
+    s.ax += weight_s * std::abs(x_w);
+  }
+  add(s, residual_w, x_w, weight_s);
+  if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
+  Sums& p = pooled_[c];
+  add(p, residual_w, x_w, weight_s);
+  if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
+}
+
+double ContinuousModel::estimate(std::size_t slot, Usage usage,
+                                 double residual_w) const noexcept {
+  if (slot >= kSlotCount) return 0.0;
+  const std::size_t c = index_of(usage);
+  const Sums& s = table_[slot][c];
+  const Sums& p = pooled_[c];
+  if (p.w <= 0.0) return 0.0;
+  // Blend towards the pooled fit while the slot has seen little (weight in seconds).
+  const double k = s.w / (s.w + kMinWeightS * 3.0);
+  const double est = k * predict(s, residual_w) + (1.0 - k) * predict(p, residual_w);
+  return std::max(est, 0.0);
+}
+
+double ContinuousModel::confidence(std::size_t slot, Usage usage) const noexcept {
+  if (slot >= kSlotCount) return 0.0;
+  const Sums& s = table_[slot][index_of(usage)];
+  if (s.ax <= 0.0) return 0.0;
+  const double nde = s.err / s.ax;
+  const double k = s.w / (s.w + kMinWeightS * 3.0);
+  return std::clamp(k * (1.0 - nde), 0.0, 1.0);
+}
+
+}  // namespace meterd::nilm

@@ -1,0 +1,67 @@
+// src/nilm/continuous_model.hpp: the learned continuous part of each category.
+//
+// What the tracked on/off appliances do not explain (dimmed lighting, IT, variable-speed fans
+// and pumps, many small loads) is modelled per category as a linear function of the residual
+// power R (mains minus known loads minus running appliance instances) for each time-of-week
+// slot: x_c = mean_x + beta * (R - mean_R), beta a ridge-regularised least-squares slope clamped
+// to [0, 1]. Slots with little data blend with the model pooled over all slots. Learned from
+// complete sub-meters by weighted running sums (weights = seconds held) with a bounded memory
+// of kMaxWeightS seconds per slot, so it keeps adapting. Confidence per category and slot is
+// 1 - the prequential normalised absolute error of the fit during training (NILMTK's NDE in L1
+// form, Batra et al. 2014). Not thread-safe; owned by the engine.
+#pragma once
+
+#include "src/nilm/step_accumulator.hpp"
+#include "src/nilm/time_of_week.hpp"
+
+#include <array>
+#include <cstddef>
+
+namespace meterd::nilm {
+
+class ContinuousModel {
+ public:
+  // Running sums of one (slot, category) pair. Public for the model codec.
+  struct Sums {
+    double w = 0.0;      // seconds of data
+    double r = 0.0;      // sum of w * R
+    double rr = 0.0;     // sum of w * R^2
+    double x = 0.0;      // sum of w * x
+    double xr = 0.0;     // sum of w * x * R
+    double err = 0.0;    // sum of w * |x - prediction| (prediction before the update)
+    double ax = 0.0;     // sum of w * |x| over the same samples
+  };
+  using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
+
+  static constexpr double kMaxWeightS = 20.0 * 1800.0;  // ~20 days of one slot
+  static constexpr double kMinWeightS = 600.0;           // below: no estimate from the slot
+
+  // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
+  // residual was `residual_w`, for `weight_s` seconds.
+  void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s);
+
+  // The estimate of category `usage` in `slot` at residual `residual_w`, >= 0; 0 when the
+  // category was never learned.
+  double estimate(std::size_t slot, Usage usage, double residual_w) const noexcept;
+
+  // 0..1: how well the category's fit did in training in this slot (0 when never learned).
+  double confidence(std::size_t slot, Usage usage) const noexcept;
+
+  // Whether anything was learned for the category.
+  bool learned(Usage usage) const noexcept { return pooled_[index_of(usage)].w > 0.0; }
+
+  // The learned sums, for the model codec.
+  const Table& table() const noexcept { return table_; }
+  Table& table() noexcept { return table_; }
+  const std::array<Sums, kUsageCount>& pooled() const noexcept { return pooled_; }
+  std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
+
+ private:
+  static double predict(const Sums& s, double residual_w) noexcept;
+  static void add(Sums& s, double residual_w, double x_w, double weight_s) noexcept;
+
+  Table table_{};
+  std::array<Sums, kUsageCount> pooled_{};
+};
+
+}  // namespace meterd::nilm

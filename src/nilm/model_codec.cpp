@@ -1,0 +1,85 @@
+#include "src/nilm/model_codec.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+
+namespace meterd::nilm {
+namespace {
+
+using nlohmann::json;
+constexpr std::string_view kFormat = "meterd-nilm-model";
+
+json sums_to_json(const ContinuousModel::Sums& s) {
+  return json::array({s.w, s.r, s.rr, s.x, s.xr, s.err, s.ax});
+}
+
+bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
+  if (!j.is_array() || j.size() != 7) return false;
+  std::array<double, 7> v{};
+  for (std::size_t i = 0; i < 7; ++i) {
+    if (!j[i].is_number()) return false;
+    v[i] = j[i].get<double>();
+    if (!std::isfinite(v[i])) return false;
+  }
+  s = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
+  return s.w >= 0.0;
+}
+
+Error bad(std::string what) { return Error{Errc::parse_error, "nilm model: " + std::move(what)}; }
+
+}  // namespace
+
+std::string encode_model(const LearnedModel& model) {
+  json table = json::array();
+  for (const auto& slot : model.continuous.table()) {
+    json row = json::array();
+    for (const auto& s : slot) row.push_back(sums_to_json(s));
+    table.push_back(std::move(row));
+  }
+  json pooled = json::array();
+  for (const auto& s : model.continuous.pooled()) pooled.push_back(sums_to_json(s));
+  json doc = {{"format", kFormat},
+              {"version", kModelFormatVersion},
+              {"slots", kSlotCount},
+              {"categories", kUsageCount},
+              {"continuous", {{"table", std::move(table)}, {"pooled", std::move(pooled)}}}};
+  return doc.dump();
+}
+
+Result<std::unique_ptr<LearnedModel>> decode_model(std::string_view text) {
+  const json doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object()) return bad("not a JSON object");
+  const auto format = doc.find("format");
+  if (format == doc.end() || !format->is_string() || format->get<std::string>() != kFormat)
+    return bad("format is not meterd-nilm-model");
+  const auto version = doc.find("version");
+  if (version == doc.end() || !version->is_number_integer() ||
+      version->get<int>() != kModelFormatVersion)
+    return bad("unsupported version (expected " + std::to_string(kModelFormatVersion) + ")");
+  const auto slots = doc.find("slots");
+  const auto cats = doc.find("categories");
+  if (slots == doc.end() || cats == doc.end() || *slots != kSlotCount || *cats != kUsageCount)
+    return bad("slot or category count differs from this build");
+  const auto cont = doc.find("continuous");
+  if (cont == doc.end() || !cont->is_object()) return bad("no continuous model");
+  const auto table = cont->find("table");
+  const auto pooled = cont->find("pooled");
+  if (table == cont->end() || pooled == cont->end() || !table->is_array() ||
+      !pooled->is_array() || table->size() != kSlotCount || pooled->size() != kUsageCount)
+    return bad("continuous model arrays have the wrong size");
+  auto model = std::make_unique<LearnedModel>();
+  for (std::size_t i = 0; i < kSlotCount; ++i) {
+    const json& row = (*table)[i];
+    if (!row.is_array() || row.size() != kUsageCount) return bad("slot row of the wrong size");
+    for (std::size_t c = 0; c < kUsageCount; ++c)
+      if (!sums_from_json(row[c], model->continuous.table()[i][c]))
+        return bad("bad sums at slot " + std::to_string(i));
+  }
+  for (std::size_t c = 0; c < kUsageCount; ++c)
+    if (!sums_from_json((*pooled)[c], model->continuous.pooled()[c]))
+      return bad("bad pooled sums");
+  return model;
+}
+
+}  // namespace meterd::nilm

@@ -1,0 +1,30 @@
+// src/nilm/total_split.hpp: turns per-category power figures into a split of the measured total.
+//
+// Closure rule of the engine (docs/nilm.md): measured figures (live sub-meters) are trusted
+// first, estimates are clamped to >= 0 and scaled down together when they exceed what the
+// measured total leaves, and `other` takes the remainder, so the categories add up to the total
+// exactly at every sample. A non-positive total (export, or a meter offset) goes to `other`
+// entirely. Pure function, thread-safe.
+#pragma once
+
+#include "src/nilm/step_accumulator.hpp"
+
+namespace meterd::nilm {
+
+struct SplitInput {
+  double total_w = 0.0;          // the mains, all phases
+  UsageArray measured_w{};       // per category: live sub-meters (complete or partial)
+  UsageArray estimated_w{};      // per category: model + tracked appliances (not `other`)
+  UsageArray estimated_conf{};   // 0..1 per estimated category
+  std::array<bool, kUsageCount> complete{};  // category measured completely by a live sub-meter
+};
+
+struct Split {
+  UsageArray power_w{};     // sums to total_w
+  UsageArray confidence{};  // 1 for a complete live sub-meter
+};
+
+// The split of `in.total_w` (see the header comment).
+Split split_total(const SplitInput& in) noexcept;
+
+}  // namespace meterd::nilm

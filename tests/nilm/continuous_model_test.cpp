@@ -1,0 +1,42 @@
+#include "src/nilm/continuous_model.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace meterd::nilm {
+namespace {
+
+TEST(ContinuousModel, LearnsALinearShareOfTheResidual) {
+  ContinuousModel m;
+  // In slot 20, lighting = 200 + 0.5 * (R - 1000) for R in 600..1400.
+  for (int i = 0; i < 4000; ++i) {
+    const double r = 600.0 + (i % 81) * 10.0;
+    m.learn(20, Usage::lighting, r, 200.0 + 0.5 * (r - 1000.0), 1.0);
+  }
+  EXPECT_NEAR(m.estimate(20, Usage::lighting, 1000.0), 200.0, 1.0);
+  EXPECT_NEAR(m.estimate(20, Usage::lighting, 1300.0), 350.0, 10.0);  // the ridge shrinks the slope a little
+  EXPECT_GT(m.confidence(20, Usage::lighting), 0.5);
+  EXPECT_TRUE(m.learned(Usage::lighting));
+  EXPECT_FALSE(m.learned(Usage::it));
+  EXPECT_DOUBLE_EQ(m.estimate(20, Usage::it, 1000.0), 0.0);
+}
+
+TEST(ContinuousModel, ASlotWithoutDataFallsBackToThePooledFit) {
+  ContinuousModel m;
+  for (int i = 0; i < 3000; ++i) m.learn(5, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_NEAR(m.estimate(100, Usage::it, 900.0), 300.0, 1e-9);
+  EXPECT_DOUBLE_EQ(m.confidence(100, Usage::it), 0.0);
+}
+
+TEST(ContinuousModel, NeverEstimatesBelowZeroAndIgnoresBadInput) {
+  ContinuousModel m;
+  for (int i = 0; i < 3000; ++i) m.learn(7, Usage::ventilation, 500.0 + i % 100, 10.0 + (i % 100), 1.0);
+  m.learn(7, Usage::ventilation, std::nan(""), 1e9, 1.0);
+  m.learn(kSlotCount, Usage::ventilation, 1.0, 1e9, 1.0);
+  EXPECT_GE(m.estimate(7, Usage::ventilation, -5000.0), 0.0);
+  EXPECT_NEAR(m.estimate(7, Usage::ventilation, 550.0), 60.0, 2.0);
+}
+
+}  // namespace
+}  // namespace meterd::nilm

@@ -1,0 +1,89 @@
+#include "src/nilm/engine.hpp"
+
+#include "engine_driver.hpp"
+
+#include <gtest/gtest.h>
+
+namespace meterd::nilm {
+namespace {
+
+using namespace testing;
+
+void expect_same_steps(const std::vector<StepResult>& a, const std::vector<StepResult>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    EXPECT_EQ(a[i].start_ms, b[i].start_ms);
+    EXPECT_EQ(a[i].covered_s, b[i].covered_s);
+    EXPECT_EQ(a[i].total_wh, b[i].total_wh);
+    EXPECT_EQ(a[i].energy_wh, b[i].energy_wh) << "step " << i;
+    EXPECT_EQ(a[i].confidence, b[i].confidence) << "step " << i;
+  }
+}
+
+std::vector<StepResult> after(const std::vector<StepResult>& steps, std::int64_t from) {
+  std::vector<StepResult> out;
+  for (const auto& s : steps)
+    if (s.start_ms >= from) out.push_back(s);
+  return out;
+}
+
+TEST(EngineModel, ARestartedEngineWithTheSavedModelGivesTheSameOutputs) {
+  Engine running(training_config());
+  run(running, kMonday, kMonday + 3 * kDayMs, /*train=*/true);
+  const std::string model = running.save_model();
+  EXPECT_NE(model.find("\"version\":1"), std::string::npos);
+
+  Engine restarted(training_config());
+  ASSERT_TRUE(restarted.load_model(model));
+  EXPECT_EQ(restarted.save_model(), model);
+
+  // Both see the same later input after the restart (after an outage of ten minutes).
+  const std::int64_t from = kMonday + 3 * kDayMs + 10 * kMinute;
+  auto a = run(running, from, from + kDayMs, /*train=*/false);
+  auto b = run(restarted, from, from + kDayMs, /*train=*/false);
+  running.finish();
+  restarted.finish();
+  for (const auto& s : running.take_steps()) a.push_back(s);
+  for (const auto& s : restarted.take_steps()) b.push_back(s);
+  const auto a_later = after(a, from);
+  ASSERT_EQ(a_later.size(), 144u);
+  expect_same_steps(a_later, b);
+  // And the model learned something: lighting is not all in `other`.
+  double lighting = 0.0;
+  for (const auto& s : b) lighting += s.energy_wh[index_of(Usage::lighting)];
+  EXPECT_GT(lighting, 0.5 * truth_wh(from, from + kDayMs, Usage::lighting));
+}
+
+TEST(EngineModel, GarbageIsRejectedAndTheModelKept) {
+  Engine trained(training_config());
+  run(trained, kMonday, kMonday + kDayMs, /*train=*/true);
+  const std::string model = trained.save_model();
+
+  for (const std::string_view bad :
+       {std::string_view{"{not json"}, std::string_view{""}, std::string_view{"[1,2,3]"},
+        std::string_view{R"({"format":"meterd-nilm-model","version":99})"},
+        std::string_view{R"({"format":"something-else","version":1})"},
+        std::string_view{R"({"format":"meterd-nilm-model","version":1,"slots":144,"categories":7,)"
+                         R"("continuous":{"table":[],"pooled":[]}})"}}) {
+    const auto r = trained.load_model(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_TRUE(r.error().is(Errc::parse_error)) << r.error().message();
+    EXPECT_EQ(trained.save_model(), model);
+  }
+  // A model truncated anywhere is rejected too.
+  for (std::size_t cut = 1; cut < model.size(); cut += model.size() / 37) {
+    EXPECT_FALSE(trained.load_model(std::string_view{model}.substr(0, cut))) << cut;
+  }
+  EXPECT_EQ(trained.save_model(), model);
+}
+
+TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
+  Engine fresh(EngineConfig{});
+  const std::string model = fresh.save_model();
+  Engine other(EngineConfig{});
+  EXPECT_TRUE(other.load_model(model));
+  EXPECT_EQ(other.save_model(), model);
+}
+
+}  // namespace
+}  // namespace meterd::nilm
