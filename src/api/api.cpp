@@ -33,12 +33,14 @@ Api::Api(const ApiOptions& options, const Clock& clock, DataSources sources, std
       sources_(sources),
       version_(std::move(version)),
       started_(clock.utc_now()),
-      series_cache_(clock) {}
+      series_cache_(clock),
+      latest_endpoint_(clock, *sources.meters, *sources.latest) {}
 
 bool Api::blocking(const HttpRequest& r) const {
   const std::string_view p = r.path;
   return p == "/metrics" || p == "/api/v1/ready" || p == "/api/v1/events" ||
-         p == "/api/v1/storage" || p.starts_with("/api/v1/export") || p.ends_with("/series");
+         p == "/api/v1/storage" || p == "/api/v1/usages" || p.starts_with("/api/v1/export") ||
+         p.ends_with("/series");
 }
 
 HttpResponse Api::handle(const HttpRequest& request) const {
@@ -79,6 +81,7 @@ HttpResponse Api::route(const HttpRequest& r) const {
   if (rest == "ready") return ready();
   if (rest == "meters") return meters();
   if (rest == "events") return events(r);
+  if (rest == "usages") return usages(r);
   if (rest == "storage") return storage();
   if (rest == "uplink") return uplink();
   if (rest == "export.csv") return export_data(r, false);
@@ -90,13 +93,13 @@ HttpResponse Api::route(const HttpRequest& r) const {
       sub = id.substr(slash + 1);
       id = id.substr(0, slash);
     }
+    if (sub == "latest") return latest_endpoint_.respond(id);
     const auto m = find_meter(*sources_.meters, id);
     if (!m) {
       return error_response(404, "unknown_meter",
                             "no meter '" + std::string{id} + "' is configured");
     }
     if (sub.empty()) return meter(*m);
-    if (sub == "latest") return latest(*m);
     if (sub == "series") return series(*m, r);
   }
   return error_response(404, "not_found", "no such resource: " + std::string{p});
@@ -127,12 +130,6 @@ HttpResponse Api::meters() const {
 }
 
 HttpResponse Api::meter(const MeterEntry& m) const { return json_response(200, meter_json(m)); }
-
-HttpResponse Api::latest(const MeterEntry& m) const {
-  const auto values = sources_.latest->latest(m.status.meter_id);
-  return json_response(
-      200, latest_json(m, values ? *values : std::vector<LatestSample>{}, clock_.utc_now()));
-}
 
 HttpResponse Api::events(const HttpRequest& r) const {
   auto range =

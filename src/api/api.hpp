@@ -13,6 +13,7 @@
 #include "meterd/data_sources.hpp"
 #include "src/api/api_options.hpp"
 #include "src/api/http_types.hpp"
+#include "src/api/latest_endpoint.hpp"
 #include "src/api/series_cache.hpp"
 
 namespace meterd::api {
@@ -33,9 +34,9 @@ class Api {
   HttpResponse ready() const;
   HttpResponse meters() const;
   HttpResponse meter(const MeterEntry& m) const;
-  HttpResponse latest(const MeterEntry& m) const;
   HttpResponse series(const MeterEntry& m, const HttpRequest& request) const;
   HttpResponse events(const HttpRequest& request) const;
+  HttpResponse usages(const HttpRequest& request) const;
   HttpResponse storage() const;
   HttpResponse uplink() const;
   HttpResponse export_data(const HttpRequest& request, bool xlsx) const;
@@ -47,6 +48,7 @@ class Api {
   std::string version_;
   UtcTime started_;
   mutable SeriesCache series_cache_;
+  LatestEndpoint latest_endpoint_;
 };
 
 }  // namespace meterd::api

@@ -18,6 +18,13 @@ struct ListenerOptions {
   bool tls = false;                   // needs ApiOptions::tls_cert and tls_key
 };
 
+// The NILM virtual meter (the daemon's `nilm:` section), read by /api/v1/usages.
+struct UsageOptions {
+  std::string meter_id;                     // empty: NILM is off (404 nilm_disabled)
+  std::chrono::milliseconds step{600'000};  // the engine's step: the finest step served
+  std::chrono::minutes utc_offset{0};       // local time = UTC + offset: "today", 1d steps
+};
+
 struct ApiOptions {
   std::vector<ListenerOptions> listeners{ListenerOptions{}};
   std::filesystem::path tls_cert;     // PEM chain
@@ -33,6 +40,7 @@ struct ApiOptions {
   std::size_t max_series_points = 20'000;  // per series request (raw or aggregated)
   std::chrono::hours max_export_range{24 * 31};
   std::size_t worker_threads = 2;  // for store reads and exports, off the event loop
+  UsageOptions usages;
 };
 
 }  // namespace meterd::api

@@ -43,7 +43,7 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     ms_per = 1000;
   else if (unit == "ms")
     ms_per = 1;
-  else if (unit == "m")
+  else if (unit == "m" || unit == "min")
     ms_per = 60'000;
   else if (unit == "h")
     ms_per = 3'600'000;
@@ -51,9 +51,9 @@ Result<std::chrono::milliseconds> parse_duration(std::string_view text) {
     ms_per = 86'400'000;
   if (ec != std::errc{} || p == text.data() || ms_per == 0 || n <= 0 ||
       n > 366LL * 86'400'000 / ms_per) {
-    return Error{
-        Errc::parse_error,
-        "expected a positive duration such as 60s, 15m, 1h or 1d, got '" + std::string{text} + "'"};
+    return Error{Errc::parse_error,
+                 "expected a positive duration such as 60s, 15m, 10min, 1h or 1d, got '" +
+                     std::string{text} + "'"};
   }
   return std::chrono::milliseconds{n * ms_per};
 }

@@ -29,7 +29,7 @@ struct TimeRange {
 Result<TimeRange> parse_range(const Query& q, UtcTime now, std::chrono::milliseconds default_span,
                               std::chrono::milliseconds max_span);
 
-// "90", "90s", "15m", "1h", "1d", "500ms" -> a positive duration; Errc::parse_error otherwise.
+// "90", "90s", "15m" or "15min", "1h", "1d", "500ms" -> a positive duration; Errc::parse_error otherwise.
 Result<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 // "raw", "avg", "min", "max", "last"; Errc::parse_error otherwise.

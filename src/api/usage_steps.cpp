@@ -1,0 +1,148 @@
+#include "src/api/usage_steps.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace meterd::api {
+namespace {
+
+using std::chrono::milliseconds;
+
+// A reading's value when it may be used as a measurement (finite, usable quality).
+std::optional<double> usable(const Reading& r, const ObisCode& obis) {
+  const Value* v = r.find(obis);
+  if (v == nullptr || !is_usable(v->quality) || !std::isfinite(v->value)) return std::nullopt;
+  return v->value;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+// One grid step being filled.
+struct Accumulator {
+  UsageStep step;
+  std::array<double, kUsageCount> conf_weighted{};  // sum of confidence x energy
+  std::array<double, kUsageCount> conf_energy{};    // sum of energy of readings with confidence
+  std::array<double, kUsageCount> conf_plain{};     // sum of confidence
+  std::array<std::size_t, kUsageCount> conf_count{};
+
+  void add(const UsageStep& s) {
+    step.covered_s += s.covered_s;
+    step.engine_steps += s.engine_steps;
+    step.total_wh += s.total_wh;
+    for (std::size_t i = 0; i < kUsageCount; ++i) {
+      step.energy_wh[i] += s.energy_wh[i];
+      if (!s.confidence[i]) continue;
+      const double e = std::max(0.0, s.energy_wh[i]);
+      conf_weighted[i] += *s.confidence[i] * e;
+      conf_energy[i] += e;
+      conf_plain[i] += *s.confidence[i];
+      ++conf_count[i];
+    }
+  }
+
+  UsageStep result() const {
+    UsageStep out = step;
+    for (std::size_t i = 0; i < kUsageCount; ++i) {
+      if (conf_count[i] == 0) continue;
+      out.confidence[i] = conf_energy[i] > 0.0 ? conf_weighted[i] / conf_energy[i]
+                                               : conf_plain[i] / static_cast<double>(conf_count[i]);
+    }
+    return out;
+  }
+};
+
+// One reading as an engine step, or nullopt when its total or a category energy is unusable.
+std::optional<UsageStep> engine_step(const Reading& r, milliseconds engine_step_len) {
+  const auto total = usable(r, kTotalEnergyObis);
+  if (!total) return std::nullopt;
+  UsageStep s;
+  s.start = engine_step_start(r, engine_step_len);
+  s.end = s.start + engine_step_len;
+  s.engine_steps = 1;
+  s.total_wh = *total;
+  // The engine's average power is the energy over the covered seconds (src/nilm/engine.hpp), so
+  // their ratio is the covered time; a step without energy is taken as covered whole.
+  const double full_s = static_cast<double>(engine_step_len.count()) / 1000.0;
+  const auto power = usable(r, kTotalPowerObis);
+  s.covered_s = full_s;
+  if (power && *power > 0.0 && *total > 0.0) {
+    s.covered_s = std::clamp(*total * 3600.0 / *power, 0.0, full_s);
+  }
+  for (const Usage u : kAllUsages) {
+    const auto e = usable(r, usage_energy_obis(u));
+    if (!e) return std::nullopt;
+    s.energy_wh[index_of(u)] = *e;
+    if (const auto c = usable(r, usage_confidence_obis(u))) {
+      s.confidence[index_of(u)] = std::clamp(*c, 0.0, 1.0);
+    }
+  }
+  return s;
+}
+
+}  // namespace
+
+UtcTime engine_step_start(const Reading& r, milliseconds /*engine_step*/) {
+  // The daemon stamps a step's reading with the step's start (src/app/nilm_service.cpp), as the
+  // store stamps its aggregated points (SeriesSample::time).
+  return r.time;
+}
+
+UtcTime grid_start(UtcTime t, const UsageGrid& grid) {
+  const std::int64_t local = (t.time_since_epoch() + grid.utc_offset).count();
+  const std::int64_t k = floor_div(local, grid.step.count());
+  return UtcTime{milliseconds{k * grid.step.count()} - grid.utc_offset};
+}
+
+UtcTime local_midnight(UtcTime t, milliseconds utc_offset) {
+  return grid_start(t, UsageGrid{milliseconds{86'400'000}, milliseconds{86'400'000}, utc_offset});
+}
+
+UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& grid, UtcTime from,
+                       UtcTime to) {
+  std::vector<const Reading*> sorted;
+  sorted.reserve(readings.size());
+  for (const auto& r : readings) sorted.push_back(&r);
+  std::stable_sort(sorted.begin(), sorted.end(),
+                   [](const Reading* a, const Reading* b) { return a->time < b->time; });
+
+  UsageTable table;
+  Accumulator totals;
+  std::optional<Accumulator> current;
+  auto close = [&] {
+    if (current) table.steps.push_back(current->result());
+    current.reset();
+  };
+  for (std::size_t n = 0; n < sorted.size(); ++n) {
+    const Reading& r = *sorted[n];
+    const UtcTime start = engine_step_start(r, grid.engine_step);
+    if (start < from || start >= to) continue;
+    // The same step stored twice (republished): the later reading stands.
+    if (n + 1 < sorted.size() && engine_step_start(*sorted[n + 1], grid.engine_step) == start) {
+      continue;
+    }
+    const auto s = engine_step(r, grid.engine_step);
+    if (!s) {
+      ++table.skipped;
+      continue;
+    }
+    const UtcTime bucket = grid_start(start, grid);
+    if (current && current->step.start != std::max(bucket, from)) close();
+    if (!current) {
+      current.emplace();
+      current->step.start = std::max(bucket, from);
+      current->step.end = std::min(bucket + grid.step, to);
+    }
+    current->add(*s);
+    totals.add(*s);
+  }
+  close();
+  table.totals = totals.result();
+  table.totals.start = from;
+  table.totals.end = to;
+  return table;
+}
+
+}  // namespace meterd::api

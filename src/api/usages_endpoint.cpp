@@ -1,0 +1,144 @@
+// api/usages_endpoint.cpp: GET /api/v1/usages: the building's consumption split by usage (NILM).
+//
+// Reads the readings of the NILM virtual meter (ApiOptions::usages.meter_id) over the range and
+// answers, per step, the measured total and each category's energy (Wh), average power (W) and
+// confidence, plus the totals over the range (energy, share of the total, confidence per
+// category); see usage_steps.hpp for what is absent, clipped or skipped. Parameters: from/to
+// (default: today's local midnight to now; same rules and errors as /series), step (default the
+// engine's step; a multiple of it that divides a day, or whole days). 404 nilm_disabled when the
+// daemon runs no NILM. Identical requests within a second share one store read (SeriesCache).
+// Runs off the event loop (store reads).
+#include <nlohmann/json.hpp>
+
+#include "src/api/api.hpp"
+#include "src/api/json_views.hpp"
+#include "src/api/params.hpp"
+#include "src/api/usage_steps.hpp"
+
+namespace meterd::api {
+namespace {
+
+using nlohmann::json;
+using std::chrono::milliseconds;
+constexpr milliseconds kDay{86'400'000};
+
+double seconds(milliseconds d) { return static_cast<double>(d.count()) / 1000.0; }
+
+// Average power over the covered part, W; null when nothing is covered.
+json power_w(double energy_wh, double covered_s) {
+  if (covered_s <= 0.0) return nullptr;
+  return number_or_null(energy_wh * 3600.0 / covered_s);
+}
+
+json confidence_json(const std::optional<double>& c) {
+  return c ? number_or_null(*c) : json(nullptr);
+}
+
+json step_json(const UsageStep& s) {
+  json usages = json::object();
+  for (const Usage u : kAllUsages) {
+    const auto i = index_of(u);
+    usages[std::string{to_string(u)}] = {{"energy_wh", number_or_null(s.energy_wh[i])},
+                                         {"power_w", power_w(s.energy_wh[i], s.covered_s)},
+                                         {"confidence", confidence_json(s.confidence[i])}};
+  }
+  const double span_s = static_cast<double>((s.end - s.start).count()) / 1000.0;
+  return json{
+      {"start", format_utc(s.start)},
+      {"end", format_utc(s.end)},
+      {"covered_s", s.covered_s},
+      {"complete", s.covered_s >= span_s},
+      {"total",
+       {{"energy_wh", number_or_null(s.total_wh)}, {"power_w", power_w(s.total_wh, s.covered_s)}}},
+      {"usages", std::move(usages)}};
+}
+
+json totals_json(const UsageStep& t, std::size_t skipped) {
+  json usages = json::object();
+  for (const Usage u : kAllUsages) {
+    const auto i = index_of(u);
+    usages[std::string{to_string(u)}] = {
+        {"energy_wh", number_or_null(t.energy_wh[i])},
+        {"share", t.total_wh > 0.0 ? number_or_null(t.energy_wh[i] / t.total_wh) : json(nullptr)},
+        {"confidence", confidence_json(t.confidence[i])}};
+  }
+  return json{{"energy_wh", number_or_null(t.total_wh)},
+              {"covered_s", t.covered_s},
+              {"engine_steps", t.engine_steps},
+              {"skipped_steps", skipped},
+              {"usages", std::move(usages)}};
+}
+
+}  // namespace
+
+HttpResponse Api::usages(const HttpRequest& r) const {
+  const UsageOptions& nilm = options_.usages;
+  if (nilm.meter_id.empty()) {
+    return error_response(404, "nilm_disabled",
+                          "NILM is not enabled in this daemon (nilm.enabled in the configuration)");
+  }
+  const UsageGrid base{nilm.step, nilm.step, nilm.utc_offset};
+  // Default range: today's local midnight (of the day `to` falls in) to now.
+  const UtcTime now = clock_.utc_now();
+  UtcTime to_guess = now + milliseconds{1};
+  if (auto t = r.query.find("to"); t != r.query.end()) {
+    if (auto parsed = parse_utc(t->second)) to_guess = *parsed;
+  }
+  const auto today = to_guess - local_midnight(to_guess - milliseconds{1}, nilm.utc_offset);
+  const auto range =
+      parse_range(r.query, now, std::max(today, nilm.step), options_.max_export_range);
+  if (!range) {
+    return error_response(
+        400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
+        range.error().detail);
+  }
+  UsageGrid grid = base;
+  if (auto s = r.query.find("step"); s != r.query.end()) {
+    auto step = parse_duration(s->second);
+    if (!step) return error_response(400, "bad_step", "step: " + step.error().detail);
+    const bool whole = step->count() % nilm.step.count() == 0;
+    const bool fits_day = kDay.count() % step->count() == 0 || step->count() % kDay.count() == 0;
+    if (!whole || !fits_day) {
+      return error_response(400, "bad_step",
+                            "step: a multiple of the NILM step (" +
+                                std::to_string(nilm.step.count() / 1000) +
+                                " s) that divides a day or is whole days, such as 10min, 1h or 1d");
+    }
+    grid.step = *step;
+  }
+  const auto span = (range->to - range->from).count();
+  const auto steps = static_cast<std::size_t>((span + grid.step.count() - 1) / grid.step.count());
+  if (steps > options_.max_series_points) {
+    return error_response(400, "range_too_large",
+                          std::to_string(steps) + " steps exceed the cap of " +
+                              std::to_string(options_.max_series_points) +
+                              " points: use a larger step or a shorter range");
+  }
+  const std::string key = "usages|" + nilm.meter_id + '|' + format_utc(range->from) + '|' +
+                          format_utc(range->to) + '|' + std::to_string(grid.step.count());
+  return series_cache_.get_or_compute(key, [&]() -> HttpResponse {
+    // Readings are stamped with their engine step's start (usage_steps.hpp): those in the range.
+    auto readings = sources_.series->readings(nilm.meter_id, range->from, range->to);
+    UsageTable table;
+    if (readings) {
+      table = usage_table(*readings, grid, range->from, range->to);
+    } else if (!readings.error().is(Errc::not_found)) {  // not_found: nothing stored yet
+      return error_response(503, "series_unavailable", readings.error().message());
+    }
+    json categories = json::array();
+    for (const Usage u : kAllUsages) categories.push_back(to_string(u));
+    json list = json::array();
+    for (const auto& s : table.steps) list.push_back(step_json(s));
+    return json_response(200, json{{"meter", nilm.meter_id},
+                                   {"from", format_utc(range->from)},
+                                   {"to", format_utc(range->to)},
+                                   {"step_s", seconds(grid.step)},
+                                   {"engine_step_s", seconds(nilm.step)},
+                                   {"utc_offset_s", seconds(nilm.utc_offset)},
+                                   {"categories", std::move(categories)},
+                                   {"steps", std::move(list)},
+                                   {"totals", totals_json(table.totals, table.skipped)}});
+  });
+}
+
+}  // namespace meterd::api
