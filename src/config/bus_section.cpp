@@ -35,24 +35,6 @@ struct Seen {
   std::map<std::string, std::string> meters;
 };
 
-// Empty when `id` is acceptable, else what is wrong with it.
-std::string check_id(const std::string& id) {
-  if (id.empty()) return "must not be empty (letters, digits, '.', '_' and '-')";
-  if (id.size() > kMaxIdLength) {
-    return "expected at most " + std::to_string(kMaxIdLength) + " characters, found " +
-           std::to_string(id.size());
-  }
-  for (const char c : id) {
-    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '.' || c == '_' || c == '-';
-    if (!ok) {
-      return "invalid character " + quote(std::string_view(&c, 1)) + " in " + quote(id) +
-             " (allowed: letters, digits, '.', '_' and '-')";
-    }
-  }
-  return {};
-}
-
 // Reads a required, valid, unique id into `out`; `seen` maps ids to where they were first used.
 void read_id(SectionReader& s, std::string_view what, std::map<std::string, std::string>& seen,
              std::string& out) {
@@ -192,6 +174,23 @@ void read_bus(SectionReader& s, Seen& seen, BusConfig& b) {
 }
 
 }  // namespace
+
+std::string check_id(const std::string& id) {
+  if (id.empty()) return "must not be empty (letters, digits, '.', '_' and '-')";
+  if (id.size() > kMaxIdLength) {
+    return "expected at most " + std::to_string(kMaxIdLength) + " characters, found " +
+           std::to_string(id.size());
+  }
+  for (const char c : id) {
+    const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '.' || c == '_' || c == '-';
+    if (!ok) {
+      return "invalid character " + quote(std::string_view(&c, 1)) + " in " + quote(id) +
+             " (allowed: letters, digits, '.', '_' and '-')";
+    }
+  }
+  return {};
+}
 
 std::string_view to_string(BusTransport t) noexcept {
   for (const auto& n : kTransports) {

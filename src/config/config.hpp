@@ -11,8 +11,10 @@
 #pragma once
 
 #include "meterd/error.hpp"
+#include "meterd/obis.hpp"
 #include "meterd/time.hpp"
 #include "meterd/time_stamper.hpp"
+#include "meterd/usage.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -165,6 +167,39 @@ struct ApiConfig {
   std::size_t worker_threads = 2;                   // worker_threads: 1..16
 };
 
+// nilm: the streaming breakdown of one site's consumption by usage (src/config/nilm_section.cpp,
+// src/nilm/engine.hpp, src/app/nilm_service.hpp, docs/nilm.md). Off by default; when enabled,
+// `mains` names 1 to 3 phases, each a value of a meter of `buses`.
+struct NilmPhaseConfig {
+  std::string meter;                        // mains[].meter: a meter id of `buses`, required
+  ObisCode power{1, 1, 16, 7, 0};           // mains[].power: active power, W
+  std::optional<ObisCode> reactive;         // mains[].reactive: reactive power, var; none
+  friend bool operator==(const NilmPhaseConfig&, const NilmPhaseConfig&) = default;
+};
+
+struct NilmSubmeterConfig {
+  std::string name;                         // submeters[].name: unique, [A-Za-z0-9._-]{1,64}
+  std::string meter;                        // submeters[].meter: a meter id of `buses`
+  ObisCode power{1, 1, 16, 7, 0};           // submeters[].power: active power, W
+  Usage usage = Usage::other;               // submeters[].usage: a usage name, required
+  bool complete = false;                    // submeters[].complete: measures its whole usage
+  friend bool operator==(const NilmSubmeterConfig&, const NilmSubmeterConfig&) = default;
+};
+
+struct NilmConfig {
+  bool enabled = false;                              // enabled
+  std::string meter_id = "usages";                   // meter_id: the virtual meter's id
+  std::vector<NilmPhaseConfig> mains;                // mains: 1 to 3 phases when enabled
+  std::vector<NilmSubmeterConfig> submeters;         // submeters: none by default
+  std::chrono::milliseconds step{600'000};           // step: 1s..1h, divides a day
+  std::chrono::milliseconds max_lag{600'000};        // max_lag: 1s..1h
+  std::chrono::milliseconds max_gap{180'000};        // max_gap: 1s..1h
+  // utc_offset: local time = UTC + offset for time-of-day features; nullopt (`local`, the
+  // default) = the box's offset from UTC when the NILM service starts.
+  std::optional<std::chrono::minutes> utc_offset;
+  friend bool operator==(const NilmConfig&, const NilmConfig&) = default;
+};
+
 struct Config {
   std::filesystem::path source;  // the file it was loaded from
   GatewayConfig gateway;
@@ -174,6 +209,7 @@ struct Config {
   StoreConfig store;             // paths resolved against gateway.state_dir when not given
   ApiConfig api;                 // api: the REST API (on by default)
   UplinkConfig uplink;           // uplink: off when absent
+  NilmConfig nilm;               // nilm: off when absent
 };
 
 // One problem found in a configuration file. line and column are 1-based (0 when the problem

@@ -1,36 +1,10 @@
 // The `gateway` section: who this box is and where it keeps its state.
 #include "src/config/sections.hpp"
 
-#include "src/config/quote.hpp"
-
 #include <cstdlib>
 #include <string_view>
 
 namespace meterd::config {
-namespace {
-
-bool id_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
-}
-
-// Empty when `id` is acceptable, else what is wrong with it.
-std::string check_id(const std::string& id) {
-  if (id.empty()) return "must not be empty (letters, digits, '.', '_' and '-')";
-  if (id.size() > GatewayConfig::kMaxIdLength) {
-    return "expected at most " + std::to_string(GatewayConfig::kMaxIdLength) +
-           " characters, found " + std::to_string(id.size());
-  }
-  for (const char c : id) {
-    if (!id_char(c)) {
-      return "invalid character " + quote(std::string_view(&c, 1)) + " in " + quote(id) +
-             " (allowed: letters, digits, '.', '_' and '-')";
-    }
-  }
-  return {};
-}
-
-}  // namespace
 
 void read_gateway(SectionReader& section, GatewayConfig& out) {
   std::string id;

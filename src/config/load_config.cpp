@@ -23,6 +23,7 @@ void read_document(SectionReader& root, Config& out) {
   root.get_section("api", [&](SectionReader& s) { read_api(s, out.api); });
   root.get_section("uplink", [&](SectionReader& s) { read_uplink(s, out.uplink); });
   default_uplink_paths(out.gateway, out.uplink);
+  root.get_section("nilm", [&](SectionReader& s) { read_nilm(s, out.buses, out.nilm); });
 }
 
 namespace {

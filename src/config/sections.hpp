@@ -21,6 +21,11 @@ void read_log(SectionReader& section, LogConfig& out);          // log_section.c
 void read_time(SectionReader& section, TimeConfig& out);        // time_section.cpp
 // The list under `buses`, with checks across buses (unique ids). bus_section.cpp
 void read_buses(SectionReader& root, std::vector<BusConfig>& out);
+// Empty when `id` can name a bus, meter or sub-meter ([A-Za-z0-9._-]{1,64}), else what is wrong
+// with it (bus_section.cpp).
+std::string check_id(const std::string& id);
+// `nilm`, after `buses`: its meters must be meters of `buses` (nilm_section.cpp).
+void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, NilmConfig& out);
 // `store`, then its default paths under gateway.state_dir (store_section.cpp).
 void read_store(SectionReader& section, StoreConfig& out);
 void default_store_paths(const GatewayConfig& gateway, StoreConfig& out);

@@ -16,7 +16,7 @@ constexpr std::string_view kLevels = "trace, debug, info, warn, error, critical,
 TEST(BadConfig, UnknownTopLevelKey) {
   EXPECT_THAT(issues_of("log:\n  level: info\ngatway:\n  id: box\n"),
               ElementsAre(at(3, 1, "unknown key 'gatway' at top level (expected one of: gateway, "
-                                   "log, time, buses, store, api, uplink)")));
+                                   "log, time, buses, store, api, uplink, nilm)")));
 }
 
 TEST(BadConfig, UnknownNestedKeyListsTheAllowedOnes) {
@@ -176,7 +176,7 @@ colour: blue
           at(6, 3, "unknown key 'stat_dir' in gateway (expected one of: id, state_dir)"),
           at(8, 10, "log.level: expected one of " + std::string(kLevels) + ", found 'loud'"),
           at(9, 1, "unknown key 'colour' at top level (expected one of: gateway, log, time, "
-                   "buses, store, api, uplink)")));
+                   "buses, store, api, uplink, nilm)")));
 }
 
 }  // namespace

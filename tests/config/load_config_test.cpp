@@ -154,7 +154,7 @@ TEST(LoadConfig, ValueThrowsWithEveryIssue) {
               "t.yaml:1:14: log.level: expected one of trace, debug, info, warn, error, critical, "
               "off, found 'loud'\n"
               "t.yaml:2:1: unknown key 'foo' at top level (expected one of: gateway, log, time, "
-              "buses, store, api, uplink)");
+              "buses, store, api, uplink, nilm)");
   }
 }
 
