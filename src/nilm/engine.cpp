@@ -1,8 +1,12 @@
 // The engine: sample-and-hold integration of the mains into steps, sub-meter subtraction,
+// switching events (per-phase detector, clusters, Hart pairing, labels from sub-meter events),
 // learning of the continuous model from complete sub-meters and the split of the rest.
 // Method and references: docs/nilm.md.
 #include "src/nilm/engine.hpp"
 
+#include "src/nilm/appliance_tracker.hpp"
+#include "src/nilm/change_detector.hpp"
+#include "src/nilm/event_labeller.hpp"
 #include "src/nilm/continuous_model.hpp"
 #include "src/nilm/model_codec.hpp"
 #include "src/nilm/step_accumulator.hpp"
@@ -12,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 namespace meterd::nilm {
 
@@ -23,7 +28,73 @@ struct Engine::Impl {
     if (config.max_gap_ms <= 0) config.max_gap_ms = 180'000;
     if (config.max_lag_ms < 0) config.max_lag_ms = 0;
     subs.reserve(config.submeters.size());
-    for (const auto& spec : config.submeters) subs.emplace_back(spec);
+    sub_detectors.reserve(config.submeters.size());
+    for (const auto& spec : config.submeters) {
+      subs.emplace_back(spec);
+      sub_detectors.emplace_back(0, detector_config());
+    }
+  }
+
+  DetectorConfig detector_config() const {
+    DetectorConfig d;
+    d.max_gap_ms = config.max_gap_ms;
+    return d;
+  }
+
+  bool training_at(std::int64_t t_ms) const {
+    return std::any_of(subs.begin(), subs.end(), [&](const SubmeterChannel& s) {
+      return s.spec().complete && s.live_at(t_ms, config.max_gap_ms);
+    });
+  }
+
+  void on_mains_event(SwitchEvent e, std::int64_t now_ms) {
+    EventClusters& clusters = model->clusters;
+    const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
+    if (e.dp_w > 0.0) {
+      tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster);
+    } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster)) {
+      clusters.record_on_duration(run->cluster, run->on_s);
+    }
+    labeller.mains_event(e, cluster, training_at(now_ms), now_ms, clusters);
+    e.cluster = cluster;
+    e.usage = clusters.usage_of(cluster);
+    if (std::isnan(e.dq_var)) e.dq_var = 0.0;
+    ++stats.events;
+    if (out_events.size() >= kMaxPendingEvents)  // nobody takes them: keep the newest
+      out_events.erase(out_events.begin(), out_events.begin() + kMaxPendingEvents / 2);
+    out_events.push_back(e);
+  }
+
+  void detect(const PowerSample& sample) {
+    for (std::size_t ph = 0; ph < sample.phases; ++ph) {
+      auto& det = mains_detectors[ph];
+      if (!det) det.emplace(static_cast<std::uint8_t>(ph), detector_config());
+      if (auto e = det->push(sample.t_ms, sample.p_w[ph], sample.q_var[ph]))
+        on_mains_event(*e, sample.t_ms);
+      while (auto more = det->take_pending()) on_mains_event(*more, sample.t_ms);
+    }
+    const std::int64_t window = std::max<std::int64_t>(5'000, 2 * nominal_dt_ms + 1'000);
+    labeller.set_windows(window, std::max<std::int64_t>(30'000, 3 * nominal_dt_ms));
+    labeller.age(sample.t_ms, model->clusters);
+    if (sample.t_ms >= next_expiry_ms) {
+      tracker.expire(sample.t_ms, model->clusters);
+      next_expiry_ms = sample.t_ms + 10'000;
+    }
+  }
+
+  void push_submeter(std::size_t i, const PowerSample& sample) {
+    if (i >= subs.size() || !subs[i].push(sample)) {
+      ++stats.dropped_samples;
+      return;
+    }
+    ++stats.submeter_samples;
+    const Usage usage = subs[i].spec().usage;
+    auto& det = sub_detectors[i];
+    const double q = total_reactive_var(sample);
+    if (auto e = det.push(sample.t_ms, subs[i].power_w(), q))
+      labeller.submeter_event(*e, usage, sample.t_ms, model->clusters);
+    while (auto more = det.take_pending())
+      labeller.submeter_event(*more, usage, sample.t_ms, model->clusters);
   }
 
   // The split of total_w at time t_ms; learns from the complete sub-meters that are live.
@@ -42,20 +113,21 @@ struct Engine::Impl {
         partial[c] += s.power_w();
       }
     }
+    const UsageArray tracked = tracker.attributed_w(model->clusters);
     double residual = total_w;
-    for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c];
+    for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c] + tracked[c];
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
     const double weight_s = static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
-        model->continuous.learn(slot, u, residual, complete_w[c], weight_s);
+        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s);
         continue;
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other) continue;
-      in.estimated_w[c] = model->continuous.estimate(slot, u, residual);
+      in.estimated_w[c] = tracked[c] + model->continuous.estimate(slot, u, residual);
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
     }
     return split_total(in);
@@ -68,9 +140,12 @@ struct Engine::Impl {
   }
 
   // A mains silence longer than max_gap: the pending sample covers one nominal period only.
+  // Running appliances are forgotten: their state after the silence is unknown.
   void close_gap() {
     ++stats.gaps;
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
+    tracker.clear();
+    labeller.clear();
   }
 
   void emit_until(std::int64_t t_ms) {
@@ -95,6 +170,7 @@ struct Engine::Impl {
         flush_pending(dt);
       }
     }
+    detect(sample);
     has_last = true;
     last_mains_ms = sample.t_ms;
     pending_t = sample.t_ms;
@@ -122,6 +198,12 @@ struct Engine::Impl {
   StepAccumulator steps;
   std::vector<SubmeterChannel> subs;
   std::unique_ptr<LearnedModel> model;
+  std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
+  std::vector<ChangeDetector> sub_detectors;
+  ApplianceTracker tracker;
+  EventLabeller labeller;
+  std::int64_t next_expiry_ms = 0;
+  static constexpr std::size_t kMaxPendingEvents = 65'536;
 
   bool has_last = false;
   std::int64_t last_mains_ms = 0;
@@ -143,11 +225,7 @@ Engine& Engine::operator=(Engine&&) noexcept = default;
 void Engine::push_mains(const PowerSample& sample) { impl_->push_mains(sample); }
 
 void Engine::push_submeter(std::size_t submeter, const PowerSample& sample) {
-  if (submeter >= impl_->subs.size() || !impl_->subs[submeter].push(sample)) {
-    ++impl_->stats.dropped_samples;
-    return;
-  }
-  ++impl_->stats.submeter_samples;
+  impl_->push_submeter(submeter, sample);
 }
 
 void Engine::advance_to(std::int64_t now_ms) { impl_->advance_to(now_ms); }
@@ -168,6 +246,8 @@ Result<void> Engine::load_model(std::string_view text) {
   auto decoded = decode_model(text);
   if (!decoded) return decoded.error();
   impl_->model = std::move(*decoded);
+  impl_->tracker.clear();  // running instances referred to the old clusters
+  impl_->labeller.clear();
   return {};
 }
 

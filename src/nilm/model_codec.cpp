@@ -26,6 +26,37 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   return s.w >= 0.0;
 }
 
+constexpr std::size_t kClusterFields = 9 + kUsageCount;
+
+json cluster_to_json(const Cluster& c) {
+  json j = json::array({c.phase, c.dp_w, c.dq_var, c.has_q ? 1 : 0, c.count, c.unmatched,
+                        c.on_count, c.on_mean_s, c.on_max_s});
+  for (double v : c.votes) j.push_back(v);
+  return j;
+}
+
+bool cluster_from_json(const json& j, Cluster& c) {
+  if (!j.is_array() || j.size() != kClusterFields) return false;
+  std::array<double, kClusterFields> v{};
+  for (std::size_t i = 0; i < kClusterFields; ++i) {
+    if (!j[i].is_number()) return false;
+    v[i] = j[i].get<double>();
+    if (!std::isfinite(v[i]) || (i != 2 && v[i] < 0.0)) return false;
+  }
+  if (v[0] >= static_cast<double>(kMaxPhases) || v[0] != std::floor(v[0])) return false;
+  c.phase = static_cast<std::uint8_t>(v[0]);
+  c.dp_w = v[1];
+  c.dq_var = j[2].get<double>();
+  c.has_q = v[3] != 0.0;
+  c.count = v[4];
+  c.unmatched = v[5];
+  c.on_count = v[6];
+  c.on_mean_s = v[7];
+  c.on_max_s = v[8];
+  for (std::size_t i = 0; i < kUsageCount; ++i) c.votes[i] = v[9 + i];
+  return true;
+}
+
 Error bad(std::string what) { return Error{Errc::parse_error, "nilm model: " + std::move(what)}; }
 
 }  // namespace
@@ -39,11 +70,14 @@ std::string encode_model(const LearnedModel& model) {
   }
   json pooled = json::array();
   for (const auto& s : model.continuous.pooled()) pooled.push_back(sums_to_json(s));
+  json clusters = json::array();
+  for (const Cluster& c : model.clusters.clusters()) clusters.push_back(cluster_to_json(c));
   json doc = {{"format", kFormat},
               {"version", kModelFormatVersion},
               {"slots", kSlotCount},
               {"categories", kUsageCount},
-              {"continuous", {{"table", std::move(table)}, {"pooled", std::move(pooled)}}}};
+              {"continuous", {{"table", std::move(table)}, {"pooled", std::move(pooled)}}},
+              {"clusters", std::move(clusters)}};
   return doc.dump();
 }
 
@@ -79,6 +113,15 @@ Result<std::unique_ptr<LearnedModel>> decode_model(std::string_view text) {
   for (std::size_t c = 0; c < kUsageCount; ++c)
     if (!sums_from_json((*pooled)[c], model->continuous.pooled()[c]))
       return bad("bad pooled sums");
+  const auto clusters = doc.find("clusters");
+  if (clusters == doc.end() || !clusters->is_array() ||
+      clusters->size() > EventClusters::kMaxClusters)
+    return bad("no cluster array or too many clusters");
+  for (const json& j : *clusters) {
+    Cluster c;
+    if (!cluster_from_json(j, c)) return bad("bad cluster");
+    model->clusters.clusters().push_back(c);
+  }
   return model;
 }
 

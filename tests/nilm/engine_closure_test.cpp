@@ -99,21 +99,5 @@ TEST(EngineClosure, SubmetersAboveTheTotalAreScaledDownToIt) {
   EXPECT_NEAR(steps[0].avg_w[index_of(Usage::other)], 0.0, 1e-9);
 }
 
-TEST(EngineLearning, SplitsTheMainsLikeTheSubmetersItLearnedFrom) {
-  Engine engine(training_config());
-  run(engine, kMonday, kMonday + 7 * kDayMs, /*train=*/true);
-  engine.take_steps();
-  const std::int64_t from = kMonday + 7 * kDayMs;  // the next Monday, mains only
-  auto steps = run(engine, from, from + kDayMs, /*train=*/false);
-  engine.finish();
-  for (const auto& s : engine.take_steps()) steps.push_back(s);
-  for (const Usage u : {Usage::lighting, Usage::it, Usage::heating_elements}) {
-    double est = 0.0;
-    for (const auto& s : steps) est += s.energy_wh[index_of(u)];
-    const double truth = truth_wh(from, from + kDayMs, u);
-    EXPECT_NEAR(est, truth, 0.05 * truth) << to_string(u);
-  }
-}
-
 }  // namespace
 }  // namespace meterd::nilm

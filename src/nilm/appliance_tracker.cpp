@@ -1,0 +1,55 @@
+#include "src/nilm/appliance_tracker.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace meterd::nilm {
+
+void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w,
+                                 int cluster) {
+  if (cluster < 0 || !(dp_w > 0.0)) return;
+  if (running_.size() >= kMaxInstances) running_.erase(running_.begin());
+  running_.push_back({cluster, phase, dp_w, t_ms});
+}
+
+std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
+                                                      double dp_w, int cluster) {
+  const double off = std::abs(dp_w);
+  const double tol = kPairTolerance *
+                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off);
+  std::size_t best = running_.size();
+  double best_d = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    const ApplianceInstance& a = running_[i];
+    if (a.phase != phase) continue;
+    double d = std::abs(a.p_w - off) / tol;
+    if (d > 1.0) continue;
+    if (a.cluster != cluster) d += 1.0;  // prefer the OFF step's own cluster
+    if (d < best_d) {
+      best_d = d;
+      best = i;
+    }
+  }
+  if (best == running_.size()) return std::nullopt;
+  const ApplianceInstance a = running_[best];
+  running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(best));
+  return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0};
+}
+
+void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) {
+  std::erase_if(running_, [&](const ApplianceInstance& a) {
+    return static_cast<double>(t_ms - a.on_ms) / 1000.0 > clusters.max_on_s(a.cluster);
+  });
+}
+
+UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters) const noexcept {
+  UsageArray out{};
+  for (const ApplianceInstance& a : running_) {
+    const UsageArray s = clusters.shares(a.cluster);
+    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += a.p_w * s[c];
+  }
+  return out;
+}
+
+}  // namespace meterd::nilm

@@ -1,0 +1,59 @@
+// src/nilm/appliance_tracker.hpp: Hart's on/off pairing into running appliance instances.
+//
+// An ON step (dP > 0) of a cluster opens an instance drawing the step's power; an OFF step of
+// the same size on the same phase closes the running instance closest in size, preferring one
+// of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
+// appliances). An instance that stays on longer than its cluster's learned maximum is taken as
+// lost (its OFF was missed) and dropped; a mains gap drops all (their state is unknown). Each
+// running instance's power is attributed to its cluster's categories by their shares.
+// Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe; owned by the engine.
+#pragma once
+
+#include "src/nilm/event_clusters.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace meterd::nilm {
+
+struct ApplianceInstance {
+  int cluster = -1;
+  std::uint8_t phase = 0;
+  double p_w = 0.0;
+  std::int64_t on_ms = 0;
+};
+
+// A closed instance: its cluster and how long it ran.
+struct PairedRun {
+  int cluster = -1;
+  double on_s = 0.0;
+};
+
+class ApplianceTracker {
+ public:
+  static constexpr std::size_t kMaxInstances = 64;
+  static constexpr double kPairTolerance = 2.0;  // times the clustering tolerance
+
+  // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0).
+  void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster);
+
+  // An OFF step (dp_w < 0); the instance it closes, if any.
+  std::optional<PairedRun> switch_off(std::int64_t t_ms, std::uint8_t phase, double dp_w,
+                                      int cluster);
+
+  // Drops the instances on longer than their cluster allows at t_ms.
+  void expire(std::int64_t t_ms, const EventClusters& clusters);
+
+  void clear() noexcept { running_.clear(); }
+
+  // The power of the running instances per category (by the clusters' shares).
+  UsageArray attributed_w(const EventClusters& clusters) const noexcept;
+
+  const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
+
+ private:
+  std::vector<ApplianceInstance> running_;
+};
+
+}  // namespace meterd::nilm

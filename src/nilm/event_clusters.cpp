@@ -1,0 +1,127 @@
+#include "src/nilm/event_clusters.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace meterd::nilm {
+namespace {
+
+constexpr double kCountCap = 1000.0;  // the mean follows slow changes of an appliance
+constexpr double kDefaultMaxOnS = 4.0 * 3600.0;
+constexpr double kMinMaxOnS = 120.0;
+constexpr double kMaxMaxOnS = 24.0 * 3600.0;
+
+double tolerance(double w) noexcept {
+  return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
+}
+
+}  // namespace
+
+bool EventClusters::same_size(double a_w, double b_w) noexcept {
+  return std::abs(std::abs(a_w) - std::abs(b_w)) <= tolerance(std::max(std::abs(a_w), std::abs(b_w)));
+}
+
+int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
+  if (!std::isfinite(dp_w) || dp_w == 0.0) return -1;
+  const double sign = dp_w > 0.0 ? 1.0 : -1.0;
+  const double p = std::abs(dp_w);
+  const bool q_known = std::isfinite(dq_var);
+  const double q = q_known ? sign * dq_var : 0.0;  // in the ON direction
+  int best = -1;
+  double best_d = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < clusters_.size(); ++i) {
+    const Cluster& c = clusters_[i];
+    if (c.phase != phase) continue;
+    const double tol = tolerance(c.dp_w);
+    double d = std::abs(p - c.dp_w) / tol;
+    if (q_known && c.has_q) d = std::hypot(d, (q - c.dq_var) / tol);
+    if (d <= 1.0 && d < best_d) {
+      best_d = d;
+      best = static_cast<int>(i);
+    }
+  }
+  if (best < 0) {
+    Cluster fresh;
+    fresh.phase = phase;
+    fresh.dp_w = p;
+    fresh.dq_var = q;
+    fresh.has_q = q_known;
+    if (clusters_.size() < kMaxClusters) {
+      clusters_.push_back(fresh);
+      best = static_cast<int>(clusters_.size() - 1);
+    } else {  // recycle the least used cluster that no sub-meter labelled
+      double least = std::numeric_limits<double>::infinity();
+      for (std::size_t i = 0; i < clusters_.size(); ++i) {
+        double labels = clusters_[i].unmatched;
+        for (double v : clusters_[i].votes) labels += v;
+        if (labels == 0.0 && clusters_[i].count < least) {
+          least = clusters_[i].count;
+          best = static_cast<int>(i);
+        }
+      }
+      if (best < 0) return -1;
+      clusters_[static_cast<std::size_t>(best)] = fresh;
+    }
+  }
+  Cluster& c = clusters_[static_cast<std::size_t>(best)];
+  c.count = std::min(c.count + 1.0, kCountCap);
+  c.dp_w += (p - c.dp_w) / c.count;
+  if (q_known) {
+    c.dq_var = c.has_q ? c.dq_var + (q - c.dq_var) / c.count : q;
+    c.has_q = true;
+  }
+  return best;
+}
+
+void EventClusters::vote(int cluster, Usage usage) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return;
+  clusters_[static_cast<std::size_t>(cluster)].votes[index_of(usage)] += 1.0;
+}
+
+void EventClusters::unmatched(int cluster) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return;
+  clusters_[static_cast<std::size_t>(cluster)].unmatched += 1.0;
+}
+
+void EventClusters::record_on_duration(int cluster, double seconds) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds <= 0.0)
+    return;
+  Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  c.on_count = std::min(c.on_count + 1.0, kCountCap);
+  c.on_mean_s += (seconds - c.on_mean_s) / c.on_count;
+  c.on_max_s = std::max(c.on_max_s, seconds);
+}
+
+UsageArray EventClusters::shares(int cluster) const noexcept {
+  UsageArray s{};
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return s;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  double total = c.unmatched;
+  for (double v : c.votes) total += v;
+  if (total <= 0.0) return s;
+  for (std::size_t i = 0; i < kUsageCount; ++i) s[i] = c.votes[i] / total;
+  return s;
+}
+
+Usage EventClusters::usage_of(int cluster) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return Usage::other;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  std::size_t best = index_of(Usage::other);
+  double most = 0.0;
+  for (std::size_t i = 0; i < kUsageCount; ++i)
+    if (c.votes[i] > most) {
+      most = c.votes[i];
+      best = i;
+    }
+  return kAllUsages[best];
+}
+
+double EventClusters::max_on_s(int cluster) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return kDefaultMaxOnS;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  if (c.on_count < 3.0) return kDefaultMaxOnS;
+  return std::clamp(1.5 * c.on_max_s, kMinMaxOnS, kMaxMaxOnS);
+}
+
+}  // namespace meterd::nilm

@@ -1,0 +1,66 @@
+// src/nilm/event_clusters.hpp: online clustering of switching signatures into appliances.
+//
+// Hart 1992 ("Nonintrusive appliance load monitoring", Proc. IEEE 80(12)) clusters the steps of
+// the (P, Q) signal: the ON and OFF steps of one appliance have the same magnitude and opposite
+// signs. A cluster here is a signature (phase, |dP|, dQ of the ON direction) with a relative
+// tolerance; a step matches the nearest cluster of its phase within tolerance (Q compared only
+// when both are measured), otherwise it founds a new one (leader clustering, one pass). Each
+// cluster keeps its count, its on-durations (from the pairing) and category votes from the
+// sub-meters: votes[c] = its steps seen together with a same-sized step of a category-c sub-meter,
+// `unmatched` = its steps seen while sub-meters reported but none matched. P(category | cluster)
+// = votes[c] / (sum votes + unmatched). Bounded: at most kMaxClusters; when full, the least
+// used cluster without votes is recycled. Not thread-safe; owned by the engine.
+#pragma once
+
+#include "src/nilm/step_accumulator.hpp"
+
+#include <cstdint>
+#include <vector>
+
+namespace meterd::nilm {
+
+struct Cluster {
+  std::uint8_t phase = 0;
+  double dp_w = 0.0;      // mean |dP| of its steps (ON direction)
+  double dq_var = 0.0;    // mean dQ of its ON steps (0 when Q never measured)
+  bool has_q = false;
+  double count = 0.0;     // steps matched
+  UsageArray votes{};     // steps confirmed by a sub-meter of each category
+  double unmatched = 0.0; // steps seen in training that no sub-meter confirmed
+  double on_count = 0.0;  // paired on-durations seen
+  double on_mean_s = 0.0; // their mean
+  double on_max_s = 0.0;  // their max
+};
+
+class EventClusters {
+ public:
+  static constexpr std::size_t kMaxClusters = 256;
+  static constexpr double kRelTolerance = 0.08;  // of |dP|
+  static constexpr double kAbsToleranceW = 25.0;
+
+  // The cluster of a step of (dp, dq) on `phase` (dq NaN = not measured), created if none
+  // matches; the cluster's mean follows the step. -1 when |dp| is 0 or not finite.
+  int assign(std::uint8_t phase, double dp_w, double dq_var);
+
+  // Whether two step magnitudes (W) are the same appliance's within the tolerance.
+  static bool same_size(double a_w, double b_w) noexcept;
+
+  void vote(int cluster, Usage usage);
+  void unmatched(int cluster);
+  void record_on_duration(int cluster, double seconds);
+
+  // P(category | cluster), summing to <= 1 (the rest is unexplained); zeros for -1.
+  UsageArray shares(int cluster) const noexcept;
+  // The category with most votes, `other` when none.
+  Usage usage_of(int cluster) const noexcept;
+  // How long an instance of the cluster may stay on before it is considered lost, s.
+  double max_on_s(int cluster) const noexcept;
+
+  const std::vector<Cluster>& clusters() const noexcept { return clusters_; }
+  std::vector<Cluster>& clusters() noexcept { return clusters_; }
+
+ private:
+  std::vector<Cluster> clusters_;
+};
+
+}  // namespace meterd::nilm
