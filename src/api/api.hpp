@@ -4,7 +4,7 @@
 // token scope (read: everything; admin: also the bulk exports; the page, its assets and
 // /api/v1/health are public) and turns every failure into a JSON error. Never throws.
 // Thread contract: handle() may run on any thread, concurrently (its only state is the
-// thread-safe SeriesCache); the data sources must outlive the Api.
+// thread-safe SeriesCache and LatestEndpoint); the data sources must outlive the Api.
 #pragma once
 
 #include <string>
