@@ -1,7 +1,8 @@
 // meterd/event.hpp: things that happened to a meter or a bus, for people and for the record.
 //
 // The acquisition scheduler produces events (a meter went offline or came back, a meter was
-// swapped, a bus link was lost or reopened); the store persists them and the API shows them.
+// swapped, a bus link was lost or reopened), the NILM service the switching of appliances it
+// detects on the mains; the store persists them and the API shows them.
 // Stages receive them through EventSink and never reach into one another. Plain values.
 #pragma once
 
@@ -20,6 +21,8 @@ enum class EventKind : std::uint8_t {
   meter_swapped = 2,  // identify() returned a different serial number than before
   link_lost = 3,      // a bus link failed with an I/O error (or could not be opened at start)
   link_reopened = 4,  // a lost bus link was opened again
+  load_switch = 5,    // the NILM engine saw an appliance switch on a mains phase (meter_id: the
+                      // NILM virtual meter; detail: phase, dP, dQ, cluster, usage)
 };
 
 // "meter_offline", "meter_online", ... (the enumerator name).
@@ -30,6 +33,7 @@ constexpr std::string_view to_string(EventKind k) noexcept {
     case EventKind::meter_swapped: return "meter_swapped";
     case EventKind::link_lost: return "link_lost";
     case EventKind::link_reopened: return "link_reopened";
+    case EventKind::load_switch: return "load_switch";
   }
   return "unknown";
 }
