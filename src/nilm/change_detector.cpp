@@ -10,13 +10,21 @@ namespace meterd::nilm {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kStepSigmas = 4.5;  // smallest step in noise std (see the header)
+constexpr double kClipSigmas = 4.0;  // a difference counts at most this much in the noise estimate
+constexpr double kSigmaToAbsDiff = 1.1283791670955126;  // E|x_i - x_{i-1}| / sigma = 2 / sqrt(pi)
 
 bool valid(double x) noexcept { return !std::isnan(x); }
 
 }  // namespace
 
 ChangeDetector::ChangeDetector(std::uint8_t phase, DetectorConfig config)
-    : phase_(phase), config_(config), level_p_(kNaN), level_q_(kNaN) {}
+    : phase_(phase),
+      config_(config),
+      abs_diff_p_(config.noise_w * kSigmaToAbsDiff),
+      abs_diff_q_(config.noise_w * kSigmaToAbsDiff),
+      level_p_(kNaN),
+      level_q_(kNaN) {}
 
 std::optional<SwitchEvent> ChangeDetector::push(std::int64_t t_ms, double p_w, double q_var) {
   if (std::isfinite(p_w)) {
@@ -62,6 +70,19 @@ std::optional<SwitchEvent> ChangeDetector::take_pending() noexcept {
 double ChangeDetector::level_p() const noexcept { return level_p_; }
 double ChangeDetector::level_q() const noexcept { return level_q_; }
 
+double ChangeDetector::noise_p() const noexcept {
+  return std::max(config_.noise_w, abs_diff_p_ / kSigmaToAbsDiff);
+}
+double ChangeDetector::noise_q() const noexcept {
+  return std::max(config_.noise_w, abs_diff_q_ / kSigmaToAbsDiff);
+}
+double ChangeDetector::step_p() const noexcept {
+  return std::max(config_.min_step_w, kStepSigmas * noise_p());
+}
+double ChangeDetector::step_q() const noexcept {
+  return std::max(config_.min_step_w, kStepSigmas * noise_q());
+}
+
 void ChangeDetector::reset() {
   state_ = State::init;
   level_p_ = kNaN;
@@ -83,11 +104,11 @@ void ChangeDetector::emit(const SwitchEvent& event) {
 }
 
 double ChangeDetector::band_p(double level) const noexcept {
-  return std::max(3.0 * config_.noise_w, config_.rel_tolerance * std::abs(level));
+  return std::max(3.0 * noise_p(), config_.rel_tolerance * std::abs(level));
 }
 
 double ChangeDetector::band_q(double level) const noexcept {
-  return std::max(3.0 * config_.noise_w, config_.rel_tolerance * std::abs(level));
+  return std::max(3.0 * noise_q(), config_.rel_tolerance * std::abs(level));
 }
 
 // --- the candidate steady run -------------------------------------------------------------------
@@ -155,6 +176,7 @@ void ChangeDetector::on_init(const Sample& s, std::int64_t dt_ms) {
   if (run_.n == 0 || !run_accepts(s.p, s.q)) {
     run_start(s, dt_ms);
   } else {
+    learn_noise(prev_, s, dt_ms);
     run_add(s, dt_ms);
   }
   if (run_settled()) become_steady(run_mean_p(), run_mean_q(), run_.first_ms);
@@ -163,15 +185,16 @@ void ChangeDetector::on_init(const Sample& s, std::int64_t dt_ms) {
 void ChangeDetector::on_steady(const Sample& s, std::int64_t dt_ms) {
   const bool q_here = valid(s.q) && valid(level_q_);
   if (valid(s.q) && !valid(level_q_)) level_q_ = s.q;  // Q starts being measured
-  const double k = 0.5 * config_.min_step_w;
-  const double h = k;
+  const double k_p = 0.5 * step_p();
+  const double k_q = 0.5 * step_q();
   int alarm = -1;
   auto update = [&](int i, double x) {
     Cusum& c = cusum_[static_cast<std::size_t>(i)];
+    const double k = i < 2 ? k_p : k_q;  // h = k
     const double g = std::max(0.0, c.g + x - k);
     if (c.g == 0.0 && g > 0.0) c.onset_ms = s.t_ms;
     c.g = g;
-    if (g >= h && (alarm < 0 || c.onset_ms < cusum_[static_cast<std::size_t>(alarm)].onset_ms)) {
+    if (g >= k && (alarm < 0 || c.onset_ms < cusum_[static_cast<std::size_t>(alarm)].onset_ms)) {
       alarm = i;
     }
   };
@@ -191,6 +214,24 @@ void ChangeDetector::on_steady(const Sample& s, std::int64_t dt_ms) {
       1.0 - std::exp(-static_cast<double>(dt_ms) / static_cast<double>(config_.level_tau_ms));
   level_p_ += alpha * (s.p - level_p_);
   if (q_here) level_q_ += alpha * (s.q - level_q_);
+  learn_noise(prev_, s, dt_ms);
+}
+
+// Successive differences of two steady samples: for Gaussian noise on a level, d = x_i - x_{i-1}
+// has E|d| = 2 sigma / sqrt(pi). The mean of |d| (each clipped at kClipSigmas sigma) is robust
+// to the small real changes a busy signal is made of between its steps.
+void ChangeDetector::learn_noise(const Sample& before, const Sample& s, std::int64_t dt_ms) {
+  if (dt_ms <= 0) return;  // the first sample after a restart has no steady predecessor
+  ++noise_pairs_;
+  const double beta = std::max(
+      1.0 - std::exp(-static_cast<double>(dt_ms) / static_cast<double>(config_.noise_tau_ms)),
+      1.0 / static_cast<double>(noise_pairs_));
+  const double dp = std::min(std::abs(s.p - before.p), kClipSigmas * noise_p());
+  abs_diff_p_ += beta * (dp - abs_diff_p_);
+  if (valid(s.q) && valid(before.q)) {
+    const double dq = std::min(std::abs(s.q - before.q), kClipSigmas * noise_q());
+    abs_diff_q_ += beta * (dq - abs_diff_q_);
+  }
 }
 
 // The samples of the ring from the onset on replay into the transient; those before it (and after
@@ -244,19 +285,21 @@ void ChangeDetector::start_transient(std::int64_t onset_ms) {
       max_jump_p_ = std::max(max_jump_p_, std::abs(r.p - b->p));
       if (valid(r.q) && valid(b->q)) max_jump_q_ = std::max(max_jump_q_, std::abs(r.q - b->q));
     }
-    transient_sample(r, b != nullptr ? r.t_ms - b->t_ms : 0);
+    transient_sample(r, b != nullptr ? *b : r, b != nullptr ? r.t_ms - b->t_ms : 0);
   }
 }
 
 void ChangeDetector::on_transient(const Sample& s, std::int64_t dt_ms) {
   max_jump_p_ = std::max(max_jump_p_, std::abs(s.p - prev_.p));
   if (valid(s.q) && valid(prev_.q)) max_jump_q_ = std::max(max_jump_q_, std::abs(s.q - prev_.q));
-  transient_sample(s, dt_ms);
+  transient_sample(s, prev_, dt_ms);
   if (state_ == State::transient && s.t_ms - onset_ms_ >= config_.max_transient_ms) confirm();
 }
 
-void ChangeDetector::transient_sample(const Sample& s, std::int64_t dt_ms) {
-  if (run_.n > 0 && !run_accepts(s.p, s.q)) {
+void ChangeDetector::transient_sample(const Sample& s, const Sample& before, std::int64_t dt_ms) {
+  if (run_.n > 0 && run_accepts(s.p, s.q)) {
+    learn_noise(before, s, dt_ms);
+  } else if (run_.n > 0) {
     if (segment_count_ < kMaxSegments) {
       segments_[static_cast<std::size_t>(segment_count_++)] =
           Segment{run_.first_ms, run_mean_p(), run_mean_q(), run_.n};
@@ -280,9 +323,10 @@ void ChangeDetector::confirm() {
   const bool q_ok = valid(q1) && valid(q0_);
   const double dp = p1 - p0_;
   const double dq = q_ok ? q1 - q0_ : 0.0;
-  const double half = 0.5 * config_.min_step_w;
-  const bool big = std::abs(dp) >= config_.min_step_w || (q_ok && std::abs(dq) >= config_.min_step_w);
-  const bool abrupt = max_jump_p_ >= half || (q_ok && max_jump_q_ >= half);
+  const double sp = step_p();
+  const double sq = step_q();
+  const bool big = std::abs(dp) >= sp || (q_ok && std::abs(dq) >= sq);
+  const bool abrupt = max_jump_p_ >= 0.5 * sp || (q_ok && max_jump_q_ >= 0.5 * sq);
   if (big && abrupt && !split_and_emit(p1, q1, q_ok)) {
     emit(SwitchEvent{onset_ms_, phase_, dp, dq, -1, Usage::other});
   }
@@ -291,7 +335,7 @@ void ChangeDetector::confirm() {
 
 // Two switchings in one transition: old level, at most one partial sample, a one-sample (or
 // short) plateau, at most one partial sample, new level, all in one direction, each step at least
-// min_step. Of two possible plateaus the one giving the more balanced pair is taken.
+// step. Of two possible plateaus the one giving the more balanced pair is taken.
 bool ChangeDetector::split_and_emit(double p1, double q1, bool q_ok) {
   const int m = segment_count_;
   if (segments_overflow_ || m < 2 || m > 3) return false;
@@ -314,7 +358,7 @@ bool ChangeDetector::split_and_emit(double p1, double q1, bool q_ok) {
     const double plateau = segments_[static_cast<std::size_t>(j)].p;
     const double a = std::abs(plateau - p0_);
     const double b = std::abs(p1 - plateau);
-    if (!partials_ok || a < config_.min_step_w || b < config_.min_step_w) continue;
+    if (!partials_ok || a < step_p() || b < step_p()) continue;
     if (std::min(a, b) > best_score) {
       best_score = std::min(a, b);
       best = j;

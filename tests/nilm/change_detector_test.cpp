@@ -128,6 +128,32 @@ TEST(ChangeDetector, NoiseOnlyGivesNoEvent) {
   EXPECT_NEAR(detector.level_q(), 120.0, 10.0);
 }
 
+TEST(ChangeDetector, NoisyLargeLoadRaisesItsSmallestStep) {
+  // A commercial phase: 20 kW with the noise of a class 1 meter (0.2 % + 1.5 W, 1 sigma), a 600 W
+  // load switching every 5 min: the noise is learnt, no step is made of it, every switching found.
+  std::mt19937 rng(13);
+  std::normal_distribution<double> noise(0.0, 0.002 * 20'000.0 + 1.5);
+  const auto signal = make(
+      4 * 3600, 1.0, [&](int i) { return 20'000.0 + ((i / 300) % 2 == 1 ? 600.0 : 0.0) + noise(rng); },
+      [&](int) { return 4'000.0 + noise(rng); });
+  ChangeDetector detector(0, {});
+  std::vector<SwitchEvent> events;
+  for (const Point& s : signal) {
+    if (auto e = detector.push(s.t_ms, s.p, s.q)) events.push_back(*e);
+  }
+  EXPECT_NEAR(detector.noise_p(), 41.5, 6.0);
+  EXPECT_NEAR(detector.step_p(), 4.5 * 41.5, 30.0);
+  ASSERT_EQ(events.size(), std::size_t{4 * 3600 / 300 - 1});
+  // Each dP is the difference of two 3-sample means: its std is 41.5 * sqrt(2/3) = 34 W.
+  double sum = 0.0;
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(events[i].t_ms, kT0 + static_cast<std::int64_t>(i + 1) * 300'000);
+    EXPECT_NEAR(std::abs(events[i].dp_w), 600.0, 4.0 * 34.0);
+    sum += std::abs(events[i].dp_w);
+  }
+  EXPECT_NEAR(sum / static_cast<double>(events.size()), 600.0, 4.0 * 34.0 / std::sqrt(47.0));
+}
+
 TEST(ChangeDetector, StepBelowMinStepIsIgnored) {
   DetectorConfig config;
   config.min_step_w = 50.0;
