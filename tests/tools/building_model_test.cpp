@@ -110,13 +110,13 @@ TEST(BuildingModel, SolarZeroAtNightPositiveAtNoonAndWeekendExports) {
 
 TEST(BuildingModel, OfficeHoursDrawMoreThanTheWeekendAndCategoriesAreSeparate) {
   BuildingModel m(11, kSaturday);
-  std::array<double, kLoadCategoryCount> monday_wh{};
+  std::array<double, kUsageCount> monday_wh{};
   double saturday_10h = 0, monday_10h = 0;
   for (int i = 0; i < 3 * 86400; i += 5) {
     const UtcTime t = kSaturday + seconds{i};
     m.advance_to(t);
     double load = 0.0;
-    for (std::size_t c = 0; c < kLoadCategoryCount; ++c) {
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
       load += m.snapshot().loads[c].p_w;
       if (t >= kMonday) monday_wh[c] += m.snapshot().loads[c].p_w * 5 / 3600.0;
     }
@@ -127,8 +127,8 @@ TEST(BuildingModel, OfficeHoursDrawMoreThanTheWeekendAndCategoriesAreSeparate) {
     }
   }
   EXPECT_GT(monday_10h, 1.8 * saturday_10h);
-  for (std::size_t c = 0; c < kLoadCategoryCount; ++c)
-    EXPECT_GT(monday_wh[c], 100.0) << load_category_name(static_cast<LoadCategory>(c));
+  for (std::size_t c = 0; c < kUsageCount; ++c)
+    EXPECT_GT(monday_wh[c], 100.0) << to_string(kAllUsages[c]);
 }
 
 TEST(BuildingModel, ValuesAreNotTidyDecimals) {

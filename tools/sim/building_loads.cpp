@@ -80,13 +80,13 @@ LoadPowers BuildingLoads::step(const LocalCalendar& cal, double outdoor_c, doubl
   }
   const double occ = std::clamp(scheduled_occupancy(cal) * day_factor_, 0.0, 1.0);
   LoadPowers out{};
-  auto& lighting = out[static_cast<std::size_t>(LoadCategory::lighting)];
-  auto& it = out[static_cast<std::size_t>(LoadCategory::it)];
-  auto& heat_cold = out[static_cast<std::size_t>(LoadCategory::heat_cold_production)];
-  auto& elements = out[static_cast<std::size_t>(LoadCategory::heating_elements)];
-  auto& vent = out[static_cast<std::size_t>(LoadCategory::ventilation)];
-  auto& aux = out[static_cast<std::size_t>(LoadCategory::hvac_auxiliaries)];
-  auto& other = out[static_cast<std::size_t>(LoadCategory::other)];
+  auto& lighting = out[index_of(Usage::lighting)];
+  auto& it = out[index_of(Usage::it)];
+  auto& heat_cold = out[index_of(Usage::heat_cold_production)];
+  auto& elements = out[index_of(Usage::heating_elements)];
+  auto& vent = out[index_of(Usage::ventilation)];
+  auto& aux = out[index_of(Usage::hvac_auxiliaries)];
+  auto& other = out[index_of(Usage::other)];
 
   // LED lighting: office lights dimmed by daylight, exterior lights from dusk to dawn.
   const double office_light = kLightingOfficeW * occ * (1.0 - 0.45 * daylight);

@@ -2,11 +2,11 @@
 //
 // One object holds the state of every load (indoor temperature and heat-pump thermostat, water
 // heater tank, refrigerator cycle, kettle events, slow random fluctuations) and advances it in
-// fixed steps. Each LoadCategory's power is kept separate. Deterministic for a given random
+// fixed steps. Each meterd::Usage's power is kept separate. Deterministic for a given random
 // generator state; not thread-safe (owned by one BuildingModel).
 #pragma once
 
-#include "tools/sim/load_category.hpp"
+#include "tools/sim/complex_power.hpp"
 #include "tools/sim/local_calendar.hpp"
 
 #include <random>

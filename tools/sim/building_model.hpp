@@ -12,7 +12,7 @@
 
 #include "meterd/time.hpp"
 #include "tools/sim/building_loads.hpp"
-#include "tools/sim/load_category.hpp"
+#include "tools/sim/complex_power.hpp"
 #include "tools/sim/weather.hpp"
 
 #include <chrono>
