@@ -46,6 +46,7 @@ void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) 
 UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters) const noexcept {
   UsageArray out{};
   for (const ApplianceInstance& a : running_) {
+    if (!clusters.pairs_reliably(a.cluster)) continue;
     const UsageArray s = clusters.shares(a.cluster);
     for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += a.p_w * s[c];
   }

@@ -5,7 +5,8 @@
 // of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
 // appliances). An instance that stays on longer than its cluster's learned maximum is taken as
 // lost (its OFF was missed) and dropped; a mains gap drops all (their state is unknown). Each
-// running instance's power is attributed to its cluster's categories by their shares.
+// running instance's power is attributed to its cluster's categories by their shares, when the
+// cluster pairs reliably (mostly closed by OFF steps; otherwise its power stays in the residual).
 // Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe; owned by the engine.
 #pragma once
 

@@ -28,11 +28,7 @@ struct Engine::Impl {
     if (config.max_gap_ms <= 0) config.max_gap_ms = 180'000;
     if (config.max_lag_ms < 0) config.max_lag_ms = 0;
     subs.reserve(config.submeters.size());
-    sub_detectors.reserve(config.submeters.size());
-    for (const auto& spec : config.submeters) {
-      subs.emplace_back(spec);
-      sub_detectors.emplace_back(0, detector_config());
-    }
+    for (const auto& spec : config.submeters) subs.emplace_back(spec);
   }
 
   DetectorConfig detector_config() const {
@@ -41,21 +37,16 @@ struct Engine::Impl {
     return d;
   }
 
-  bool training_at(std::int64_t t_ms) const {
-    return std::any_of(subs.begin(), subs.end(), [&](const SubmeterChannel& s) {
-      return s.spec().complete && s.live_at(t_ms, config.max_gap_ms);
-    });
-  }
-
   void on_mains_event(SwitchEvent e, std::int64_t now_ms) {
     EventClusters& clusters = model->clusters;
     const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
     if (e.dp_w > 0.0) {
       tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster);
+      clusters.record_on(cluster);
     } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster)) {
       clusters.record_on_duration(run->cluster, run->on_s);
     }
-    labeller.mains_event(e, cluster, training_at(now_ms), now_ms, clusters);
+    label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
     e.cluster = cluster;
     e.usage = clusters.usage_of(cluster);
     if (std::isnan(e.dq_var)) e.dq_var = 0.0;
@@ -73,9 +64,6 @@ struct Engine::Impl {
         on_mains_event(*e, sample.t_ms);
       while (auto more = det->take_pending()) on_mains_event(*more, sample.t_ms);
     }
-    const std::int64_t window = std::max<std::int64_t>(5'000, 2 * nominal_dt_ms + 1'000);
-    labeller.set_windows(window, std::max<std::int64_t>(30'000, 3 * nominal_dt_ms));
-    labeller.age(sample.t_ms, model->clusters);
     if (sample.t_ms >= next_expiry_ms) {
       tracker.expire(sample.t_ms, model->clusters);
       next_expiry_ms = sample.t_ms + 10'000;
@@ -88,13 +76,6 @@ struct Engine::Impl {
       return;
     }
     ++stats.submeter_samples;
-    const Usage usage = subs[i].spec().usage;
-    auto& det = sub_detectors[i];
-    const double q = total_reactive_var(sample);
-    if (auto e = det.push(sample.t_ms, subs[i].power_w(), q))
-      labeller.submeter_event(*e, usage, sample.t_ms, model->clusters);
-    while (auto more = det.take_pending())
-      labeller.submeter_event(*more, usage, sample.t_ms, model->clusters);
   }
 
   // The split of total_w at time t_ms; learns from the complete sub-meters that are live.
@@ -145,7 +126,6 @@ struct Engine::Impl {
     ++stats.gaps;
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     tracker.clear();
-    labeller.clear();
   }
 
   void emit_until(std::int64_t t_ms) {
@@ -199,9 +179,7 @@ struct Engine::Impl {
   std::vector<SubmeterChannel> subs;
   std::unique_ptr<LearnedModel> model;
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
-  std::vector<ChangeDetector> sub_detectors;
   ApplianceTracker tracker;
-  EventLabeller labeller;
   std::int64_t next_expiry_ms = 0;
   static constexpr std::size_t kMaxPendingEvents = 65'536;
 
@@ -247,7 +225,6 @@ Result<void> Engine::load_model(std::string_view text) {
   if (!decoded) return decoded.error();
   impl_->model = std::move(*decoded);
   impl_->tracker.clear();  // running instances referred to the old clusters
-  impl_->labeller.clear();
   return {};
 }
 

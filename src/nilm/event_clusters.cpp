@@ -11,6 +11,7 @@ constexpr double kCountCap = 1000.0;  // the mean follows slow changes of an app
 constexpr double kDefaultMaxOnS = 4.0 * 3600.0;
 constexpr double kMinMaxOnS = 120.0;
 constexpr double kMaxMaxOnS = 24.0 * 3600.0;
+constexpr double kMinPairedShare = 0.6;
 
 double tolerance(double w) noexcept {
   return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
@@ -74,22 +75,40 @@ int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
   return best;
 }
 
-void EventClusters::vote(int cluster, Usage usage) {
-  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return;
-  clusters_[static_cast<std::size_t>(cluster)].votes[index_of(usage)] += 1.0;
+void EventClusters::vote(int cluster, Usage usage, double weight) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || !(weight > 0.0))
+    return;
+  clusters_[static_cast<std::size_t>(cluster)].votes[index_of(usage)] += weight;
 }
 
-void EventClusters::unmatched(int cluster) {
+void EventClusters::unmatched(int cluster, double weight) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || !(weight > 0.0))
+    return;
+  clusters_[static_cast<std::size_t>(cluster)].unmatched += weight;
+}
+
+void EventClusters::record_on(int cluster) {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return;
-  clusters_[static_cast<std::size_t>(cluster)].unmatched += 1.0;
+  Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  if (c.ons >= kCountCap) {  // keep the ratio, forget slowly
+    c.ons *= 0.5;
+    c.on_count *= 0.5;
+  }
+  c.ons += 1.0;
+}
+
+bool EventClusters::pairs_reliably(int cluster) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return false;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  return c.ons >= 3.0 && c.on_count >= kMinPairedShare * c.ons;
 }
 
 void EventClusters::record_on_duration(int cluster, double seconds) {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds <= 0.0)
     return;
   Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  c.on_count = std::min(c.on_count + 1.0, kCountCap);
-  c.on_mean_s += (seconds - c.on_mean_s) / c.on_count;
+  c.on_count += 1.0;
+  c.on_mean_s += (seconds - c.on_mean_s) / std::min(c.on_count, kCountCap);
   c.on_max_s = std::max(c.on_max_s, seconds);
 }
 
@@ -108,7 +127,7 @@ Usage EventClusters::usage_of(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return Usage::other;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
   std::size_t best = index_of(Usage::other);
-  double most = 0.0;
+  double most = c.unmatched;  // mostly unexplained: `other`
   for (std::size_t i = 0; i < kUsageCount; ++i)
     if (c.votes[i] > most) {
       most = c.votes[i];

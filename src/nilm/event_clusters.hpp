@@ -6,8 +6,8 @@
 // tolerance; a step matches the nearest cluster of its phase within tolerance (Q compared only
 // when both are measured), otherwise it founds a new one (leader clustering, one pass). Each
 // cluster keeps its count, its on-durations (from the pairing) and category votes from the
-// sub-meters: votes[c] = its steps seen together with a same-sized step of a category-c sub-meter,
-// `unmatched` = its steps seen while sub-meters reported but none matched. P(category | cluster)
+// sub-meters (event_labeller.hpp): votes[c] = the part of its steps explained by category c's
+// sub-meters, `unmatched` = the part nothing explained. P(category | cluster)
 // = votes[c] / (sum votes + unmatched). Bounded: at most kMaxClusters; when full, the least
 // used cluster without votes is recycled. Not thread-safe; owned by the engine.
 #pragma once
@@ -27,7 +27,8 @@ struct Cluster {
   double count = 0.0;     // steps matched
   UsageArray votes{};     // steps confirmed by a sub-meter of each category
   double unmatched = 0.0; // steps seen in training that no sub-meter confirmed
-  double on_count = 0.0;  // paired on-durations seen
+  double ons = 0.0;       // ON steps seen
+  double on_count = 0.0;  // of them closed by an OFF step (paired on-durations)
   double on_mean_s = 0.0; // their mean
   double on_max_s = 0.0;  // their max
 };
@@ -45,13 +46,19 @@ class EventClusters {
   // Whether two step magnitudes (W) are the same appliance's within the tolerance.
   static bool same_size(double a_w, double b_w) noexcept;
 
-  void vote(int cluster, Usage usage);
-  void unmatched(int cluster);
+  // Adds `weight` (0..1) of a step to the votes for `usage` / to the unexplained steps.
+  void vote(int cluster, Usage usage, double weight = 1.0);
+  void unmatched(int cluster, double weight = 1.0);
+  // An ON step of the cluster / one of its instances closed by an OFF step after `seconds`.
+  void record_on(int cluster);
   void record_on_duration(int cluster, double seconds);
+  // Whether the cluster's ON steps are mostly closed by a matching OFF step (a two-state
+  // appliance Hart's pairing follows; a cluster of coincident switchings is not).
+  bool pairs_reliably(int cluster) const noexcept;
 
   // P(category | cluster), summing to <= 1 (the rest is unexplained); zeros for -1.
   UsageArray shares(int cluster) const noexcept;
-  // The category with most votes, `other` when none.
+  // The category with most votes, `other` when none or when most steps were unexplained.
   Usage usage_of(int cluster) const noexcept;
   // How long an instance of the cluster may stay on before it is considered lost, s.
   double max_on_s(int cluster) const noexcept;

@@ -1,86 +1,42 @@
 #include "src/nilm/event_labeller.hpp"
 
-#include <array>
+#include <algorithm>
 #include <cmath>
-#include <limits>
 
 namespace meterd::nilm {
+namespace {
 
-bool EventLabeller::try_match(const SubStep& s, EventClusters& clusters) {
-  // One mains step of the same sign and size.
-  MainsStep* best = nullptr;
-  double best_d = std::numeric_limits<double>::infinity();
-  // The mains steps of the same sign closest in time per phase, for a three-phase appliance.
-  std::array<MainsStep*, kMaxPhases> per_phase{};
-  for (MainsStep& m : mains_) {
-    if (m.matched || (m.dp_w > 0.0) != (s.dp_w > 0.0) ||
-        std::abs(m.t_ms - s.t_ms) > window_ms_)
-      continue;
-    if (EventClusters::same_size(m.dp_w, s.dp_w)) {
-      const double d = std::abs(m.dp_w - s.dp_w);
-      if (d < best_d) {
-        best_d = d;
-        best = &m;
-      }
-    }
-    if (m.phase < kMaxPhases) {
-      MainsStep*& slot = per_phase[m.phase];
-      if (slot == nullptr || std::abs(m.t_ms - s.t_ms) < std::abs(slot->t_ms - s.t_ms)) slot = &m;
-    }
+constexpr double kMinShare = 0.2;
+
+}  // namespace
+
+bool label_event(const SwitchEvent& e, int cluster, std::int64_t now_ms,
+                 std::int64_t max_gap_ms, const std::vector<SubmeterChannel>& subs,
+                 EventClusters& clusters) {
+  if (cluster < 0 || !std::isfinite(e.dp_w) || e.dp_w == 0.0) return false;
+  UsageArray delta{};
+  bool complete_live = false;
+  for (const SubmeterChannel& s : subs) {
+    if (!s.live_at(now_ms, max_gap_ms)) continue;
+    if (s.last_ms() < e.t_ms) return false;  // it has not reported since the onset yet
+    const double before = s.power_at(e.t_ms - 1);
+    if (std::isnan(before)) return false;
+    delta[index_of(s.spec().usage)] += s.power_w() - before;
+    complete_live = complete_live || s.spec().complete;
   }
-  if (best != nullptr) {
-    best->matched = true;
-    clusters.vote(best->cluster, s.usage);
-    return true;
-  }
+  if (!complete_live) return false;
+  UsageArray share{};
   double sum = 0.0;
-  int n = 0;
-  for (const MainsStep* m : per_phase)
-    if (m != nullptr) {
-      sum += m->dp_w;
-      ++n;
-    }
-  if (n < 2 || !EventClusters::same_size(sum, s.dp_w)) return false;
-  for (MainsStep* m : per_phase)
-    if (m != nullptr) {
-      m->matched = true;
-      clusters.vote(m->cluster, s.usage);
-    }
+  for (std::size_t c = 0; c < kUsageCount; ++c) {
+    share[c] = std::clamp(delta[c] / e.dp_w, 0.0, 1.0);
+    if (share[c] < kMinShare) share[c] = 0.0;  // a variable load drifting meanwhile
+    sum += share[c];
+  }
+  const double norm = sum > 1.0 ? sum : 1.0;
+  for (std::size_t c = 0; c < kUsageCount; ++c)
+    if (share[c] > 0.0) clusters.vote(cluster, kAllUsages[c], share[c] / norm);
+  clusters.unmatched(cluster, 1.0 - sum / norm);
   return true;
-}
-
-void EventLabeller::mains_event(const SwitchEvent& e, int cluster, bool training,
-                                std::int64_t now_ms, EventClusters& clusters) {
-  if (cluster < 0) return;
-  if (mains_.size() >= kMaxQueue) {
-    const MainsStep& old = mains_.front();
-    if (old.training && !old.matched) clusters.unmatched(old.cluster);
-    mains_.pop_front();
-  }
-  mains_.push_back({e.t_ms, now_ms, e.phase, e.dp_w, cluster, training, false});
-  std::erase_if(subs_, [&](const SubStep& s) { return try_match(s, clusters); });
-}
-
-void EventLabeller::submeter_event(const SwitchEvent& e, Usage usage, std::int64_t now_ms,
-                                   EventClusters& clusters) {
-  const SubStep s{e.t_ms, now_ms, e.dp_w, usage};
-  if (try_match(s, clusters)) return;
-  if (subs_.size() >= kMaxQueue) subs_.pop_front();
-  subs_.push_back(s);
-}
-
-void EventLabeller::age(std::int64_t now_ms, EventClusters& clusters) {
-  while (!mains_.empty() && now_ms - mains_.front().seen_ms > expire_ms_) {
-    const MainsStep& old = mains_.front();
-    if (old.training && !old.matched) clusters.unmatched(old.cluster);
-    mains_.pop_front();
-  }
-  while (!subs_.empty() && now_ms - subs_.front().seen_ms > expire_ms_) subs_.pop_front();
-}
-
-void EventLabeller::clear() noexcept {
-  mains_.clear();
-  subs_.clear();
 }
 
 }  // namespace meterd::nilm

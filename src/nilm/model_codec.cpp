@@ -26,11 +26,11 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   return s.w >= 0.0;
 }
 
-constexpr std::size_t kClusterFields = 9 + kUsageCount;
+constexpr std::size_t kClusterFields = 10 + kUsageCount;
 
 json cluster_to_json(const Cluster& c) {
   json j = json::array({c.phase, c.dp_w, c.dq_var, c.has_q ? 1 : 0, c.count, c.unmatched,
-                        c.on_count, c.on_mean_s, c.on_max_s});
+                        c.ons, c.on_count, c.on_mean_s, c.on_max_s});
   for (double v : c.votes) j.push_back(v);
   return j;
 }
@@ -50,10 +50,11 @@ bool cluster_from_json(const json& j, Cluster& c) {
   c.has_q = v[3] != 0.0;
   c.count = v[4];
   c.unmatched = v[5];
-  c.on_count = v[6];
-  c.on_mean_s = v[7];
-  c.on_max_s = v[8];
-  for (std::size_t i = 0; i < kUsageCount; ++i) c.votes[i] = v[9 + i];
+  c.ons = v[6];
+  c.on_count = v[7];
+  c.on_mean_s = v[8];
+  c.on_max_s = v[9];
+  for (std::size_t i = 0; i < kUsageCount; ++i) c.votes[i] = v[10 + i];
   return true;
 }
 

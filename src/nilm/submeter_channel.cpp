@@ -1,5 +1,6 @@
 #include "src/nilm/submeter_channel.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -29,7 +30,18 @@ bool SubmeterChannel::push(const PowerSample& sample) {
   seen_ = true;
   last_ms_ = sample.t_ms;
   p_w_ = p;
+  history_[count_ % kHistory] = {sample.t_ms, p};
+  ++count_;
   return true;
+}
+
+double SubmeterChannel::power_at(std::int64_t t_ms) const noexcept {
+  const std::size_t n = std::min(count_, kHistory);
+  for (std::size_t k = 1; k <= n; ++k) {  // newest first
+    const Past& s = history_[(count_ - k) % kHistory];
+    if (s.t_ms <= t_ms) return s.p_w;
+  }
+  return std::numeric_limits<double>::quiet_NaN();
 }
 
 bool SubmeterChannel::live_at(std::int64_t t_ms, std::int64_t max_gap_ms) const noexcept {

@@ -1,12 +1,15 @@
 // src/nilm/submeter_channel.hpp: the latest state of one sub-metered channel.
 //
 // A sub-meter's power is held from its last sample until the next one, at most max_gap: after
-// that the channel counts as silent and its category falls back to the model. Out-of-order and
-// NaN samples are rejected (the caller counts them). Not thread-safe; owned by the engine.
+// that the channel counts as silent and its category falls back to the model. The last
+// kHistory samples are kept so the power just before a mains switching can be looked up (event
+// labelling). Out-of-order and NaN samples are rejected (the caller counts them). Not
+// thread-safe; owned by the engine.
 #pragma once
 
 #include "src/nilm/engine.hpp"
 
+#include <array>
 #include <cstdint>
 
 namespace meterd::nilm {
@@ -24,6 +27,9 @@ class SubmeterChannel {
   bool live_at(std::int64_t t_ms, std::int64_t max_gap_ms) const noexcept;
 
   double power_w() const noexcept { return p_w_; }
+  // The power held at `t_ms` (the last sample at or before it), NaN when that sample is older
+  // than the history or `t_ms` is before the first sample.
+  double power_at(std::int64_t t_ms) const noexcept;
   std::int64_t last_ms() const noexcept { return last_ms_; }
   const SubmeterSpec& spec() const noexcept { return spec_; }
 
@@ -32,6 +38,13 @@ class SubmeterChannel {
   bool seen_ = false;
   std::int64_t last_ms_ = 0;
   double p_w_ = 0.0;
+  static constexpr std::size_t kHistory = 16;
+  struct Past {
+    std::int64_t t_ms = 0;
+    double p_w = 0.0;
+  };
+  std::array<Past, kHistory> history_{};
+  std::size_t count_ = 0;  // samples pushed (the ring holds the last kHistory)
 };
 
 // The sum of the active power of the first `sample.phases` phases, NaN when any is NaN or the
