@@ -1,10 +1,13 @@
-// tools/meterd_sim_main.cpp: `meterd-sim <meter> [options]`, the meter simulators.
+// tools/meterd_sim_main.cpp: `meterd-sim <simulator> [options]`, the meter simulators.
 //
-// Today one subcommand, `bsmart`. Blocks SIGINT/SIGTERM, runs the simulator's bus thread,
-// prints the device path on stdout and waits for a signal to stop.
+// `bsmart` blocks SIGINT/SIGTERM, runs the simulator's bus thread, prints the device path on
+// stdout and waits for a signal to stop. `building` simulates a commercial building and writes
+// its mains and per-usage ground truth as CSV files, then exits.
 #include "meterd/clock.hpp"
 #include "tools/sim/bsmart_options.hpp"
 #include "tools/sim/bsmart_simulator.hpp"
+#include "tools/sim/building_csv_writer.hpp"
+#include "tools/sim/building_options.hpp"
 
 #include <csignal>
 #include <cstdio>
@@ -49,15 +52,39 @@ int run_bsmart(std::span<const std::string_view> args) {
   return 0;
 }
 
+int run_building(std::span<const std::string_view> args) {
+  using namespace meterd::sim;
+  auto cmd = parse_building_options(args);
+  if (!cmd) {
+    std::cerr << "meterd-sim building: " << cmd.error().detail << "\n" << building_usage();
+    return 2;
+  }
+  if (cmd->help) {
+    std::cout << building_usage();
+    return 0;
+  }
+  const auto rows = write_building_csv(cmd->site, cmd->days, cmd->rate_s, cmd->out);
+  if (!rows) {
+    std::cerr << "meterd-sim building: " << rows.error().detail << "\n";
+    return 1;
+  }
+  std::cerr << "meterd-sim building: " << to_string(cmd->site.type) << " seed " << cmd->site.seed << ", "
+            << cmd->days << " day(s) from " << meterd::format_utc(cmd->site.start) << ", " << *rows
+            << " rows of " << cmd->rate_s << " s in " << cmd->out.string() << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   const std::vector<std::string_view> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    std::cout << "usage: meterd-sim bsmart [options]   (meterd-sim bsmart --help)\n";
+    std::cout << "usage: meterd-sim bsmart [options]     (meterd-sim bsmart --help)\n"
+                 "       meterd-sim building [options]   (meterd-sim building --help)\n";
     return args.empty() ? 2 : 0;
   }
   if (args[0] == "bsmart") return run_bsmart(std::span(args).subspan(1));
-  std::cerr << "meterd-sim: unknown simulator '" << args[0] << "' (known: bsmart)\n";
+  if (args[0] == "building") return run_building(std::span(args).subspan(1));
+  std::cerr << "meterd-sim: unknown simulator '" << args[0] << "' (known: bsmart, building)\n";
   return 2;
 }
