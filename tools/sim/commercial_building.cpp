@@ -5,7 +5,9 @@
 #include "tools/sim/site_environment.hpp"
 
 #include <chrono>
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace meterd::sim {
 namespace {
@@ -68,15 +70,23 @@ class CommercialBuilding::Impl {
       env_.set_now(now_s_);
     }
     const SiteEnvironment& env = env_.env();
-    for (std::size_t i = 0; i < items_.size(); ++i) {
-      if (due_[i] > now_s_) continue;
-      Appliance& a = *items_[i];
-      const double p0 = a.p_w(), q0 = a.q_var();
-      due_[i] = a.update(env, rng_);
-      p_[slot_[i]] += a.p_w() - p0;
-      q_[slot_[i]] += a.q_var() - q0;
+    if (now_s_ >= next_due_s_) {
+      next_due_s_ = std::numeric_limits<std::int64_t>::max();
+      for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (due_[i] <= now_s_) {
+          Appliance& a = *items_[i];
+          const double p0 = a.p_w(), q0 = a.q_var();
+          due_[i] = a.update(env, rng_);
+          p_[slot_[i]] += a.p_w() - p0;
+          q_[slot_[i]] += a.q_var() - q0;
+        }
+        next_due_s_ = std::min(next_due_s_, due_[i]);
+      }
     }
-    if (now_s_ % kResumEveryS == 0) resum();
+    if (now_s_ >= next_resum_s_) {
+      resum();
+      next_resum_s_ = now_s_ + kResumEveryS;
+    }
     publish();
     return sample_;
   }
@@ -105,20 +115,25 @@ class CommercialBuilding::Impl {
   void publish() {
     SiteSample& s = sample_;
     s.time = config_.start + std::chrono::seconds{now_s_};
-    std::array<double, 3> phase_p{}, phase_q{};
+    double phase_p[4] = {}, phase_q[4] = {};  // L1, L2, L3, balanced three-phase
     for (std::size_t u = 0; u < kUsageCount; ++u) {
       const double* p = &p_[u * 4];
       const double* q = &q_[u * 4];
-      s.truth_w[u] = p[0] + p[1] + p[2] + p[3];
-      s.truth_q_var[u] = q[0] + q[1] + q[2] + q[3];
-      for (std::size_t k = 0; k < 3; ++k) {
-        phase_p[k] += p[k] + p[3] / 3.0;
-        phase_q[k] += q[k] + q[3] / 3.0;
+      s.truth_w[u] = (p[0] + p[1]) + (p[2] + p[3]);
+      s.truth_q_var[u] = (q[0] + q[1]) + (q[2] + q[3]);
+      for (std::size_t k = 0; k < 4; ++k) {
+        phase_p[k] += p[k];
+        phase_q[k] += q[k];
       }
     }
+    const double p3 = phase_p[3] / 3.0, q3 = phase_q[3] / 3.0;
+    for (std::size_t k = 0; k < 3; ++k) {
+      phase_p[k] += p3;
+      phase_q[k] += q3;
+    }
     if (s.phases == 1) {
-      phase_p = {phase_p[0] + phase_p[1] + phase_p[2], 0.0, 0.0};
-      phase_q = {phase_q[0] + phase_q[1] + phase_q[2], 0.0, 0.0};
+      phase_p[0] += phase_p[1] + phase_p[2];
+      phase_q[0] += phase_q[1] + phase_q[2];
     }
     for (std::size_t k = 0; k < s.phases; ++k) {
       const double sigma = kNoiseRelative * std::sqrt(phase_p[k] * phase_p[k] + phase_q[k] * phase_q[k]) +
@@ -139,6 +154,8 @@ class CommercialBuilding::Impl {
   std::array<double, kUsageCount * 4> p_{}, q_{};
   std::int64_t now_s_ = -1;
   std::int64_t next_env_s_ = 0;
+  std::int64_t next_due_s_ = 0;    // the earliest due_ entry
+  std::int64_t next_resum_s_ = 0;
   SiteSample sample_;
 };
 
