@@ -64,6 +64,19 @@ CREATE TABLE keys (
     R"sql(
 CREATE INDEX chunks_pending ON chunks (id) WHERE uploaded = 0;
 )sql",
+    // 2 -> 3: meter and bus events go to the server with the chunks (store_events.cpp). Their
+    // fields are kept apart (detail stays the text people read), and uploaded is 0 while one
+    // waits, 1 once a batch carrying it was acknowledged, NULL for the store's own events (not
+    // sent). Events recorded before are offered too, with their text as detail.
+    R"sql(
+ALTER TABLE events ADD COLUMN bus TEXT;
+ALTER TABLE events ADD COLUMN meter TEXT;
+ALTER TABLE events ADD COLUMN note TEXT;
+ALTER TABLE events ADD COLUMN uploaded INTEGER;
+UPDATE events SET uploaded = 0 WHERE kind IN
+  ('meter_offline', 'meter_online', 'meter_swapped', 'link_lost', 'link_reopened', 'load_switch');
+CREATE INDEX events_pending ON events (id) WHERE uploaded = 0;
+)sql",
 }};
 
 }  // namespace

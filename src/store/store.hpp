@@ -32,6 +32,7 @@
 #include "meterd/error.hpp"
 #include "meterd/event.hpp"
 #include "meterd/reading_sink.hpp"
+#include "meterd/upload_queue.hpp"
 #include "src/store/chunk_codec.hpp"
 #include "src/store/key_store.hpp"
 #include "src/store/sealer.hpp"
@@ -171,6 +172,13 @@ class Store final : public ReadingSink {
   // count 1, detail "bus B, meter M: ..."), synchronously in its own transaction.
   // Errc::unsupported on a read-only store. store_events.cpp
   Result<void> record_event(const Event& event);
+  // Upload support for those events (store_events.cpp): up to `limit` not-yet-uploaded ones with
+  // first_id <= id <= last_id, oldest first; and marking chunks and events of one batch uploaded
+  // in one transaction (all or none).
+  Result<std::vector<UploadEvent>> pending_events(std::int64_t first_id, std::int64_t last_id,
+                                                  std::size_t limit);
+  Result<void> mark_uploaded(const std::vector<std::int64_t>& chunk_ids,
+                             const std::vector<std::int64_t>& event_ids);
   std::uint64_t dropped_readings() const noexcept { return dropped_.load(); }
   const StoreOptions& options() const noexcept { return options_; }
 

@@ -22,6 +22,17 @@ Result<void> StoreUploadQueue::acknowledge(const std::vector<std::int64_t>& chun
   return store_.mark_uploaded(chunk_ids);
 }
 
+Result<std::vector<UploadEvent>> StoreUploadQueue::pending_events(std::int64_t first_id,
+                                                                  std::int64_t last_id,
+                                                                  std::size_t limit) {
+  return store_.pending_events(first_id, last_id, limit);
+}
+
+Result<void> StoreUploadQueue::acknowledge_batch(const std::vector<std::int64_t>& chunk_ids,
+                                                 const std::vector<std::int64_t>& event_ids) {
+  return store_.mark_uploaded(chunk_ids, event_ids);
+}
+
 Result<std::int64_t> StoreUploadQueue::position(const std::string& name) {
   return store_.upload_cursor(name);
 }
@@ -43,9 +54,15 @@ Result<UploadBacklog> StoreUploadQueue::backlog() {
   if (!st) return st.error();
   auto row = st->step();
   if (!row) return row.error();
-  if (!*row) return UploadBacklog{};
-  return UploadBacklog{static_cast<std::uint64_t>(st->col_int(0)),
-                       static_cast<std::uint64_t>(st->col_int(1))};
+  UploadBacklog out;
+  if (*row) {
+    out.chunks = static_cast<std::uint64_t>(st->col_int(0));
+    out.bytes = static_cast<std::uint64_t>(st->col_int(1));
+  }
+  auto events = reader_.query_int("SELECT count(*) FROM events WHERE uploaded = 0");
+  if (!events) return events.error();
+  out.events = static_cast<std::uint64_t>(*events);
+  return out;
 }
 
 }  // namespace meterd::store

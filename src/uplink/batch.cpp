@@ -128,14 +128,14 @@ std::string chunk_hash(const UploadChunk& chunk) {
 std::string idempotency_key(const Batch& batch) {
   std::string text = "meterd-batch-v1\n" + batch.gateway + "\n";
   for (const auto& c : batch.chunks) text += std::to_string(c.id) + ":" + chunk_hash(c) + "\n";
-  for (const auto& e : batch.events) {
+  for (const auto& [id, e] : batch.events) {
     Sha256 eh;
     eh.add_u64(static_cast<std::uint64_t>(ms_of(e.time)));
     eh.add(to_string(e.kind));
     eh.add(e.bus);
     eh.add(e.meter_id);
     eh.add(e.detail);
-    text += "event:" + eh.hex() + "\n";
+    text += "event:" + std::to_string(id) + ":" + eh.hex() + "\n";
   }
   Sha256 h;
   h.add(text.data(), text.size());

@@ -4,8 +4,8 @@
 // A batch is what one POST carries: a few stored chunks, oldest first, each the readings of one
 // meter over one window, cut into columns: the reading times, then per series (OBIS code + unit)
 // its values, qualities, and which readings it appears in. The idempotency key is derived from
-// the content only (gateway id, chunk ids, chunk content hashes, events), so the same chunks give
-// the same key after a crash, whichever encoding is used. Pure functions, thread-safe.
+// the content only (gateway id, chunk ids and content hashes, event ids and fields), so the same
+// chunks and events give the same key after a crash, whichever encoding is used. Pure functions, thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +29,7 @@ struct Batch {
   std::string gateway;                         // gateway.id from the configuration
   std::vector<UploadChunk> chunks;             // oldest first
   std::map<std::string, std::string> serials;  // meter id -> serial number, where known
-  std::vector<Event> events;                   // meter and link events to report with the data
+  std::vector<UploadEvent> events;             // stored meter and link events, oldest first
 };
 
 // One series of a chunk: the values of one OBIS code (and unit) in reading order.
@@ -57,7 +57,7 @@ std::vector<Reading> to_readings(const ChunkColumns& columns, const std::string&
 // Lower-case hex SHA-256 of a chunk's content (its id, meter, window and columns).
 std::string chunk_hash(const UploadChunk& chunk);
 // Lower-case hex SHA-256 of "meterd-batch-v1\n" gateway "\n", then "<id>:<chunk_hash>\n" per
-// chunk, then "event:<hash of the event's fields>\n" per event (docs/uplink.md).
+// chunk, then "event:<id>:<hash of the event's fields>\n" per event (docs/uplink.md).
 std::string idempotency_key(const Batch& batch);
 // Number of readings and of values in the batch.
 std::size_t reading_count(const Batch& batch);

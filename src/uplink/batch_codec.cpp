@@ -59,8 +59,10 @@ Json chunk_json(const UploadChunk& c, Encoding e) {
   return j;
 }
 
-Json event_json(const Event& ev) {
-  return Json{{"time", ms_of(ev.time)},
+Json event_json(const UploadEvent& e) {
+  const Event& ev = e.event;
+  return Json{{"id", e.id},
+              {"time", ms_of(ev.time)},
               {"bus", ev.bus},
               {"meter", ev.meter_id},
               {"kind", std::string(to_string(ev.kind))},
@@ -197,10 +199,11 @@ Result<DecodedChunk> read_chunk(const Json& j, const std::string& meter,
   return c;
 }
 
+// The EventKind named `s` (every enumerator meterd/event.hpp names), or nullopt.
 std::optional<EventKind> kind_from_string(std::string_view s) {
-  for (auto k : {EventKind::meter_offline, EventKind::meter_online, EventKind::meter_swapped,
-                 EventKind::link_lost, EventKind::link_reopened}) {
-    if (to_string(k) == s) return k;
+  for (int i = 0; i <= 0xff; ++i) {
+    const auto k = static_cast<EventKind>(i);
+    if (to_string(k) != "unknown" && to_string(k) == s) return k;
   }
   return std::nullopt;
 }
@@ -279,7 +282,13 @@ Result<DecodedBatch> decode_batch(std::span<const std::uint8_t> body, Encoding e
   if (const Json* events = field(doc, "events")) {
     if (!events->is_array()) return bad("'events' must be an array");
     for (const auto& ej : *events) {
-      Event ev;
+      UploadEvent ue;
+      Event& ev = ue.event;
+      if (field(ej, "id") != nullptr) {
+        auto id = int_field(ej, "id");
+        if (!id) return id.error();
+        ue.id = *id;
+      }
       auto t = int_field(ej, "time");
       auto kind = string_field(ej, "kind");
       if (!t || !kind) return bad("event needs 'time' and 'kind'");
@@ -290,7 +299,7 @@ Result<DecodedBatch> decode_batch(std::span<const std::uint8_t> body, Encoding e
       if (auto b = string_field(ej, "bus")) ev.bus = *b;
       if (auto m = string_field(ej, "meter")) ev.meter_id = *m;
       if (auto d = string_field(ej, "detail")) ev.detail = *d;
-      out.events.push_back(std::move(ev));
+      out.events.push_back(std::move(ue));
     }
   }
   return out;

@@ -46,7 +46,7 @@ struct DecodedBatch {
   std::string gateway;
   std::string key;
   std::vector<DecodedChunk> chunks;
-  std::vector<Event> events;
+  std::vector<UploadEvent> events;  // id 0 when the document gave none
 };
 
 // Errc::parse_error (with what was wrong) for anything that is not a valid document.

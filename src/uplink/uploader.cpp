@@ -33,6 +33,19 @@ bool write_file(const std::filesystem::path& path, const void* data, std::size_t
   return !ec;
 }
 
+// "chunks 4..6, events 17..19" for the log.
+std::string describe(const std::vector<std::int64_t>& chunks,
+                     const std::vector<std::int64_t>& events) {
+  std::string out;
+  if (!chunks.empty())
+    out = "chunks " + std::to_string(chunks.front()) + ".." + std::to_string(chunks.back());
+  if (!events.empty()) {
+    out += out.empty() ? "" : ", ";
+    out += "events " + std::to_string(events.front()) + ".." + std::to_string(events.back());
+  }
+  return out;
+}
+
 }  // namespace
 
 Uploader::Uploader(asio::any_io_executor executor, HttpsClient& client, UploadQueue& queue,
@@ -47,6 +60,7 @@ Uploader::Uploader(asio::any_io_executor executor, HttpsClient& client, UploadQu
       facts_(std::move(facts)),
       wake_(executor) {
   if (options_.batch_chunks == 0) options_.batch_chunks = 1;
+  if (options_.batch_events == 0) options_.batch_events = 1;
   status_.enabled = true;
 }
 
@@ -88,12 +102,15 @@ void Uploader::refresh_backlog(bool force) {
   status_.backlog_bytes = b->bytes;
 }
 
-void Uploader::quarantine(const Batch& batch, const std::string& key,
+void Uploader::quarantine(const Batch& batch, const std::string& key, const std::string& what,
                           const std::vector<std::uint8_t>& body, const HttpResponse& answer) {
   std::string ids;
   for (const auto& c : batch.chunks) ids += (ids.empty() ? "" : ",") + std::to_string(c.id);
-  spdlog::warn("uplink: server refused batch {} (chunks {}) with HTTP {}: quarantined: {}", key,
-               ids, answer.status, answer.body.substr(0, 200));
+  std::string event_ids;
+  for (const auto& e : batch.events)
+    event_ids += (event_ids.empty() ? "" : ",") + std::to_string(e.id);
+  spdlog::warn("uplink: server refused batch {} ({}) with HTTP {}: quarantined: {}", key, what,
+               answer.status, answer.body.substr(0, 200));
   if (options_.quarantine_dir.empty()) return;
   std::error_code ec;
   std::filesystem::create_directories(options_.quarantine_dir, ec);
@@ -106,6 +123,7 @@ void Uploader::quarantine(const Batch& batch, const std::string& key,
       {"status", answer.status},
       {"answer", answer.body},
       {"chunks", ids},
+      {"events", event_ids},
       {"content_type", content_type(options_.encoding)},
       {"gzip", options_.gzip}}.dump();
   const bool ok_info = write_file(stem.string() + ".txt", info.data(), info.size());
@@ -114,29 +132,60 @@ void Uploader::quarantine(const Batch& batch, const std::string& key,
                   options_.quarantine_dir.string());
 }
 
-asio::awaitable<Result<bool>> Uploader::upload_next() {
-  auto first = queue_.position(kInflightFirst);
-  auto last = queue_.position(kInflightLast);
-  if (!first || !last) co_return (!first ? first.error() : last.error());
-  const bool resumed = *first > 0;
-  auto chunks =
-      resumed ? queue_.pending(*first, *last, options_.batch_chunks)
-              : queue_.pending(0, std::numeric_limits<std::int64_t>::max(), options_.batch_chunks);
-  if (!chunks) co_return chunks.error();
-  if (chunks->empty()) {
-    if (resumed) {  // acknowledged before the in-flight mark was cleared
-      if (auto r = queue_.set_position(kInflightFirst, 0); !r) co_return r.error();
-      co_return false;
-    }
-    co_return false;
-  }
-  if (!resumed) {
-    if (auto r = queue_.set_position(kInflightLast, chunks->back().id); !r) co_return r.error();
-    if (auto r = queue_.set_position(kInflightFirst, chunks->front().id); !r) co_return r.error();
-  }
+Result<Batch> Uploader::next_batch() {
+  constexpr auto kAll = std::numeric_limits<std::int64_t>::max();
+  auto chunks_first = queue_.position(kInflightFirst);
+  auto chunks_last = queue_.position(kInflightLast);
+  auto events_first = queue_.position(kInflightEventsFirst);
+  auto events_last = queue_.position(kInflightEventsLast);
+  for (const auto* p : {&chunks_first, &chunks_last, &events_first, &events_last})
+    if (!*p) return p->error();
   Batch batch;
   batch.gateway = options_.gateway;
-  batch.chunks = std::move(*chunks);
+  if (*chunks_first > 0 || *events_first > 0) {  // a batch was in flight: exactly it again
+    if (*chunks_first > 0) {
+      auto c = queue_.pending(*chunks_first, *chunks_last, options_.batch_chunks);
+      if (!c) return c.error();
+      batch.chunks = std::move(*c);
+    }
+    if (*events_first > 0) {
+      auto e = queue_.pending_events(*events_first, *events_last, options_.batch_events);
+      if (!e) return e.error();
+      batch.events = std::move(*e);
+    }
+    if (!batch.chunks.empty() || !batch.events.empty()) return batch;
+    // It was acknowledged before its marks were cleared.
+    if (auto r = clear_inflight(); !r) return r.error();
+  }
+  auto c = queue_.pending(0, kAll, options_.batch_chunks);
+  if (!c) return c.error();
+  auto e = queue_.pending_events(0, kAll, options_.batch_events);
+  if (!e) return e.error();
+  batch.chunks = std::move(*c);
+  batch.events = std::move(*e);
+  if (batch.chunks.empty() && batch.events.empty()) return batch;
+  // Both ranges are recorded before the first attempt; the first ids last, as the marks.
+  const std::int64_t cf = batch.chunks.empty() ? 0 : batch.chunks.front().id;
+  const std::int64_t cl = batch.chunks.empty() ? 0 : batch.chunks.back().id;
+  const std::int64_t ef = batch.events.empty() ? 0 : batch.events.front().id;
+  const std::int64_t el = batch.events.empty() ? 0 : batch.events.back().id;
+  for (const auto& [name, value] : {std::pair{kInflightLast, cl}, std::pair{kInflightEventsLast, el},
+                                    std::pair{kInflightEventsFirst, ef}, std::pair{kInflightFirst, cf}}) {
+    if (auto r = queue_.set_position(name, value); !r) return r.error();
+  }
+  return batch;
+}
+
+Result<void> Uploader::clear_inflight() {
+  if (auto r = queue_.set_position(kInflightFirst, 0); !r) return r;
+  return queue_.set_position(kInflightEventsFirst, 0);
+}
+
+asio::awaitable<Result<bool>> Uploader::upload_next() {
+  auto next = next_batch();
+  if (!next) co_return next.error();
+  Batch batch = std::move(*next);
+  if (batch.chunks.empty() && batch.events.empty()) co_return false;
   if (facts_.serials) batch.serials = facts_.serials();
   const std::string key = idempotency_key(batch);
   std::vector<std::uint8_t> body = encode_batch(batch, options_.encoding, key);
@@ -154,6 +203,9 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
   req.body = body;
   std::vector<std::int64_t> ids;
   for (const auto& c : batch.chunks) ids.push_back(c.id);
+  std::vector<std::int64_t> event_ids;
+  for (const auto& e : batch.events) event_ids.push_back(e.id);
+  const std::string what = describe(ids, event_ids);
 
   for (unsigned attempt = 0;; ++attempt) {
     if (stopping_) co_return Error(Errc::io_error, "uplink stopped");
@@ -163,9 +215,11 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
     if (answer) {
       switch (classify_status(answer->status)) {
         case Verdict::acknowledged: {
-          if (auto r = queue_.acknowledge(ids); !r) co_return r.error();
-          if (auto r = queue_.set_position(kCursor, ids.back()); !r) co_return r.error();
-          if (auto r = queue_.set_position(kInflightFirst, 0); !r) co_return r.error();
+          if (auto r = queue_.acknowledge_batch(ids, event_ids); !r) co_return r.error();
+          if (!ids.empty()) {
+            if (auto r = queue_.set_position(kCursor, ids.back()); !r) co_return r.error();
+          }
+          if (auto r = clear_inflight(); !r) co_return r.error();
           std::lock_guard lock(status_mutex_);
           status_.connected = client_.connected();
           status_.last_success = clock_.utc_now();
@@ -174,9 +228,9 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
           co_return true;
         }
         case Verdict::quarantine: {
-          quarantine(batch, key, body, *answer);
-          if (auto r = queue_.acknowledge(ids); !r) co_return r.error();
-          if (auto r = queue_.set_position(kInflightFirst, 0); !r) co_return r.error();
+          quarantine(batch, key, what, body, *answer);
+          if (auto r = queue_.acknowledge_batch(ids, event_ids); !r) co_return r.error();
+          if (auto r = clear_inflight(); !r) co_return r.error();
           note_error("batch " + key + " quarantined: HTTP " + std::to_string(answer->status));
           std::lock_guard lock(status_mutex_);
           status_.quarantined += 1;
@@ -193,8 +247,8 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
     }
     const auto delay = retry_delay(attempt, retry_after, options_.backoff, uniform_);
     if (attempt == 0 || attempt % 10 == 0 || failure != uplink_status().last_error) {
-      spdlog::warn("uplink: batch {} (chunks {}..{}) not delivered: {}; attempt {}, next in {} ms",
-                   key.substr(0, 12), ids.front(), ids.back(), failure, attempt + 1, delay.count());
+      spdlog::warn("uplink: batch {} ({}) not delivered: {}; attempt {}, next in {} ms",
+                   key.substr(0, 12), what, failure, attempt + 1, delay.count());
     }
     note_error(failure);
     {

@@ -1,9 +1,10 @@
 // uplink/uploader.hpp: store-and-forward: stored chunks -> batches -> the server, exactly once.
 //
-// The loop takes the oldest unacknowledged chunks (at most batch_chunks), records their id range
-// as "in flight" in the queue before the first attempt (so a restart rebuilds the same batch and
-// therefore the same idempotency key), and POSTs the batch until the server answers: 2xx
-// acknowledges the chunks and only then moves the cursor; 408/429/5xx and transport failures are
+// The loop takes the oldest unacknowledged chunks (at most batch_chunks) and stored events (at
+// most batch_events), records their id ranges as "in flight" in the queue before the first
+// attempt (so a restart rebuilds the same batch and therefore the same idempotency key), and POSTs
+// the batch until the server answers: 2xx acknowledges its chunks and events together and only
+// then moves the cursor; 408/429/5xx and transport failures are
 // retried with backoff and jitter (retry_policy.hpp); any other answer quarantines the batch (its
 // body and the answer are kept in quarantine_dir, the event is logged and counted) and the loop
 // goes on with the batches behind it. Batches are sent at most one per min_interval; when the
@@ -35,6 +36,8 @@ namespace meterd::uplink {
 inline constexpr std::string_view kHeartbeatContentType = "application/vnd.meterd.heartbeat+json";
 inline constexpr const char* kInflightFirst = "uplink.inflight_first";
 inline constexpr const char* kInflightLast = "uplink.inflight_last";
+inline constexpr const char* kInflightEventsFirst = "uplink.inflight_events_first";
+inline constexpr const char* kInflightEventsLast = "uplink.inflight_events_last";
 inline constexpr const char* kCursor = "uplink";  // the last acknowledged chunk id
 
 struct UploaderOptions {
@@ -43,6 +46,7 @@ struct UploaderOptions {
   bool gzip = true;
   int gzip_level = 6;
   std::size_t batch_chunks = 8;                           // chunks per batch, >= 1
+  std::size_t batch_events = 256;                         // events per batch, >= 1
   std::chrono::milliseconds min_interval{0};              // rate bound: one batch per interval
   std::chrono::milliseconds poll_interval{5000};          // idle: look for new chunks this often
   std::chrono::milliseconds heartbeat_interval{300'000};  // 0 = no heartbeat
@@ -66,8 +70,8 @@ class Uploader final : public UplinkStatusProvider {
   // Makes run() return soon: cancels the wait and the request in progress (not acknowledged).
   void stop();
 
-  // Sends the next batch until it is acknowledged or quarantined: true; false when nothing is
-  // pending; an error if the queue failed or stop() was called.
+  // Sends the next batch (chunks and/or events) until it is acknowledged or quarantined: true;
+  // false when nothing is pending; an error if the queue failed or stop() was called.
   boost::asio::awaitable<Result<bool>> upload_next();
   // POSTs one heartbeat; the server's status, or the transport error.
   boost::asio::awaitable<Result<unsigned>> send_heartbeat();
@@ -76,10 +80,14 @@ class Uploader final : public UplinkStatusProvider {
 
  private:
   boost::asio::awaitable<void> sleep(std::chrono::milliseconds d);
-  void quarantine(const Batch& batch, const std::string& key, const std::vector<std::uint8_t>& body,
-                  const HttpResponse& answer);
+  void quarantine(const Batch& batch, const std::string& key, const std::string& what,
+                  const std::vector<std::uint8_t>& body, const HttpResponse& answer);
   void note_error(const std::string& what);
   void refresh_backlog(bool force);
+  // The batch in flight (rebuilt from its recorded id ranges), else the next one, marked in
+  // flight; an empty batch when nothing is pending.
+  Result<Batch> next_batch();
+  Result<void> clear_inflight();
 
   boost::asio::any_io_executor executor_;
   HttpsClient& client_;

@@ -263,6 +263,10 @@ TEST_F(StoreTest, VersionOneFileGainsThePendingUploadIndexAndKeepsItsData) {
   {  // Make it a version 1 file, as meterd 0.1 wrote it.
     auto db = Db::open(options_.path, false).value();
     ASSERT_TRUE(db.exec("DROP INDEX chunks_pending"));
+    ASSERT_TRUE(db.exec("DROP INDEX events_pending"));  // and what version 3 added
+    for (const char* column : {"bus", "meter", "note", "uploaded"})
+      ASSERT_TRUE(db.exec(std::string("ALTER TABLE events DROP COLUMN ") + column));
+    ASSERT_TRUE(db.exec("DROP TABLE IF EXISTS state"));  // and version 4
     ASSERT_TRUE(db.exec("PRAGMA user_version = 1"));
   }
   {
@@ -270,7 +274,7 @@ TEST_F(StoreTest, VersionOneFileGainsThePendingUploadIndexAndKeepsItsData) {
     EXPECT_EQ(store->readings("m", at(kT0), at(kT0 + 5000)).value().size(), 5u);
   }
   auto db = Db::open(options_.path, false).value();
-  EXPECT_EQ(db.query_int("PRAGMA user_version").value(), 2);
+  EXPECT_EQ(db.query_int("PRAGMA user_version").value(), kSchemaVersion);
   auto plan = db.prepare("EXPLAIN QUERY PLAN SELECT id FROM chunks WHERE uploaded = 0 ORDER BY id")
                   .value();
   ASSERT_TRUE(plan.step().value());

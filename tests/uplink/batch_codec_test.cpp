@@ -25,8 +25,8 @@ Batch sample_batch() {
   b.chunks.push_back(sample_chunk(12, "bsmart-2", 0, 600));
   b.chunks.push_back(sample_chunk(13, "bsmart-1", 600, 600));
   b.serials["bsmart-1"] = "21000123";
-  b.events.push_back({testing::at_ms(testing::kT0 + 5000), "rs485-1", "bsmart-2",
-                      EventKind::meter_offline, "timeout: no reply within 300 ms"});
+  b.events.push_back({41, {testing::at_ms(testing::kT0 + 5000), "rs485-1", "bsmart-2",
+                           EventKind::meter_offline, "timeout: no reply within 300 ms"}});
   return b;
 }
 
@@ -175,6 +175,15 @@ TEST(IdempotencyKey, DependsOnContentOnly) {
   Batch e = sample_batch();
   e.serials.clear();  // serial numbers are descriptive, not identity
   EXPECT_EQ(idempotency_key(a), idempotency_key(e));
+  Batch f = sample_batch();
+  f.events[0].id = 42;  // the same event text stored twice is two events
+  EXPECT_NE(idempotency_key(a), idempotency_key(f));
+  Batch g = sample_batch();
+  g.events[0].event.detail += ".";
+  EXPECT_NE(idempotency_key(a), idempotency_key(g));
+  Batch h = sample_batch();
+  h.events.clear();
+  EXPECT_NE(idempotency_key(a), idempotency_key(h));
 }
 
 TEST(Gzip, RoundTripAndBounds) {
