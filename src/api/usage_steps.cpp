@@ -7,6 +7,7 @@ namespace meterd::api {
 namespace {
 
 using std::chrono::milliseconds;
+constexpr double kRoundingS = 1e-3;  // below the store's millisecond time resolution
 
 // A reading's value when it may be used as a measurement (finite, usable quality).
 std::optional<double> usable(const Reading& r, const ObisCode& obis) {
@@ -70,6 +71,7 @@ std::optional<UsageStep> engine_step(const Reading& r, milliseconds engine_step_
   s.covered_s = full_s;
   if (power && *power > 0.0 && *total > 0.0) {
     s.covered_s = std::clamp(*total * 3600.0 / *power, 0.0, full_s);
+    if (full_s - s.covered_s < kRoundingS) s.covered_s = full_s;  // the ratio's rounding
   }
   for (const Usage u : kAllUsages) {
     const auto e = usable(r, usage_energy_obis(u));

@@ -4,7 +4,8 @@
 // three meters every 10 s, a latest-values cache fed the same readings, meter statuses, recent
 // events and an uplink view, behind the real adapters of src/app/api_sources.hpp; the server
 // runs on its own io_context thread. "heat-pump" went offline 10 minutes ago, so its latest
-// values are stale. The clock is a ManualClock at the wall-clock time of construction.
+// values are stale. The clock is a ManualClock at the wall-clock time of construction. With
+// nilm_options(), the store also holds the NILM virtual meter's readings (usage_fixture.hpp).
 #pragma once
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -23,6 +24,7 @@
 #include "src/pipeline/latest_values.hpp"
 #include "src/pipeline/recent_events.hpp"
 #include "src/store/store.hpp"
+#include "tests/api/usage_fixture.hpp"
 
 namespace meterd::api::testing {
 
@@ -95,11 +97,19 @@ class ApiFixture {
     return o;
   }
 
+  // test_options() with NILM on: the virtual meter "usages" (usage_fixture.hpp).
+  static ApiOptions nilm_options() {
+    ApiOptions o = test_options();
+    o.usages = usage_options(now_second());
+    return o;
+  }
+
   std::uint16_t port() const { return server_->ports().at(0); }
   const Result<void>& start_result() const { return start_result_; }
   UtcTime now() const { return clock_.utc_now(); }
   std::size_t connections() const { return server_->connections(); }
   const std::filesystem::path& dir() const { return dir_.path(); }
+  const ApiOptions& options() const { return options_; }
   pipeline::LatestValues& latest() { return latest_; }
 
  private:
@@ -122,6 +132,9 @@ class ApiFixture {
         store_->publish(r);
         latest_.publish(r);
       }
+    }
+    if (!options_.usages.meter_id.empty()) {
+      fill_usages(now, options_.usages.utc_offset, [&](const Reading& r) { store_->publish(r); });
     }
     store_->flush().value();
     store_->close_all_windows().value();

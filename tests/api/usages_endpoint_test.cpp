@@ -1,0 +1,225 @@
+// tests/api/usages_endpoint_test.cpp: GET /api/v1/usages over a real socket and a real store file
+// holding the NILM virtual meter's readings (usage_fixture.hpp), every reply validated against
+// docs/openapi.yaml: the values are the stored ones, regrouped per 10 min, 1 h and 1 d on local
+// time; gaps stay absent, a partial step says so, a broken step is skipped whole; categories sum
+// to the total; bad parameters and NILM off give the documented errors.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/api/api_fixture.hpp"
+#include "tests/api/http_client.hpp"
+#include "tests/api/openapi_check.hpp"
+
+namespace meterd::api::testing {
+namespace {
+
+using nlohmann::json;
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using std::chrono::minutes;
+constexpr std::int64_t kStepMs = 600'000;
+
+// Expected sums over the engine steps with start in [from, to), as the fixture stored them.
+struct Expected {
+  double covered_s = 0;
+  double total_wh = 0;
+  std::array<double, kUsageCount> wh{};
+  std::array<double, kUsageCount> conf_weighted{};
+  std::size_t steps = 0;
+};
+
+Expected expected(UtcTime midnight, UtcTime now, UtcTime from, UtcTime to) {
+  Expected x;
+  const auto first = std::max(from, midnight - std::chrono::days(1));
+  for (std::int64_t k = first.time_since_epoch().count() / kStepMs;
+       k * kStepMs < to.time_since_epoch().count() &&
+       (k + 1) * kStepMs <= now.time_since_epoch().count();
+       ++k) {
+    const auto plan = plan_of(milliseconds{k * kStepMs} - midnight.time_since_epoch());
+    if (plan == StepPlan::absent || plan == StepPlan::broken) continue;
+    const double covered = plan == StepPlan::partial ? kPartialCoveredS : 600.0;
+    x.covered_s += covered;
+    ++x.steps;
+    for (const Usage u : kAllUsages) {
+      const double e = usage_power(u, k) * covered / 3600.0;
+      x.wh[index_of(u)] += e;
+      x.total_wh += e;
+      x.conf_weighted[index_of(u)] += usage_confidence(u, k) * e;
+    }
+  }
+  return x;
+}
+
+class UsagesEndpoint : public ::testing::Test {
+ protected:
+  json get_json(const std::string& target, int status = 200) {
+    auto reply = get(f_.port(), target);
+    EXPECT_EQ(reply.status, status) << target << ": " << reply.body;
+    const json body = json::parse(reply.body, nullptr, false);
+    EXPECT_FALSE(body.is_discarded()) << target << ": " << reply.body;
+    for (const auto& v : openapi_violations("/api/v1/usages", status, body))
+      ADD_FAILURE() << target << ": " << v;
+    return body;
+  }
+  void expect_error(const std::string& target, int status, const std::string& error) {
+    const auto body = get_json(target, status);
+    EXPECT_EQ(body.value("error", ""), error) << target << ": " << body.dump();
+    EXPECT_FALSE(body.value("detail", "").empty()) << target;
+  }
+  UtcTime midnight() const {
+    return today_local_midnight(f_.now(), f_.options().usages.utc_offset);
+  }
+  // The categories add up to the total, and match `x` (energy, power, confidence).
+  void expect_step(const json& s, const Expected& x, const std::string& what) {
+    EXPECT_NEAR(s["covered_s"].get<double>(), x.covered_s, 1e-6) << what;
+    EXPECT_NEAR(s["total"]["energy_wh"].get<double>(), x.total_wh, 1e-6) << what;
+    EXPECT_NEAR(s["total"]["power_w"].get<double>(), x.total_wh * 3600 / x.covered_s, 1e-6) << what;
+    double sum = 0;
+    for (const Usage u : kAllUsages) {
+      const auto& v = s["usages"][std::string{to_string(u)}];
+      const auto i = index_of(u);
+      sum += v["energy_wh"].get<double>();
+      EXPECT_NEAR(v["energy_wh"].get<double>(), x.wh[i], 1e-6) << what << ' ' << to_string(u);
+      EXPECT_NEAR(v["power_w"].get<double>(), x.wh[i] * 3600 / x.covered_s, 1e-6) << what;
+      EXPECT_NEAR(v["confidence"].get<double>(), x.conf_weighted[i] / x.wh[i], 1e-9) << what;
+    }
+    EXPECT_NEAR(sum, s["total"]["energy_wh"].get<double>(), 1e-9) << what << ": closure";
+  }
+
+  ApiFixture f_{ApiFixture::nilm_options()};
+};
+
+TEST_F(UsagesEndpoint, TodayPerTenMinutesByDefault) {
+  ASSERT_TRUE(f_.start_result());
+  const auto body = get_json("/api/v1/usages");
+  const auto m = midnight();
+  EXPECT_EQ(body["meter"], "usages");
+  EXPECT_EQ(body["from"], format_utc(m));
+  EXPECT_EQ(body["to"], format_utc(f_.now() + milliseconds{1}));
+  EXPECT_DOUBLE_EQ(body["step_s"].get<double>(), 600.0);
+  EXPECT_DOUBLE_EQ(body["utc_offset_s"].get<double>(),
+                   static_cast<double>(f_.options().usages.utc_offset.count()) * 60.0);
+  ASSERT_EQ(body["categories"].size(), kUsageCount);
+  EXPECT_EQ(body["categories"][2], "heat_cold_production");
+
+  // One step per stored engine step since midnight but the gap (2) and the broken one (1).
+  const auto completed = (f_.now() - m).count() / kStepMs;
+  const auto& steps = body["steps"];
+  ASSERT_EQ(static_cast<std::int64_t>(steps.size()), completed - 3);
+  for (const auto& s : steps) {
+    const auto start = parse_utc(s["start"].get<std::string>()).value();
+    const auto plan = plan_of(start - m);
+    EXPECT_TRUE(plan == StepPlan::full || plan == StepPlan::partial) << s["start"];
+    EXPECT_EQ(s["end"], format_utc(start + minutes(10)));
+    EXPECT_EQ(s["complete"].get<bool>(), plan == StepPlan::full) << s["start"];
+    expect_step(s, expected(m, f_.now(), start, start + minutes(10)), s["start"]);
+  }
+  // The gap is absent, never zero-filled: 02:50 is followed by 03:20 (partial, 240 s).
+  const auto at = [&](minutes local) {
+    for (const auto& s : steps) {
+      if (s["start"] == format_utc(m + local)) return s;
+    }
+    return json(nullptr);
+  };
+  EXPECT_FALSE(at(minutes(170)).is_null());
+  EXPECT_TRUE(at(minutes(180)).is_null());
+  EXPECT_TRUE(at(minutes(190)).is_null());
+  EXPECT_DOUBLE_EQ(at(minutes(200))["covered_s"].get<double>(), kPartialCoveredS);
+  EXPECT_TRUE(at(minutes(240)).is_null());  // broken: skipped whole
+  // The partial step's power is its average over the covered 240 s: the stored power.
+  const std::int64_t k200 = (m + minutes(200)).time_since_epoch().count() / kStepMs;
+  EXPECT_NEAR(at(minutes(200))["usages"]["lighting"]["power_w"].get<double>(),
+              usage_power(Usage::lighting, k200), 1e-9);
+
+  // Totals over today: energy, share and confidence per category; skipped steps counted.
+  const auto x = expected(m, f_.now(), m, f_.now());
+  const auto& t = body["totals"];
+  EXPECT_NEAR(t["energy_wh"].get<double>(), x.total_wh, 1e-6);
+  EXPECT_NEAR(t["covered_s"].get<double>(), x.covered_s, 1e-6);
+  EXPECT_EQ(t["engine_steps"].get<std::size_t>(), x.steps);
+  EXPECT_EQ(t["skipped_steps"], 1);
+  double shares = 0;
+  for (const Usage u : kAllUsages) {
+    const auto& v = t["usages"][std::string{to_string(u)}];
+    EXPECT_NEAR(v["energy_wh"].get<double>(), x.wh[index_of(u)], 1e-6);
+    EXPECT_NEAR(v["share"].get<double>(), x.wh[index_of(u)] / x.total_wh, 1e-12);
+    EXPECT_NEAR(v["confidence"].get<double>(), x.conf_weighted[index_of(u)] / x.wh[index_of(u)],
+                1e-9);
+    shares += v["share"].get<double>();
+  }
+  EXPECT_NEAR(shares, 1.0, 1e-12);
+}
+
+TEST_F(UsagesEndpoint, HourAndDayStepsAlignOnLocalTime) {
+  const auto m = midnight();
+  const std::string range = "&from=" + format_utc(m - hours(24)) + "&to=" + format_utc(f_.now());
+  const auto days = get_json("/api/v1/usages?step=1d" + range);
+  EXPECT_DOUBLE_EQ(days["step_s"].get<double>(), 86'400.0);
+  ASSERT_EQ(days["steps"].size(), 2u);
+  const auto& yesterday = days["steps"][0];
+  EXPECT_EQ(yesterday["start"], format_utc(m - hours(24)));
+  EXPECT_EQ(yesterday["end"], format_utc(m));
+  EXPECT_TRUE(yesterday["complete"].get<bool>());
+  expect_step(yesterday, expected(m, f_.now(), m - hours(24), m), "yesterday");
+  EXPECT_FALSE(days["steps"][1]["complete"].get<bool>());    // today: gap, partial, now
+  EXPECT_EQ(days["steps"][1]["end"], format_utc(f_.now()));  // cut by `to`
+  expect_step(days["steps"][1], expected(m, f_.now(), m, f_.now()), "today");
+
+  // 1 h steps today: 03:00 holds 03:20 (240 s) and 03:30..03:50: 2040 s covered.
+  const auto hourly =
+      get_json("/api/v1/usages?step=1h&from=" + format_utc(m) + "&to=" + format_utc(m + hours(6)));
+  ASSERT_EQ(hourly["steps"].size(), 6u);
+  const auto& three = hourly["steps"][3];
+  EXPECT_EQ(three["start"], format_utc(m + hours(3)));
+  EXPECT_DOUBLE_EQ(three["covered_s"].get<double>(), 2040.0);
+  EXPECT_FALSE(three["complete"].get<bool>());
+  expect_step(three, expected(m, f_.now(), m + hours(3), m + hours(4)), "03:00");
+  // 04:00 lost its broken 04:00 step: 3000 s.
+  EXPECT_DOUBLE_EQ(hourly["steps"][4]["covered_s"].get<double>(), 3000.0);
+  expect_step(hourly["steps"][5], expected(m, f_.now(), m + hours(5), m + hours(6)), "05:00");
+  EXPECT_TRUE(hourly["steps"][5]["complete"].get<bool>());
+  EXPECT_EQ(hourly["totals"]["skipped_steps"], 1);
+}
+
+TEST_F(UsagesEndpoint, RangeWithoutDataHasNoStepsAndNoShares) {
+  const auto from = f_.now() - hours(24 * 20);
+  const auto body = get_json("/api/v1/usages?from=" + format_utc(from) +
+                             "&to=" + format_utc(from + hours(24)) + "&step=1h");
+  EXPECT_TRUE(body["steps"].empty());
+  EXPECT_DOUBLE_EQ(body["totals"]["energy_wh"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(body["totals"]["covered_s"].get<double>(), 0.0);
+  EXPECT_TRUE(body["totals"]["usages"]["lighting"]["share"].is_null());
+  EXPECT_TRUE(body["totals"]["usages"]["lighting"]["confidence"].is_null());
+}
+
+TEST_F(UsagesEndpoint, BadParameters) {
+  expect_error("/api/v1/usages?step=7min", 400, "bad_step");  // not a multiple of 10 min
+  expect_error("/api/v1/usages?step=7h", 400, "bad_step");    // does not divide a day
+  expect_error("/api/v1/usages?step=soon", 400, "bad_step");
+  expect_error("/api/v1/usages?step=-1h", 400, "bad_step");
+  expect_error("/api/v1/usages?from=yesterday", 400, "bad_time_range");
+  expect_error("/api/v1/usages?to=2026-13-01T00:00:00Z", 400, "bad_time_range");
+  expect_error(
+      "/api/v1/usages?from=" + format_utc(f_.now()) + "&to=" + format_utc(f_.now() - hours(1)), 400,
+      "bad_time_range");
+  expect_error("/api/v1/usages?from=" + format_utc(f_.now() - hours(24 * 60)), 400,
+               "range_too_large");
+  // 20 days of 10 min steps: 2880 steps, within the cap of 5000 points.
+  EXPECT_EQ(get(f_.port(), "/api/v1/usages?from=" + format_utc(f_.now() - hours(24 * 20))).status,
+            200);
+}
+
+TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {
+  ApiFixture f;  // test_options(): no virtual meter
+  ASSERT_TRUE(f.start_result());
+  auto reply = get(f.port(), "/api/v1/usages");
+  EXPECT_EQ(reply.status, 404);
+  const auto body = json::parse(reply.body);
+  EXPECT_EQ(body["error"], "nilm_disabled");
+  EXPECT_NE(body["detail"].get<std::string>().find("nilm"), std::string::npos);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 404, body).empty());
+}
+
+}  // namespace
+}  // namespace meterd::api::testing
