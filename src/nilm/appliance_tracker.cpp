@@ -9,6 +9,8 @@ namespace meterd::nilm {
 void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w,
                                  int cluster) {
   if (cluster < 0 || !(dp_w > 0.0)) return;
+  // A two-state appliance switched on again: its OFF step was missed, it restarts now.
+  std::erase_if(running_, [&](const ApplianceInstance& a) { return a.cluster == cluster; });
   if (running_.size() >= kMaxInstances) running_.erase(running_.begin());
   running_.push_back({cluster, phase, dp_w, t_ms});
 }

@@ -1,6 +1,7 @@
 // src/nilm/appliance_tracker.hpp: Hart's on/off pairing into running appliance instances.
 //
-// An ON step (dP > 0) of a cluster opens an instance drawing the step's power; an OFF step of
+// An ON step (dP > 0) of a cluster opens an instance drawing the step's power (one instance per
+// cluster: an ON step of a running one means its OFF was missed, it restarts); an OFF step of
 // the same size on the same phase closes the running instance closest in size, preferring one
 // of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
 // appliances). An instance that stays on longer than its cluster's learned maximum is taken as
