@@ -28,10 +28,16 @@ std::int64_t EventLoad::update(const SiteEnvironment& env, SimRng& rng) {
   const double occupancy = (!spec_.open_only || env.open) ? env.occupancy : 0.0;
   const double rate_per_s = (spec_.rate_per_h * occupancy + spec_.idle_rate_per_h) / 3600.0;
   const auto tick = static_cast<double>(spec_.tick_s);
-  if (!rng.chance(rate_per_s * tick)) {
-    set_power(spec_.standby_w);
-    return env.now_s + spec_.tick_s;
+  if (start_s_ < 0) {
+    if (!rng.chance(rate_per_s * tick)) {
+      set_power(spec_.standby_w);
+      return env.now_s + spec_.tick_s;
+    }
+    // A run starts somewhere in this tick, not on the tick grid.
+    start_s_ = env.now_s + static_cast<std::int64_t>(rng.uniform() * tick);
+    if (start_s_ > env.now_s) return start_s_;
   }
+  start_s_ = -1;
   const auto length = static_cast<std::int64_t>(std::llround(rng.uniform(spec_.min_s, spec_.max_s)));
   end_s_ = env.now_s + std::max<std::int64_t>(length, 1);
   run_w_ = base().rated_w * (1.0 + spec_.spread * (2.0 * rng.uniform() - 1.0));

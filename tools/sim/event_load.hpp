@@ -1,7 +1,7 @@
 // tools/sim/event_load.hpp: an appliance used now and then: a run of random length.
 //
 // Runs start at random (a Poisson process whose rate grows with the occupancy, drawn once per
-// tick, not every second) and last a random time: coffee machines, kettles, microwaves,
+// tick, not every second, the start placed at a random second of the tick) and last a random time: coffee machines, kettles, microwaves,
 // printers, dishwashers, lift trips, meeting-room lights, computer-room lessons, gym lights.
 // Each run draws its own power around the rating; an optional inrush at each start and a
 // standby draw between runs. Not thread-safe (owned by one CommercialBuilding).
@@ -30,7 +30,8 @@ class EventLoad final : public Appliance {
 
  private:
   EventSpec spec_;
-  std::int64_t end_s_ = -1;  // end of the current run, -1 when idle
+  std::int64_t start_s_ = -1;  // start of a run drawn in the last tick, -1 when none
+  std::int64_t end_s_ = -1;    // end of the current run, -1 when idle
   double run_w_ = 0.0;
   int inrush_t_ = -1;
 };

@@ -44,17 +44,20 @@ std::int64_t ThermostatUnit::update(const SiteEnvironment& env, SimRng& rng) {
     const double net = out - sign * load_w(env, rng) + spec_.ua_w_per_k * (ambient - t_c_);
     t_c_ += net * dt / spec_.capacity_j_per_k;
   }
-  if (inrush_t_ < 0) {
+  if (switch_pending_) {  // the contactor acts a few seconds after the thermostat decided
+    switch_pending_ = false;
+    on_ = !on_;
+    since_s_ = env.now_s;
+    if (on_ && spec_.inrush.seconds > 0) inrush_t_ = 0;
+  } else if (inrush_t_ < 0) {
     const double in_state = static_cast<double>(env.now_s - since_s_);
     const bool allowed = enabled(env);
     const bool too_cold = t_c_ < spec_.low_c, too_warm = t_c_ > spec_.high_c;
-    if (on_ && (!allowed || (spec_.cooling ? too_cold : too_warm)) && in_state >= spec_.min_on_s) {
-      on_ = false;
-      since_s_ = env.now_s;
-    } else if (!on_ && allowed && (spec_.cooling ? too_warm : too_cold) && in_state >= spec_.min_off_s) {
-      on_ = true;
-      since_s_ = env.now_s;
-      if (spec_.inrush.seconds > 0) inrush_t_ = 0;
+    const bool stop = on_ && (!allowed || (spec_.cooling ? too_cold : too_warm)) && in_state >= spec_.min_on_s;
+    const bool start = !on_ && allowed && (spec_.cooling ? too_warm : too_cold) && in_state >= spec_.min_off_s;
+    if (stop || start) {
+      switch_pending_ = true;
+      return env.now_s + 1 + static_cast<std::int64_t>(rng.uniform() * static_cast<double>(spec_.tick_s - 1));
     }
   }
   if (!on_) {

@@ -4,8 +4,9 @@
 // a hot-water tank, a fridge cabinet, an oven) at temperature T:
 //   C dT/dt = ±output_w (while on) ∓ load_w(env) + ua (T_ambient - T)
 // A heating unit switches on below `low_c` and off above `high_c`; a cooling unit the other way
-// round. Minimum on and off times (anti-short-cycle) hold the compressor in its state, and each
-// start may draw an inrush. The electrical power may drift up during a run (compressor head
+// round, a random 1..tick_s - 1 seconds after the check that found the band edge crossed (so the
+// switchings do not fall on a grid). Minimum on and off times (anti-short-cycle) hold the
+// compressor in its state, and each start may draw an inrush. The electrical power may drift up during a run (compressor head
 // pressure). Covers heat pumps, chillers, split systems, water heaters, convectors, fridges,
 // display cases, ovens. Not thread-safe (owned by one CommercialBuilding).
 #pragma once
@@ -64,6 +65,7 @@ class ThermostatUnit final : public Appliance {
   ThermostatSpec spec_;
   double t_c_;
   bool on_ = false;
+  bool switch_pending_ = false;  // decided, switches at the next update
   std::int64_t last_s_ = -1;
   std::int64_t since_s_ = -1000000;  // when the current state began
   int inrush_t_ = -1;
