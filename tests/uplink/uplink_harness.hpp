@@ -330,4 +330,44 @@ inline void expect_exactly_once(const Delivery& d, const std::vector<Reading>& p
   EXPECT_EQ(same, published.size());
 }
 
+// `count` meter and link events recorded in `store`, as the acquisition would report them.
+inline std::vector<Event> record_events(store::Store& store, int count, std::int64_t first_ms) {
+  std::vector<Event> out;
+  for (int i = 0; i < count; ++i) {
+    Event e{UtcTime{std::chrono::milliseconds{first_ms + 1000 * i}}, "rs485-1",
+            i % 5 == 4 ? "" : "meter-" + std::to_string(i % 3),
+            i % 5 == 4 ? EventKind::link_lost : (i % 2 ? EventKind::meter_offline
+                                                       : EventKind::meter_online),
+            "event " + std::to_string(i)};
+    EXPECT_TRUE(store.record_event(e));
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+// Every recorded event exactly once among the distinct batches (each store id once, in order
+// within a batch), with its fields.
+inline void expect_events_exactly_once(const Delivery& d, const std::vector<Event>& recorded) {
+  std::map<std::int64_t, Event> got;
+  for (const auto& [key, b] : d.batches) {
+    for (std::size_t i = 0; i < b.events.size(); ++i) {
+      const auto& e = b.events[i];
+      EXPECT_GT(e.id, 0);
+      if (i > 0) {
+        EXPECT_LT(b.events[i - 1].id, e.id);
+      }
+      EXPECT_TRUE(got.emplace(e.id, e.event).second) << "event " << e.id << " in two batches";
+    }
+  }
+  ASSERT_EQ(got.size(), recorded.size());
+  std::size_t i = 0;
+  for (const auto& [id, e] : got) EXPECT_EQ(e, recorded[i++]) << "event " << id;
+}
+
+// True when nothing is left to upload: no chunk, no event.
+inline bool drained(UploadQueue& queue) {
+  auto b = queue.backlog();
+  return b && b->chunks == 0 && b->events == 0;
+}
+
 }  // namespace meterd::uplink::testing

@@ -54,12 +54,7 @@ class UplinkNginx : public ::testing::Test {
   // Runs `up` until the queue is empty; true if it got there within `limit`.
   static bool drain(Uplink& up, UploadQueue& queue, std::chrono::milliseconds limit = 30s) {
     up.start();
-    const bool ok = wait_for(
-        [&] {
-          auto b = queue.backlog();
-          return b && b->chunks == 0;
-        },
-        limit);
+    const bool ok = wait_for([&] { return drained(queue); }, limit);
     up.stop();
     return ok;
   }
@@ -274,10 +269,12 @@ TEST_F(UplinkNginx, KilledWithSigkillMidUploadAndRestarted) {
   const auto store_path = dir_.path() / "store.db";
   std::vector<Reading> published;
   std::size_t chunks = 0;
+  std::vector<Event> events;
   {
     auto f = fill_store(store_path, clock_, 2, 4);  // 8 chunks, 2 per batch in the runner
     published = f.readings;
     chunks = f.chunks;
+    events = record_events(*f.store, 5, kT0);  // with the first batch
   }
   const std::vector<std::string> argv{UPLINK_RUNNER, store_path.string(), nginx.url(),
                                       pki_dir().string()};
@@ -294,8 +291,82 @@ TEST_F(UplinkNginx, KilledWithSigkillMidUploadAndRestarted) {
       << read_text(runner_log);
   const auto d = delivered(rx_);
   expect_exactly_once(d, published, chunks);
+  expect_events_exactly_once(d, events);
   EXPECT_EQ(d.batches.size(), 4u);
   EXPECT_GE(d.duplicates, 1u);  // the batch in flight was sent again, with the same key
+}
+
+// Stored events ride with the chunks, oldest first, at most batch_events per batch; events
+// recorded later follow (alone in a batch when no chunk is left); a 503 and a cut connection on
+// the way change nothing: every event once.
+TEST_F(UplinkNginx, StoredEventsArriveExactlyOnceWithTheReadings) {
+  Nginx nginx(dir_.path() / "nginx", rx_.port());
+  rx_.set_mode("503 1");
+  auto f = fill_store(dir_.path() / "store.db", clock_, 3, 2);  // 6 chunks: 2 batches of 3
+  auto events = record_events(*f.store, 300, kT0);
+  store::StoreUploadQueue queue(*f.store);
+  EXPECT_EQ(queue.backlog().value().events, 300u);
+  auto o = options(nginx.url());
+  o.uploader.batch_events = 128;
+  auto up = make_uplink(o, queue);
+  ASSERT_TRUE(up);
+  ASSERT_TRUE(drain(*up, queue)) << up->uplink_status().last_error;
+  EXPECT_EQ(up->uplink_status().retries, 1u);
+  rx_.set_mode("cut 1");
+  const auto later = record_events(*f.store, 7, kT0 + 600'000);
+  events.insert(events.end(), later.begin(), later.end());
+  auto again = make_uplink(o, queue);  // an uplink runs once; the next start is a new one
+  ASSERT_TRUE(again);
+  ASSERT_TRUE(drain(*again, queue)) << again->uplink_status().last_error;
+  EXPECT_EQ(again->uplink_status().retries, 1u);
+  const auto d = delivered(rx_);
+  expect_exactly_once(d, f.readings, f.chunks);
+  expect_events_exactly_once(d, events);
+  EXPECT_EQ(d.batches.size(), 4u);  // 3 + 128, 3 + 128, 44, then the 7 recorded later
+  std::size_t events_only = 0;
+  for (const auto& [key, b] : d.batches) {
+    EXPECT_LE(b.events.size(), 128u);
+    if (b.chunks.empty()) ++events_only;
+  }
+  EXPECT_EQ(events_only, 2u);
+  EXPECT_EQ(f.store->upload_cursor(kInflightEventsFirst).value(), 0);
+}
+
+// The uplink stopped with a batch of events unacknowledged (the receiver holds it) and a new one
+// started over the reopened store: the same batch again, same key, each event once.
+TEST_F(UplinkNginx, EventsInFlightAcrossARestartArriveOnce) {
+  Nginx nginx(dir_.path() / "nginx", rx_.port());
+  const auto path = dir_.path() / "store.db";
+  std::vector<Event> events;
+  rx_.set_mode("slow 1");
+  {
+    auto f = fill_store(path, clock_, 1, 1);
+    events = record_events(*f.store, 20, kT0);
+    store::StoreUploadQueue queue(*f.store);
+    auto o = options(nginx.url());
+    o.client.request_timeout = 300ms;  // gives up before the receiver answers
+    o.uploader.backoff = {5s, 5s, 5s};
+    auto up = make_uplink(o, queue);
+    ASSERT_TRUE(up);
+    up->start();
+    ASSERT_TRUE(wait_for([&] { return rx_.batches_seen() >= 1; }, 10s));
+    up->stop();
+    EXPECT_GT(f.store->upload_cursor(kInflightEventsFirst).value(), 0);
+    EXPECT_EQ(queue.backlog().value().events, 20u);
+  }
+  rx_.set_mode("ok");
+  auto s = store::Store::open(store_options(path), clock_,
+                              store::KeyStore::from_keys({store_key()}).value());
+  ASSERT_TRUE(s) << s.error().message();
+  store::StoreUploadQueue queue(**s);
+  auto up = make_uplink(options(nginx.url()), queue);
+  ASSERT_TRUE(up);
+  ASSERT_TRUE(drain(*up, queue));
+  ASSERT_TRUE(wait_for([&] { return rx_.batches_seen() >= 2; }, 5s));
+  const auto d = delivered(rx_);
+  EXPECT_EQ(d.batches.size(), 1u);
+  EXPECT_GE(d.duplicates, 1u);
+  expect_events_exactly_once(d, events);
 }
 
 // The SHA-256 of the server certificate's SubjectPublicKeyInfo, by the openssl CLI, in hex.

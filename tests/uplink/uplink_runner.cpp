@@ -1,6 +1,7 @@
 // tests/uplink/uplink_runner.cpp: the uplink as its own process, for the SIGKILL test:
 //   uplink_runner STORE URL PKI_DIR
-// Opens the store (test key), uploads until the backlog is empty, exits 0 (1 on a setup error).
+// Opens the store (test key), uploads until no chunk or event is left, exits 0 (1 on a setup
+// error).
 #include <chrono>
 #include <cstdio>
 #include <random>
@@ -40,11 +41,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   (*up)->start();
-  for (;;) {
-    auto b = queue.backlog();
-    if (b && b->chunks == 0) break;
-    std::this_thread::sleep_for(20ms);
-  }
+  while (!uplink::testing::drained(queue)) std::this_thread::sleep_for(20ms);
   (*up)->stop();
   std::printf("done\n");
   return 0;
