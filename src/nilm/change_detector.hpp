@@ -1,12 +1,11 @@
 // src/nilm/change_detector.hpp: finds the switching steps in one phase of a power signal.
 //
-// Online change detection on the (P, Q) vector of one phase, in three parts:
+// Online change detection on the (P, Q) vector of one phase, in four parts:
 //  0. Noise: the std of P (and Q) is estimated on steady stretches from successive differences
 //     (sigma = sqrt(pi)/2 E|x_i - x_{i-1}|, insensitive to slow drift; each difference clipped
 //     at 4 sigma; a running mean at first, then an exponential one over noise_tau_ms), floored
-//     at noise_w. The
-//     smallest step reported is step = max(min_step, 4.5 sigma): with levels averaged over >= 3
-//     samples that keeps a false step from noise below ~1e-5 per trigger.
+//     at noise_w. The smallest step reported is step = max(min_step, 4.5 sigma): with the new
+//     level averaged over >= 3 samples, a step made of noise has odds below ~1e-4 per trigger.
 //  1. Trigger: a two-sided CUSUM on P and on Q (when measured) of the departure from the current
 //     steady level, drift k = step/2 and threshold h = step/2, so a step of that size fires on
 //     its first sample and smaller ones accumulate (Page 1954, "Continuous inspection schemes";
@@ -41,7 +40,7 @@
 namespace meterd::nilm {
 
 struct DetectorConfig {
-  double min_step_w = 30.0;         // smallest |dP| (or |dQ|) reported
+  double min_step_w = 30.0;         // smallest |dP| (or |dQ|) reported (4.5 noise std if more)
   double noise_w = 5.0;             // std of P (and Q) around a steady level: prior and floor
   std::int64_t settle_ms = 3'000;   // steadiness required on the new level
   std::int64_t max_gap_ms = 180'000;  // a longer silence resets the detector (no event across)
