@@ -1,7 +1,8 @@
 // tests/api/page_chromium_test.cpp: the page at / in headless Chromium against the API over
 // real sources: it loads with no console errors, shows every meter with a non-empty chart line,
-// and the numbers it shows are the API's. A screenshot goes to <build>/page.png (and a phone-
-// sized one to <build>/page-phone.png).
+// and the numbers it shows are the API's; with NILM on, today's usage bars and stacked curve
+// carry the stored virtual-meter values (usage_fixture.hpp), with NILM off the section is
+// hidden. A screenshot goes to <build>/page.png (and a phone-sized one to <build>/page-phone.png).
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -59,6 +60,68 @@ std::string attribute(const std::string& dom, const std::string& what, const std
   return std::regex_search(tag, v, a) ? v[1].str() : "<no attribute>";
 }
 
+// The value of attribute `attr` on the first <tag ... key="value" ...> element.
+std::string attribute_of(const std::string& dom, const std::string& tag, const std::string& key,
+                         const std::string& value, const std::string& attr) {
+  const std::regex re("<" + tag + "[^>]*" + key + "=\"" + value + "\"[^>]*>");
+  std::smatch m;
+  if (!std::regex_search(dom, m, re)) return "<no element>";
+  const std::regex a(" " + attr + "=\"([^\"]*)\"");
+  std::smatch v;
+  const std::string found = m.str();
+  return std::regex_search(found, v, a) ? v[1].str() : "<no attribute>";
+}
+
+// Any console line (console.error, an uncaught exception, a failed load: Chromium logs them all
+// as INFO:CONSOLE with --enable-logging=stderr) is a failure.
+void expect_quiet_console(const std::string& err) {
+  std::istringstream log(err);
+  std::string line;
+  while (std::getline(log, line)) {
+    EXPECT_EQ(line.find(":CONSOLE"), std::string::npos) << line;
+    EXPECT_EQ(line.find("Uncaught"), std::string::npos) << line;
+  }
+}
+
+// Today's usage section shows the API's totals (bars: energy, share, confidence) and the
+// stacked curve holds every step of every category, the last step's power being the stored one.
+void expect_usages(const std::string& dom, const ApiFixture& f) {
+  EXPECT_NE(dom.find("<section id=\"usages\">"), std::string::npos) << "usage section hidden";
+  const auto body = json::parse(get(f.port(), "/api/v1/usages").body);
+  const auto& steps = body["steps"];
+  ASSERT_GT(steps.size(), 10u);
+  const auto last_start = parse_utc(steps.back()["start"].get<std::string>()).value();
+  const std::int64_t k_last = last_start.time_since_epoch().count() / 600'000;
+  for (const Usage u : kAllUsages) {
+    const std::string c{to_string(u)};
+    const auto& t = body["totals"]["usages"][c];
+    const auto energy = attribute_of(dom, "div", "data-usage", c, "data-energy-wh");
+    ASSERT_NE(energy, "<no element>") << c;
+    EXPECT_DOUBLE_EQ(std::stod(energy), t["energy_wh"].get<double>()) << c;
+    EXPECT_DOUBLE_EQ(std::stod(attribute_of(dom, "div", "data-usage", c, "data-share")),
+                     t["share"].get<double>())
+        << c;
+    EXPECT_DOUBLE_EQ(std::stod(attribute_of(dom, "div", "data-usage", c, "data-confidence")),
+                     t["confidence"].get<double>())
+        << c;
+    // The row shows kWh and % as text.
+    char kwh[64];
+    std::snprintf(kwh, sizeof kwh, "%.2f kWh · %.1f %%", t["energy_wh"].get<double>() / 1000,
+                  100 * t["share"].get<double>());
+    EXPECT_NE(dom.find(kwh), std::string::npos) << c << ": " << kwh;
+    // The stacked curve: one shape per category over every step, ending at the stored power.
+    EXPECT_EQ(attribute_of(dom, "path", "data-usage", c, "data-steps"),
+              std::to_string(steps.size()))
+        << c;
+    EXPECT_DOUBLE_EQ(std::stod(attribute_of(dom, "path", "data-usage", c, "data-last-w")),
+                     usage_power(u, k_last))
+        << c;
+  }
+  // Midnight to 03:00, 03:20 to 04:00, 04:10 to now: the gap and the skipped step break it.
+  EXPECT_EQ(attribute_of(dom, "svg", "id", "usage-chart", "data-runs"), "3");
+  EXPECT_NE(dom.find("confidence "), std::string::npos);
+}
+
 std::string inner_after(const std::string& dom, const std::string& id, const std::string& attr) {
   const std::regex re("<div class=\"card\" data-meter=\"" + id + "\">.*?<[a-z]+[^>]*" + attr +
                       "=\"([^\"]*)\"");
@@ -67,21 +130,14 @@ std::string inner_after(const std::string& dom, const std::string& id, const std
 }
 
 TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
-  ApiFixture f;
+  ApiFixture f{ApiFixture::nilm_options()};
   ASSERT_TRUE(f.start_result());
   TempDir dir;
   const std::string url = "http://127.0.0.1:" + std::to_string(f.port()) + "/";
   const auto run = chromium(url, "--dump-dom", dir);
   ASSERT_NE(run.out.find("<h1>meterd</h1>"), std::string::npos) << run.out << run.err;
 
-  // The page logs nothing: any console line (console.error, an uncaught exception, a failed
-  // load: Chromium logs them all as INFO:CONSOLE with --enable-logging=stderr) is a failure.
-  std::istringstream log(run.err);
-  std::string line;
-  while (std::getline(log, line)) {
-    EXPECT_EQ(line.find(":CONSOLE"), std::string::npos) << line;
-    EXPECT_EQ(line.find("Uncaught"), std::string::npos) << line;
-  }
+  expect_quiet_console(run.err);
   EXPECT_EQ(run.out.find("error:"), std::string::npos) << "the page reports an error";
 
   for (std::size_t m = 0; m < ApiFixture::kMeters.size(); ++m) {
@@ -121,6 +177,7 @@ TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
   // Storage and uplink panels are filled.
   EXPECT_NE(run.out.find("<dt>chunks</dt>"), std::string::npos);
   EXPECT_NE(run.out.find("<dd>connected</dd>"), std::string::npos);
+  expect_usages(run.out, f);
 
   // Screenshots for people to look at: laptop and phone widths.
   const std::string laptop = std::string{METERD_BINARY_DIR} + "/page.png";
@@ -134,9 +191,24 @@ TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
   EXPECT_TRUE(std::filesystem::exists(phone));
 }
 
+TEST(PageChromium, UsageSectionHiddenWithoutNilm) {
+  ApiFixture f;  // test_options(): no virtual meter
+  ASSERT_TRUE(f.start_result());
+  TempDir dir;
+  const auto run =
+      chromium("http://127.0.0.1:" + std::to_string(f.port()) + "/", "--dump-dom", dir);
+  ASSERT_NE(run.out.find("<h1>meterd</h1>"), std::string::npos) << run.out << run.err;
+  EXPECT_NE(run.out.find("<section id=\"usages\" hidden=\"\">"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("data-usage="), std::string::npos);
+  EXPECT_EQ(run.out.find("error:"), std::string::npos);
+  // The meters are still shown.
+  EXPECT_NE(run.out.find("<div class=\"card\" data-meter=\"grid\">"), std::string::npos);
+  expect_quiet_console(run.err);
+}
+
 TEST(PageChromium, PageIsSelfContained) {
   // No external resource: every src/href is same-origin or data:.
-  for (const char* path : {"/", "/app.js", "/style.css"}) {
+  for (const char* path : {"/", "/app.js", "/usages.js", "/style.css"}) {
     const WebAsset* a = find_web_asset(path);
     ASSERT_NE(a, nullptr) << path;
     const std::string text(a->data, a->size);
