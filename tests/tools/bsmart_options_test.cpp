@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace meterd::sim {
 namespace {
 
@@ -77,6 +79,28 @@ TEST(BsmartOptions, Durations) {
   EXPECT_EQ(parse_duration("0").value(), milliseconds{0});
   EXPECT_FALSE(parse_duration("-1s"));
   EXPECT_FALSE(parse_duration("s"));
+}
+
+TEST(BsmartOptions, CommercialBuildingOnePhasePerMeter) {
+  const auto c = parse({"--building", "retail:7"}).value();
+  ASSERT_TRUE(c.config.commercial);
+  EXPECT_EQ(c.config.commercial->type, BuildingType::retail);
+  EXPECT_EQ(c.config.commercial->seed, 7U);
+  EXPECT_EQ(c.config.addresses, (std::vector<std::uint8_t>{1, 2, 3}));  // L1, L2, L3
+  const auto d = parse({"--building=school", "--count", "2"}).value();
+  EXPECT_EQ(d.config.commercial->type, BuildingType::school);
+  EXPECT_EQ(d.config.commercial->seed, 1U);
+  EXPECT_EQ(d.config.addresses, (std::vector<std::uint8_t>{1, 2}));
+  EXPECT_EQ(parse({"--building", "office", "--slaves", "3"}).value().config.addresses,
+            (std::vector<std::uint8_t>{3}));
+  EXPECT_FALSE(parse({}).value().config.commercial);  // the default is unchanged
+  for (const auto& bad : std::vector<std::vector<std::string_view>>{
+           {"--building", "castle"}, {"--building", "office:x"}, {"--building", "office:"},
+           {"--building", "office", "--slaves", "1,4"}, {"--building", "office", "--first-address", "3", "--count", "2"}}) {
+    const auto r = parse(bad);
+    ASSERT_FALSE(r) << bad[1];
+    EXPECT_NE(r.error().detail.find("--building"), std::string::npos) << r.error().detail;
+  }
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include "tests/tools/serial_client.hpp"
 #include "tools/sim/bsmart_register_map.hpp"
 #include "tools/sim/bsmart_simulator.hpp"
+#include "tools/sim/commercial_meter_feed.hpp"
 #include "tools/sim/modbus_crc.hpp"
 
 #include <gtest/gtest.h>
@@ -179,6 +180,25 @@ TEST_F(MeterdSimBinaryTest, MbpollSeesTheModelMoveWhenNotFrozen) {
   };
   EXPECT_GT(dbl(later), dbl(first));  // the total energy counter advanced
   EXPECT_LT(dbl(later) - dbl(first), 10.0);  // ... by what 15 minutes of an office can use (kWh)
+}
+
+TEST_F(MeterdSimBinaryTest, CommercialBuildingOnePhasePerMeterThroughMbpoll) {
+  test::SimProcess sim(kBinary, {"bsmart", "--building", "retail:4", "--freeze", "--start", kStart});
+  ASSERT_FALSE(sim.device().empty());
+  const CommercialMeterFeed want({BuildingType::retail, 4}, parse_utc(kStart).value());
+  double total_kw = 0.0;
+  for (const int address : {1, 2, 3}) {
+    const auto got = mbpoll_values(mbpoll(sim.device(), "-a " + std::to_string(address) + " -t 4:float -B -r " +
+                                                            std::to_string(0x2100 + 0x14) + " -c 4"));
+    ASSERT_EQ(got.size(), 4U) << address;
+    const PhaseValues& v = want.snapshot(address - 1).grid.phase_a;
+    EXPECT_NEAR(std::stod(got.at(0x2114)), v.active_w / 1e3, 1e-5 * std::abs(v.active_w / 1e3)) << address;
+    EXPECT_NEAR(std::stod(got.at(0x211A)), v.active_w / 1e3, 1e-5 * std::abs(v.active_w / 1e3)) << address;
+    total_kw += std::stod(got.at(0x2114));
+  }
+  EXPECT_GT(total_kw, 10.0);  // a shop on a Monday morning: tens of kW over the three phases
+  // Only addresses 1..3 exist: phase L1..L3.
+  EXPECT_NE(mbpoll(sim.device(), "-a 4 -o 0.3 -r 0x2100").find("timed out"), std::string::npos);
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ Bytes write_req(std::uint8_t address, std::uint16_t start, std::vector<std::uint
 class RtuSlaveTest : public ::testing::Test {
  protected:
   static std::vector<DeviceSettings> two_meters() {
-    DeviceSettings a{.address = 1, .baud = 9600, .seed = 11, .start = kStart, .frozen = false, .building = {}};
+    DeviceSettings a{.address = 1, .baud = 9600, .seed = 11, .start = kStart, .frozen = false, .building = {}, .feed = nullptr, .feed_phase = 0};
     DeviceSettings b = a;
     b.address = 2;
     b.seed = 12;

@@ -34,7 +34,9 @@ BsmartDevice::BsmartDevice(const DeviceSettings& s)
       baud_(s.baud),
       serial_(make_serial(s.seed)),
       frozen_(s.frozen),
-      model_(s.seed, s.start, s.building) {}
+      model_(s.seed, s.start, s.building),
+      feed_(s.feed),
+      feed_phase_(s.feed_phase) {}
 
 std::array<std::uint16_t, 0x11> BsmartDevice::config_block() const {
   std::array<std::uint16_t, 0x11> b{};  // 0x1002..0x1008 are reserved and read 0
@@ -52,8 +54,8 @@ std::array<std::uint16_t, 0x11> BsmartDevice::config_block() const {
 ModbusException BsmartDevice::read_holding(std::uint16_t start, std::uint16_t count, UtcTime t,
                                            std::vector<std::uint16_t>& out) {
   using namespace bsmart;
-  if (!frozen_) model_.advance_to(t);
-  const MeterSnapshot& s = model_.snapshot();
+  if (!frozen_) (feed_ ? feed_->advance_to(t) : model_.advance_to(t));
+  const MeterSnapshot& s = feed_ ? feed_->snapshot(feed_phase_) : model_.snapshot();
   const bool ok =
       copy_from(config_block(), kSlaveAddressReg, start, count, out) ||
       copy_from(encode_instant_block(s.grid.phase_a, s.frequency_hz), kChannel1InstantReg, start, count, out) ||

@@ -1,17 +1,20 @@
 // tools/sim/bsmart_device.hpp: one simulated B-Smart meter behind a slave address.
 //
 // Owns the meter's identity registers (address, baud rate, serial number, network type) and
-// its BuildingModel, and serves register reads and writes from the map of bsmart_register_map.
+// its BuildingModel (or reads one phase of a shared CommercialMeterFeed), and serves register
+// reads and writes from the map of bsmart_register_map.
 // A read first advances the model to the given time (unless frozen). Not thread-safe: the
 // RtuSlave that owns the devices serialises access.
 #pragma once
 
 #include "meterd/time.hpp"
 #include "tools/sim/building_model.hpp"
+#include "tools/sim/commercial_meter_feed.hpp"
 #include "tools/sim/modbus_exception.hpp"
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -25,6 +28,8 @@ struct DeviceSettings {
   UtcTime start{};              // model time of the first measurement
   bool frozen = false;          // hold the start measurement forever (for tests)
   BuildingConfig building{};
+  std::shared_ptr<CommercialMeterFeed> feed;  // when set, CT1 measures phase feed_phase of it
+  int feed_phase = 0;                         // 0..2
 };
 
 class BsmartDevice {
@@ -56,6 +61,8 @@ class BsmartDevice {
   std::uint16_t network_type_ = 0;
   bool frozen_;
   BuildingModel model_;
+  std::shared_ptr<CommercialMeterFeed> feed_;
+  int feed_phase_;
 };
 
 }  // namespace meterd::sim

@@ -60,6 +60,7 @@ Result<BsmartCommand> parse_bsmart_options(std::span<const std::string_view> arg
   unsigned count = 1;
   unsigned first = 1;
   bool explicit_slaves = false;
+  bool explicit_count = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string_view opt = args[i];
     std::string_view value;
@@ -101,6 +102,7 @@ Result<BsmartCommand> parse_bsmart_options(std::span<const std::string_view> arg
       const auto n = number<unsigned>(*v);
       if (!n || *n < 1 || *n > 247) return bad(opt, *v, "expected 1..247");
       count = *n;
+      explicit_count = true;
     } else if (opt == "--first-address") {
       const auto a = slave_address(*v);
       if (!a) return bad(opt, *v, "expected 1..247");
@@ -131,6 +133,17 @@ Result<BsmartCommand> parse_bsmart_options(std::span<const std::string_view> arg
       const auto s = number<std::uint64_t>(*v);
       if (!s) return bad(opt, *v, "expected an unsigned integer");
       c.seed = *s;
+    } else if (opt == "--building") {
+      const auto colon = v->find(':');
+      const auto type = building_type_from_string(v->substr(0, colon));
+      if (!type) return bad(opt, *v, "expected office, retail or school, optionally :SEED");
+      CommercialSite site{*type, 1};
+      if (colon != std::string_view::npos) {
+        const auto s = number<std::uint64_t>(v->substr(colon + 1));
+        if (!s) return bad(opt, *v, "expected TYPE:SEED with an unsigned integer seed");
+        site.seed = *s;
+      }
+      c.commercial = site;
     } else if (opt == "--link") {
       c.link_path = std::string(*v);
     } else if (opt == "--speed") {
@@ -173,10 +186,15 @@ Result<BsmartCommand> parse_bsmart_options(std::span<const std::string_view> arg
       return bad(opt, *v, "unknown option (see --help)");
     }
   }
+  if (c.commercial && !explicit_slaves && !explicit_count && first == 1) count = 3;  // L1, L2, L3
   if (!explicit_slaves) {
     if (first + count - 1 > 247) return bad("--count", std::to_string(count), "addresses would pass 247");
     c.addresses.clear();
     for (unsigned a = first; a < first + count; ++a) c.addresses.push_back(static_cast<std::uint8_t>(a));
+  }
+  if (c.commercial) {
+    for (const std::uint8_t a : c.addresses)
+      if (a > 3) return bad("--building", to_string(c.commercial->type), "the meters must have addresses 1..3 (phase Lk at address k)");
   }
   for (const auto& [address, faults] : c.slave_faults) {
     if (faults.silent_after.has_value() != (faults.silent_for.count() > 0))
@@ -202,6 +220,9 @@ Bus and meters:
   --parity none|even|odd parity (default none); --stop-bits 1|2 (default 1)
   --link PATH            also create a symlink PATH -> /dev/pts/N (removed on exit)
 Model:
+  --building TYPE[:SEED] instead of a small office per meter, one commercial building
+                         (office, retail or school; seed default 1): the meter at address k
+                         measures phase Lk on CT1, CT2 reads 0; default --count 3
   --seed S               random seed (default 1); meter A uses a seed derived from (S, A)
   --start TIME           model start, ISO 8601 UTC (default: now)
   --speed X              model seconds per real second (default 1)

@@ -25,6 +25,10 @@ Result<std::unique_ptr<BsmartSimulator>> BsmartSimulator::create(const Simulator
     if (a < 1 || a > 247) return Error{Errc::invalid_argument, "slave address " + std::to_string(a) + " outside 1..247"};
     if (!seen.insert(a).second) return Error{Errc::invalid_argument, "slave address " + std::to_string(a) + " given twice"};
   }
+  if (config.commercial) {
+    for (const std::uint8_t a : config.addresses)
+      if (a > 3) return Error{Errc::invalid_argument, "slave address " + std::to_string(a) + " outside 1..3: with a commercial building the meter at address k measures phase Lk"};
+  }
   if (!(config.speed > 0.0) || !std::isfinite(config.speed))
     return Error{Errc::invalid_argument, "speed must be a positive number"};
   auto bus = PtyBus::open(config.line, config.link_path, clock);
@@ -38,6 +42,13 @@ BsmartSimulator::BsmartSimulator(const SimulatorConfig& config, const Clock& clo
     : config_(config), clock_(clock), start_(start), mono_start_(clock.mono_now()), bus_(std::move(bus)) {
   std::vector<DeviceSettings> devices;
   for (std::size_t i = 0; i < config.addresses.size(); ++i) devices.push_back(device_settings(config, i, start));
+  if (config.commercial) {  // one building, one phase per meter
+    const auto feed = std::make_shared<CommercialMeterFeed>(*config.commercial, start);
+    for (DeviceSettings& d : devices) {
+      d.feed = feed;
+      d.feed_phase = d.address - 1;
+    }
+  }
   slave_ = std::make_unique<RtuSlave>(devices, derive_seed(config.seed, 0xFA017));
   slave_->set_faults(std::nullopt, config.bus_faults);
   for (const auto& [address, faults] : config.slave_faults) slave_->set_faults(address, faults);

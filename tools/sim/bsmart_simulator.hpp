@@ -10,6 +10,7 @@
 #include "meterd/clock.hpp"
 #include "meterd/error.hpp"
 #include "tools/sim/building_model.hpp"
+#include "tools/sim/commercial_meter_feed.hpp"
 #include "tools/sim/fault_injector.hpp"
 #include "tools/sim/pty_bus.hpp"
 #include "tools/sim/rtu_framer.hpp"
@@ -34,6 +35,9 @@ struct SimulatorConfig {
   bool freeze = false;               // hold every meter at its start measurement
   std::optional<UtcTime> start;      // model start; the clock's UTC time by default
   BuildingConfig building;
+  // Instead of one small building per meter: one commercial building whose phase Lk the meter
+  // at address k (1..3) measures on CT1.
+  std::optional<CommercialSite> commercial;
   FaultConfig bus_faults;
   std::map<std::uint8_t, FaultConfig> slave_faults;
 };
@@ -44,8 +48,9 @@ DeviceSettings device_settings(const SimulatorConfig& config, std::size_t index,
 
 class BsmartSimulator {
  public:
-  // Opens the pty and builds the meters. Errc::invalid_argument for a bad address list or
-  // speed, Errc::io_error when the pty or symlink cannot be made.
+  // Opens the pty and builds the meters. Errc::invalid_argument for a bad address list (with
+  // `commercial`: addresses outside 1..3) or speed, Errc::io_error when the pty or symlink
+  // cannot be made.
   static Result<std::unique_ptr<BsmartSimulator>> create(const SimulatorConfig& config, const Clock& clock);
   ~BsmartSimulator();
 
