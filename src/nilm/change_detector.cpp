@@ -16,6 +16,12 @@ constexpr double kSigmaToAbsDiff = 1.1283791670955126;  // E|x_i - x_{i-1}| / si
 
 bool valid(double x) noexcept { return !std::isnan(x); }
 
+// Upper confidence factor of a noise std estimated from n absolute differences (their relative
+// spread is sqrt(pi/2 - 1) = 0.76; about 2 standard errors). n = 0: the prior, noise_w, as is.
+double upper_bound(std::uint64_t n) noexcept {
+  return n == 0 ? 1.0 : 1.0 + 1.5 / std::sqrt(static_cast<double>(n));
+}
+
 }  // namespace
 
 ChangeDetector::ChangeDetector(std::uint8_t phase, DetectorConfig config)
@@ -71,10 +77,10 @@ double ChangeDetector::level_p() const noexcept { return level_p_; }
 double ChangeDetector::level_q() const noexcept { return level_q_; }
 
 double ChangeDetector::noise_p() const noexcept {
-  return std::max(config_.noise_w, abs_diff_p_ / kSigmaToAbsDiff);
+  return std::max(config_.noise_w, abs_diff_p_ / kSigmaToAbsDiff * upper_bound(noise_pairs_p_));
 }
 double ChangeDetector::noise_q() const noexcept {
-  return std::max(config_.noise_w, abs_diff_q_ / kSigmaToAbsDiff);
+  return std::max(config_.noise_w, abs_diff_q_ / kSigmaToAbsDiff * upper_bound(noise_pairs_q_));
 }
 double ChangeDetector::step_p() const noexcept {
   return std::max(config_.min_step_w, kStepSigmas * noise_p());
@@ -222,15 +228,15 @@ void ChangeDetector::on_steady(const Sample& s, std::int64_t dt_ms) {
 // to the small real changes a busy signal is made of between its steps.
 void ChangeDetector::learn_noise(const Sample& before, const Sample& s, std::int64_t dt_ms) {
   if (dt_ms <= 0) return;  // the first sample after a restart has no steady predecessor
-  ++noise_pairs_;
-  const double beta = std::max(
-      1.0 - std::exp(-static_cast<double>(dt_ms) / static_cast<double>(config_.noise_tau_ms)),
-      1.0 / static_cast<double>(noise_pairs_));
+  const double decay =
+      1.0 - std::exp(-static_cast<double>(dt_ms) / static_cast<double>(config_.noise_tau_ms));
   const double dp = std::min(std::abs(s.p - before.p), kClipSigmas * noise_p());
-  abs_diff_p_ += beta * (dp - abs_diff_p_);
+  ++noise_pairs_p_;
+  abs_diff_p_ += std::max(decay, 1.0 / static_cast<double>(noise_pairs_p_)) * (dp - abs_diff_p_);
   if (valid(s.q) && valid(before.q)) {
     const double dq = std::min(std::abs(s.q - before.q), kClipSigmas * noise_q());
-    abs_diff_q_ += beta * (dq - abs_diff_q_);
+    ++noise_pairs_q_;
+    abs_diff_q_ += std::max(decay, 1.0 / static_cast<double>(noise_pairs_q_)) * (dq - abs_diff_q_);
   }
 }
 

@@ -3,8 +3,9 @@
 // Online change detection on the (P, Q) vector of one phase, in four parts:
 //  0. Noise: the std of P (and Q) is estimated on steady stretches from successive differences
 //     (sigma = sqrt(pi)/2 E|x_i - x_{i-1}|, insensitive to slow drift; each difference clipped
-//     at 4 sigma; a running mean at first, then an exponential one over noise_tau_ms), floored
-//     at noise_w. The smallest step reported is step = max(min_step, 4.5 sigma): with the new
+//     at 4 sigma; a running mean at first, then an exponential one over noise_tau_ms), taken at
+//     its upper confidence bound (x (1 + 1.5 / sqrt(pairs)), the |difference| having a relative
+//     spread of 0.76) so a young estimate errs high, and floored at noise_w. The smallest step reported is step = max(min_step, 4.5 sigma): with the new
 //     level averaged over >= 3 samples, a step made of noise has odds below ~1e-4 per trigger.
 //  1. Trigger: a two-sided CUSUM on P and on Q (when measured) of the departure from the current
 //     steady level, drift k = step/2 and threshold h = step/2, so a step of that size fires on
@@ -106,7 +107,7 @@ class ChangeDetector {
     std::int64_t onset_ms = 0;
   };
   enum class State { init, steady, transient };
-  static constexpr int kRing = 4;
+  static constexpr int kRing = 8;
   static constexpr int kMaxSegments = 4;
   static constexpr int kMaxQueue = 4;
 
@@ -140,7 +141,8 @@ class ChangeDetector {
   Sample prev_{};  // the last valid sample (for the jump sizes)
   double abs_diff_p_;  // mean |difference| of successive steady samples (the noise estimate)
   double abs_diff_q_;
-  std::uint64_t noise_pairs_ = 0;
+  std::uint64_t noise_pairs_p_ = 0;
+  std::uint64_t noise_pairs_q_ = 0;
 
   double level_p_;
   double level_q_;

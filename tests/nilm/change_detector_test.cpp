@@ -144,10 +144,11 @@ TEST(ChangeDetector, NoisyLargeLoadRaisesItsSmallestStep) {
   EXPECT_NEAR(detector.noise_p(), 41.5, 6.0);
   EXPECT_NEAR(detector.step_p(), 4.5 * 41.5, 30.0);
   ASSERT_EQ(events.size(), std::size_t{4 * 3600 / 300 - 1});
-  // Each dP is the difference of two 3-sample means: its std is 41.5 * sqrt(2/3) = 34 W.
+  // Each dP is the difference of two means of >= 3 samples: its std is at most 41.5 sqrt(2/3) = 34 W.
   double sum = 0.0;
   for (std::size_t i = 0; i < events.size(); ++i) {
-    EXPECT_EQ(events[i].t_ms, kT0 + static_cast<std::int64_t>(i + 1) * 300'000);
+    // within a sample: a noise sample on the side of the step can move the CUSUM's last zero
+    EXPECT_LE(std::llabs(events[i].t_ms - (kT0 + static_cast<std::int64_t>(i + 1) * 300'000)), 1'000);
     EXPECT_NEAR(std::abs(events[i].dp_w), 600.0, 4.0 * 34.0);
     sum += std::abs(events[i].dp_w);
   }
