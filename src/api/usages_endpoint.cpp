@@ -77,7 +77,6 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     return error_response(404, "nilm_disabled",
                           "NILM is not enabled in this daemon (nilm.enabled in the configuration)");
   }
-  const UsageGrid base{nilm.step, nilm.step, nilm.utc_offset};
   // Default range: today's local midnight (of the day `to` falls in) to now.
   const UtcTime now = clock_.utc_now();
   UtcTime to_guess = now + milliseconds{1};
@@ -85,14 +84,13 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     if (auto parsed = parse_utc(t->second)) to_guess = *parsed;
   }
   const auto today = to_guess - local_midnight(to_guess - milliseconds{1}, nilm.utc_offset);
-  const auto range =
-      parse_range(r.query, now, std::max(today, nilm.step), options_.max_export_range);
+  const auto range = parse_range(r.query, now, today, options_.max_export_range);
   if (!range) {
     return error_response(
         400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
         range.error().detail);
   }
-  UsageGrid grid = base;
+  UsageGrid grid{nilm.step, nilm.step, nilm.utc_offset};
   if (auto s = r.query.find("step"); s != r.query.end()) {
     auto step = parse_duration(s->second);
     if (!step) return error_response(400, "bad_step", "step: " + step.error().detail);

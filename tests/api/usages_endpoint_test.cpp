@@ -182,6 +182,17 @@ TEST_F(UsagesEndpoint, HourAndDayStepsAlignOnLocalTime) {
   EXPECT_EQ(hourly["totals"]["skipped_steps"], 1);
 }
 
+TEST_F(UsagesEndpoint, ToAloneStartsAtThatDaysLocalMidnight) {
+  const auto m = midnight();
+  const auto body = get_json("/api/v1/usages?to=" + format_utc(m - hours(12)));
+  EXPECT_EQ(body["from"], format_utc(m - hours(24)));
+  ASSERT_EQ(body["steps"].size(), 72u);  // 00:00 to 12:00 yesterday, all stored
+  expect_step(body["steps"][71], expected(m, f_.now(), m - minutes(730), m - minutes(720)),
+              "11:50 yesterday");
+  // `to` at a local midnight: the whole day before it.
+  EXPECT_EQ(get_json("/api/v1/usages?to=" + format_utc(m))["from"], format_utc(m - hours(24)));
+}
+
 TEST_F(UsagesEndpoint, RangeWithoutDataHasNoStepsAndNoShares) {
   const auto from = f_.now() - hours(24 * 20);
   const auto body = get_json("/api/v1/usages?from=" + format_utc(from) +
