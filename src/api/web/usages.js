@@ -61,7 +61,7 @@
     }
     const hours = t.covered_s / 3600;
     document.getElementById('usage-note').textContent = 'total ' + kwh(t.energy_wh) + ' over ' + hours.toFixed(1) + ' h measured' +
-      (t.skipped_steps ? ' · ' + t.skipped_steps + ' unusable steps' : '');
+      (t.skipped_steps ? ' · ' + t.skipped_steps + (t.skipped_steps > 1 ? ' steps' : ' step') + ' without usable data' : '');
     document.getElementById('usage-bars').setAttribute('data-total-wh', String(t.energy_wh));
   }
 
