@@ -55,9 +55,15 @@ std::optional<SwitchEvent> ChangeDetector::push(std::int64_t t_ms, double p_w, d
       ring_head_ = (ring_head_ + 1) % kRing;
       ring_size_ = std::min(ring_size_ + 1, kRing);
       switch (state_) {
-        case State::init: on_init(s, dt_ms); break;
-        case State::steady: on_steady(s, dt_ms); break;
-        case State::transient: on_transient(s, dt_ms); break;
+        case State::init:
+          on_init(s, dt_ms);
+          break;
+        case State::steady:
+          on_steady(s, dt_ms);
+          break;
+        case State::transient:
+          on_transient(s, dt_ms);
+          break;
       }
       prev_ = s;
     }

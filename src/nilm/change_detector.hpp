@@ -5,8 +5,9 @@
 //     (sigma = sqrt(pi)/2 E|x_i - x_{i-1}|, insensitive to slow drift; each difference clipped
 //     at 4 sigma; a running mean at first, then an exponential one over noise_tau_ms), taken at
 //     its upper confidence bound (x (1 + 1.5 / sqrt(pairs)), the |difference| having a relative
-//     spread of 0.76) so a young estimate errs high, and floored at noise_w. The smallest step reported is step = max(min_step, 4.5 sigma): with the new
-//     level averaged over >= 3 samples, a step made of noise has odds below ~1e-4 per trigger.
+//     spread of 0.76) so a young estimate errs high, and floored at noise_w. The smallest step
+//     reported is step = max(min_step, 4.5 sigma): with the new level averaged over >= 3
+//     samples, a step made of noise has odds below ~1e-4 per trigger.
 //  1. Trigger: a two-sided CUSUM on P and on Q (when measured) of the departure from the current
 //     steady level, drift k = step/2 and threshold h = step/2, so a step of that size fires on
 //     its first sample and smaller ones accumulate (Page 1954, "Continuous inspection schemes";
@@ -41,11 +42,11 @@
 namespace meterd::nilm {
 
 struct DetectorConfig {
-  double min_step_w = 30.0;         // smallest |dP| (or |dQ|) reported (4.5 noise std if more)
-  double noise_w = 5.0;             // std of P (and Q) around a steady level: prior and floor
-  std::int64_t settle_ms = 3'000;   // steadiness required on the new level
+  double min_step_w = 30.0;           // smallest |dP| (or |dQ|) reported (4.5 noise std if more)
+  double noise_w = 5.0;               // std of P (and Q) around a steady level: prior and floor
+  std::int64_t settle_ms = 3'000;     // steadiness required on the new level
   std::int64_t max_gap_ms = 180'000;  // a longer silence resets the detector (no event across)
-  double rel_tolerance = 0.005;     // steadiness band as a fraction of the level (meter class, drift)
+  double rel_tolerance = 0.005;  // steadiness band as a fraction of the level (meter class, drift)
   std::int64_t level_tau_ms = 10'000;       // time constant of the level following slow drift
   std::int64_t max_transient_ms = 120'000;  // a change not settled by then is measured anyway
   std::int64_t noise_tau_ms = 900'000;      // time constant of the noise estimate
@@ -138,7 +139,7 @@ class ChangeDetector {
 
   bool have_last_ = false;
   std::int64_t last_ms_ = 0;
-  Sample prev_{};  // the last valid sample (for the jump sizes)
+  Sample prev_{};      // the last valid sample (for the jump sizes)
   double abs_diff_p_;  // mean |difference| of successive steady samples (the noise estimate)
   double abs_diff_q_;
   std::uint64_t noise_pairs_p_ = 0;

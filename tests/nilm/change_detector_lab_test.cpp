@@ -1,6 +1,6 @@
 // tests/nilm/change_detector_lab_test.cpp: the change detector on the real 1 Hz laboratory
-// recordings (tests/data/nilm/lab-1hz: a kettle, a vacuum cleaner and a water heater, each alone and
-// together), scored against the on/off transitions (> 150 W) of each appliance's own recording:
+// recordings (tests/data/nilm/lab-1hz: a kettle, a vacuum cleaner and a water heater, each alone
+// and together), scored against the on/off transitions (> 150 W) of each appliance's own recording:
 // every switching found within 3 s, one detection per true step (F1 >= 0.95, printed).
 #include "src/nilm/change_detector.hpp"
 
@@ -72,8 +72,9 @@ Recording load_lab_csv(const std::filesystem::path& path) {
     if (cells.size() != header.size()) continue;
     int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
     if (std::sscanf(cells[0].c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &s) != 6) continue;
-    const std::int64_t t_s = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
-                             h * 3600 + mi * 60 + s;
+    const std::int64_t t_s =
+        days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+        mi * 60 + s;
     out.rows.push_back({t_s * 1000, std::stod(cells[ip]), std::stod(cells[iq])});
   }
   return out;
@@ -164,7 +165,6 @@ INSTANTIATE_TEST_SUITE_P(Lab1Hz, LabRecording,
                                            "2combi_kettle+vacuum/test_data",
                                            "3combi_kettle+vacuum+wheater/train_data",
                                            "3combi_kettle+vacuum+wheater/test_data"));
-
 
 }  // namespace
 }  // namespace meterd::nilm

@@ -40,7 +40,8 @@ template <typename P, typename Q>
 std::vector<Point> make(int n, double period_s, P p, Q q) {
   std::vector<Point> out;
   for (int i = 0; i < n; ++i) {
-    out.push_back({kT0 + static_cast<std::int64_t>(std::llround(i * period_s * 1000.0)), p(i), q(i)});
+    out.push_back(
+        {kT0 + static_cast<std::int64_t>(std::llround(i * period_s * 1000.0)), p(i), q(i)});
   }
   return out;
 }
@@ -48,7 +49,8 @@ std::vector<Point> make(int n, double period_s, P p, Q q) {
 auto no_q = [](int) { return kNaN; };
 
 TEST(ChangeDetector, CleanStepIsOneEventDatedAtItsFirstSample) {
-  const auto signal = make(120, 1.0, [](int i) { return i < 60 ? 100.0 : 1100.0; }, no_q);
+  const auto signal = make(
+      120, 1.0, [](int i) { return i < 60 ? 100.0 : 1100.0; }, no_q);
   const auto events = run(signal);
   ASSERT_EQ(events.size(), 1u);
   EXPECT_EQ(events[0].t_ms, kT0 + 60'000);
@@ -87,7 +89,8 @@ TEST(ChangeDetector, InrushSpikeIsMeasuredFromTheSettledLevel) {
 }
 
 TEST(ChangeDetector, OneSampleSpikeIsNoEvent) {
-  const auto events = run(make(100, 1.0, [](int i) { return i == 50 ? 3000.0 : 200.0; }, no_q));
+  const auto events = run(make(
+      100, 1.0, [](int i) { return i == 50 ? 3000.0 : 200.0; }, no_q));
   EXPECT_TRUE(events.empty());
 }
 
@@ -115,7 +118,8 @@ TEST(ChangeDetector, NoiseOnlyGivesNoEvent) {
   std::mt19937 rng(11);
   std::normal_distribution<double> noise(0.0, 5.0);
   const auto signal = make(
-      3 * 3600, 1.0, [&](int) { return 750.0 + noise(rng); }, [&](int) { return 120.0 + noise(rng); });
+      3 * 3600, 1.0, [&](int) { return 750.0 + noise(rng); },
+      [&](int) { return 120.0 + noise(rng); });
   ChangeDetector detector(0, {});
   int events = 0;
   for (const Point& s : signal) events += detector.push(s.t_ms, s.p, s.q).has_value() ? 1 : 0;
@@ -130,7 +134,8 @@ TEST(ChangeDetector, NoisyLargeLoadRaisesItsSmallestStep) {
   std::mt19937 rng(13);
   std::normal_distribution<double> noise(0.0, 0.002 * 20'000.0 + 1.5);
   const auto signal = make(
-      4 * 3600, 1.0, [&](int i) { return 20'000.0 + ((i / 300) % 2 == 1 ? 600.0 : 0.0) + noise(rng); },
+      4 * 3600, 1.0,
+      [&](int i) { return 20'000.0 + ((i / 300) % 2 == 1 ? 600.0 : 0.0) + noise(rng); },
       [&](int) { return 4'000.0 + noise(rng); });
   ChangeDetector detector(0, {});
   std::vector<SwitchEvent> events;
@@ -140,11 +145,13 @@ TEST(ChangeDetector, NoisyLargeLoadRaisesItsSmallestStep) {
   EXPECT_NEAR(detector.noise_p(), 41.5, 6.0);
   EXPECT_NEAR(detector.step_p(), 4.5 * 41.5, 30.0);
   ASSERT_EQ(events.size(), std::size_t{4 * 3600 / 300 - 1});
-  // Each dP is the difference of two means of >= 3 samples: its std is at most 41.5 sqrt(2/3) = 34 W.
+  // Each dP is the difference of two means of >= 3 samples: its std is at most 41.5 sqrt(2/3) = 34
+  // W.
   double sum = 0.0;
   for (std::size_t i = 0; i < events.size(); ++i) {
     // within a sample: a noise sample on the side of the step can move the CUSUM's last zero
-    EXPECT_LE(std::llabs(events[i].t_ms - (kT0 + static_cast<std::int64_t>(i + 1) * 300'000)), 1'000);
+    EXPECT_LE(std::llabs(events[i].t_ms - (kT0 + static_cast<std::int64_t>(i + 1) * 300'000)),
+              1'000);
     EXPECT_NEAR(std::abs(events[i].dp_w), 600.0, 4.0 * 34.0);
     sum += std::abs(events[i].dp_w);
   }
@@ -154,16 +161,22 @@ TEST(ChangeDetector, NoisyLargeLoadRaisesItsSmallestStep) {
 TEST(ChangeDetector, StepBelowMinStepIsIgnored) {
   DetectorConfig config;
   config.min_step_w = 50.0;
-  const auto small = run(make(200, 1.0, [](int i) { return i < 100 ? 300.0 : 340.0; }, no_q), config);
+  const auto small = run(make(
+                             200, 1.0, [](int i) { return i < 100 ? 300.0 : 340.0; }, no_q),
+                         config);
   EXPECT_TRUE(small.empty());
-  const auto large = run(make(200, 1.0, [](int i) { return i < 100 ? 300.0 : 360.0; }, no_q), config);
+  const auto large = run(make(
+                             200, 1.0, [](int i) { return i < 100 ? 300.0 : 360.0; }, no_q),
+                         config);
   ASSERT_EQ(large.size(), 1u);
   EXPECT_NEAR(large[0].dp_w, 60.0, 1e-9);
 }
 
 TEST(ChangeDetector, TwoStepsFiveSecondsApartAreTwoEvents) {
   const auto signal = make(
-      100, 1.0, [](int i) { return i < 40 ? 100.0 : i < 45 ? 1100.0 : 1600.0; }, no_q);
+      100, 1.0, [](int i) { return i < 40   ? 100.0
+                                   : i < 45 ? 1100.0
+                                            : 1600.0; }, no_q);
   const auto events = run(signal);
   ASSERT_EQ(events.size(), 2u);
   EXPECT_EQ(events[0].t_ms, kT0 + 40'000);
@@ -178,8 +191,12 @@ TEST(ChangeDetector, TwoSwitchingsOneSecondApartAreSplit) {
   const std::vector<double> values = {4000.0, 1950.0, 560.0};
   const auto signal = make(
       80, 1.0,
-      [&](int i) { return i < 40 ? 4100.0 : i < 43 ? values[static_cast<std::size_t>(i - 40)] : 0.0; },
-      [](int i) { return i < 41 ? 380.0 : i < 42 ? 350.0 : i < 43 ? 100.0 : 0.0; });
+      [&](int i) {
+        return i < 40 ? 4100.0 : i < 43 ? values[static_cast<std::size_t>(i - 40)] : 0.0;
+      },
+      [](int i) {
+        return i < 41 ? 380.0 : i < 42 ? 350.0 : i < 43 ? 100.0 : 0.0;
+      });
   ChangeDetector detector(0, {});
   std::vector<SwitchEvent> events;
   for (const Point& s : signal) {
@@ -257,7 +274,8 @@ TEST(ChangeDetector, ClockGoingBackRestartsWithoutEvent) {
   ChangeDetector detector(0, {});
   int events = 0;
   for (int i = 0; i < 30; ++i) events += detector.push(kT0 + i * 1000, 100.0, kNaN) ? 1 : 0;
-  for (int i = 0; i < 30; ++i) events += detector.push(kT0 - 3'600'000 + i * 1000, 2100.0, kNaN) ? 1 : 0;
+  for (int i = 0; i < 30; ++i)
+    events += detector.push(kT0 - 3'600'000 + i * 1000, 2100.0, kNaN) ? 1 : 0;
   EXPECT_EQ(events, 0);
   EXPECT_EQ(detector.resets(), 1u);
   EXPECT_NEAR(detector.level_p(), 2100.0, 1e-6);
@@ -296,9 +314,11 @@ TEST(ChangeDetector, ThroughputIsAPerSampleConstant) {
   int events = 0;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < kSamples; ++i) {
-    events += detector.push(kT0 + std::int64_t{i} * 1000, p[static_cast<std::size_t>(i)], 50.0) ? 1 : 0;
+    events +=
+        detector.push(kT0 + std::int64_t{i} * 1000, p[static_cast<std::size_t>(i)], 50.0) ? 1 : 0;
   }
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const double rate = kSamples / seconds;
   std::printf("change detector: %.2f M samples/s (%d events)\n", rate / 1e6, events);
   EXPECT_EQ(events, (kSamples - 1) / 300);  // every switching, none else
