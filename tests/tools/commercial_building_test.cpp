@@ -1,5 +1,7 @@
 #include "tools/sim/commercial_building.hpp"
 
+#include "tools/sim/building_profile.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -211,6 +213,45 @@ TEST(CommercialBuilding, TypeNames) {
   EXPECT_FALSE(building_type_from_string("Office"));
   EXPECT_FALSE(building_type_from_string(""));
   EXPECT_FALSE(building_type_from_string("hospital"));
+}
+
+// Mean total power 10:00-12:00 local on the day that starts at local midnight `day`.
+double late_morning_w(BuildingType type, sys_days day) {
+  SiteConfig c = config(type, 5);
+  c.start = UtcTime{day} - hours{1};
+  CommercialBuilding b(c);
+  double sum = 0.0;
+  int n = 0;
+  for (int i = 0; i < 12 * 3600; ++i) {
+    const SiteSample& s = b.step();
+    if (i < 10 * 3600) continue;
+    for (const double w : s.truth_w) sum += w;
+    ++n;
+  }
+  return sum / n;
+}
+
+TEST(CommercialBuilding, SchoolHolidaysLookLikeASunday) {
+  // ISO week 7 of 2026 (9-15 February) is a school holiday; week 6 is not.
+  const double term = late_morning_w(BuildingType::school, sys_days{2026y / 2 / 3});
+  const double holiday = late_morning_w(BuildingType::school, sys_days{2026y / 2 / 10});
+  EXPECT_LT(holiday, 0.75 * term) << term << " W in term, " << holiday << " W in the holidays";
+  // An office works through that week.
+  EXPECT_GT(late_morning_w(BuildingType::office, sys_days{2026y / 2 / 10}),
+            1.25 * late_morning_w(BuildingType::office, sys_days{2026y / 2 / 15}));
+}
+
+TEST(BuildingProfile, IsoWeeks) {
+  const auto week = [](sys_days d) { return iso_week(local_calendar(UtcTime{d}, 0.0)); };
+  EXPECT_EQ(week(2026y / 1 / 1), 1);    // a Thursday
+  EXPECT_EQ(week(2026y / 1 / 5), 2);
+  EXPECT_EQ(week(2026y / 12 / 31), 53); // 2026 has 53 weeks
+  EXPECT_EQ(week(2027y / 1 / 1), 53);   // a Friday: still 2026's week 53
+  EXPECT_EQ(week(2027y / 1 / 4), 1);
+  EXPECT_EQ(week(2025y / 12 / 29), 1);  // a Monday: 2026's week 1
+  EXPECT_EQ(week(2024y / 12 / 30), 1);
+  EXPECT_EQ(week(2021y / 1 / 3), 53);   // 2020 had 53 weeks
+  EXPECT_EQ(week(2026y / 2 / 10), 7);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "tools/sim/building_profile.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 namespace meterd::sim {
 namespace {
@@ -15,15 +16,12 @@ constexpr OpeningHours kClosed{};
 }  // namespace
 
 int iso_week(const LocalCalendar& cal) noexcept {
-  // ISO 8601: the week with the year's first Thursday is week 1.
-  const int ordinal = cal.day_of_year + 1;
-  const int week = (ordinal - (cal.weekday + 1) + 10) / 7;
-  if (week < 1) return 52;  // the last week of the previous year (53 in some years; 52 is enough here)
-  if (week == 53) {
-    const int days_left = 365 - ordinal;  // Thursday of this week in the next year: week 1
-    if (3 - cal.weekday > days_left) return 1;
-  }
-  return week;
+  // ISO 8601: a week belongs to the year of its Thursday; week 1 holds the first Thursday.
+  const auto days_in = [](int y) { return std::chrono::year{y}.is_leap() ? 366 : 365; };
+  int thursday = cal.day_of_year - cal.weekday + 3;  // day of year of this week's Thursday
+  if (thursday < 0) thursday += days_in(cal.year - 1);
+  else if (thursday >= days_in(cal.year)) thursday -= days_in(cal.year);
+  return thursday / 7 + 1;
 }
 
 bool BuildingProfile::holiday(const LocalCalendar& cal) const noexcept {

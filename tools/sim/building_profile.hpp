@@ -45,7 +45,8 @@ struct BuildingProfile {
   bool hvac_on(const LocalCalendar& cal) const noexcept;
 };
 
-// ISO 8601 week number (1..53) of a local calendar day.
+// ISO 8601 week number (1..53) of a local calendar day (ISO 8601-1:2019 §5.2.3.1: weeks start on
+// Monday, week 1 holds the year's first Thursday).
 int iso_week(const LocalCalendar& cal) noexcept;
 
 // The profile of one building of `type`, its size drawn from rng.

@@ -14,6 +14,7 @@ LocalCalendar local_calendar(UtcTime t, double utc_offset_h) noexcept {
   c.hour = duration<double, std::ratio<3600>>(local - day).count();
   c.weekday = static_cast<int>(weekday{day}.iso_encoding()) - 1;
   c.day_of_year = static_cast<int>((day - sys_days{ymd.year() / January / 1}).count());
+  c.year = static_cast<int>(ymd.year());
   return c;
 }
 

@@ -12,6 +12,7 @@ struct LocalCalendar {
   double hour = 0.0;    // local time of day, [0, 24)
   int weekday = 0;      // 0 = Monday ... 6 = Sunday
   int day_of_year = 0;  // 0 = 1 January
+  int year = 1970;
   bool weekend() const noexcept { return weekday >= 5; }
 };
 
