@@ -11,7 +11,7 @@ void InventoryBuilder::add(ApplianceBase base, const ThermostatSpec& spec) {
   items_.push_back(std::make_unique<ThermostatUnit>(std::move(base), spec, rng_));
 }
 void InventoryBuilder::add(ApplianceBase base, const EventSpec& spec) {
-  items_.push_back(std::make_unique<EventLoad>(std::move(base), spec, rng_));
+  items_.push_back(std::make_unique<EventLoad>(std::move(base), spec));
 }
 void InventoryBuilder::add(ApplianceBase base, const ModulatingSpec& spec) {
   items_.push_back(std::make_unique<ModulatingLoad>(std::move(base), spec, rng_));

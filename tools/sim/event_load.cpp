@@ -5,9 +5,7 @@
 
 namespace meterd::sim {
 
-EventLoad::EventLoad(ApplianceBase base, EventSpec spec, SimRng& rng)
-    : Appliance(std::move(base)), spec_(spec) {
-  (void)rng;
+EventLoad::EventLoad(ApplianceBase base, EventSpec spec) : Appliance(std::move(base)), spec_(spec) {
   set_power(spec_.standby_w);
 }
 

@@ -25,7 +25,8 @@ struct EventSpec {
 
 class EventLoad final : public Appliance {
  public:
-  EventLoad(ApplianceBase base, EventSpec spec, SimRng& rng);
+  // Idle (standby) until the first run.
+  EventLoad(ApplianceBase base, EventSpec spec);
   std::int64_t update(const SiteEnvironment& env, SimRng& rng) override;
 
  private:

@@ -31,6 +31,7 @@ struct ModulatingSpec {
 
 class ModulatingLoad final : public Appliance {
  public:
+  // Draws the initial wander from rng; the drive starts stopped.
   ModulatingLoad(ApplianceBase base, ModulatingSpec spec, SimRng& rng);
   std::int64_t update(const SiteEnvironment& env, SimRng& rng) override;
 

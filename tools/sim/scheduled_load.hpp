@@ -41,6 +41,7 @@ struct ScheduledSpec {
 
 class ScheduledLoad final : public Appliance {
  public:
+  // Draws the initial wander and this load's offset on the tick grid from rng.
   ScheduledLoad(ApplianceBase base, ScheduledSpec spec, SimRng& rng);
   std::int64_t update(const SiteEnvironment& env, SimRng& rng) override;
 

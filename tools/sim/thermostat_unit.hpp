@@ -53,6 +53,7 @@ struct ThermostatSpec {
 
 class ThermostatUnit final : public Appliance {
  public:
+  // Draws the initial temperature (within the band) and state (on with probability 0.3).
   ThermostatUnit(ApplianceBase base, ThermostatSpec spec, SimRng& rng);
   std::int64_t update(const SiteEnvironment& env, SimRng& rng) override;
 
