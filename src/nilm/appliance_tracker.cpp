@@ -7,12 +7,12 @@
 namespace meterd::nilm {
 
 void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w,
-                                 int cluster) {
+                                 int cluster, const std::optional<Label>& label) {
   if (cluster < 0 || !(dp_w > 0.0)) return;
   // A two-state appliance switched on again: its OFF step was missed, it restarts now.
   std::erase_if(running_, [&](const ApplianceInstance& a) { return a.cluster == cluster; });
   if (running_.size() >= kMaxInstances) running_.erase(running_.begin());
-  running_.push_back({cluster, phase, dp_w, t_ms});
+  running_.push_back({cluster, phase, dp_w, t_ms, label});
 }
 
 std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
@@ -36,21 +36,26 @@ std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::ui
   if (best == running_.size()) return std::nullopt;
   const ApplianceInstance a = running_[best];
   running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(best));
-  return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0};
+  return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0, a.label};
 }
 
 void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) {
   std::erase_if(running_, [&](const ApplianceInstance& a) {
-    return static_cast<double>(t_ms - a.on_ms) / 1000.0 > clusters.max_on_s(a.cluster);
+    const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+    return age_s > clusters.max_on_s(a.cluster) ||
+           clusters.on_probability(a.cluster, age_s) < kMinOnProbability;
   });
 }
 
-UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters) const noexcept {
+UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters,
+                                          std::int64_t t_ms) const noexcept {
   UsageArray out{};
   for (const ApplianceInstance& a : running_) {
     if (!clusters.pairs_reliably(a.cluster)) continue;
-    const UsageArray s = clusters.shares(a.cluster);
-    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += a.p_w * s[c];
+    const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+    const UsageArray s = clusters.shares(a.cluster, age_s);
+    const double p = a.p_w * clusters.on_probability(a.cluster, age_s);
+    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += p * s[c];
   }
   return out;
 }

@@ -4,8 +4,9 @@
 // cluster: an ON step of a running one means its OFF was missed, it restarts); an OFF step of
 // the same size on the same phase closes the running instance closest in size, preferring one
 // of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
-// appliances). An instance that stays on longer than its cluster's learned maximum is taken as
-// lost (its OFF was missed) and dropped; a mains gap drops all (their state is unknown). Each
+// appliances). An instance whose OFF step has not been seen counts with the probability that it
+// is still on given its age (EventClusters::on_probability) and is dropped when that becomes
+// small or it outlives its cluster's learned maximum (its OFF was missed); a mains gap drops all (their state is unknown). Each
 // running instance's power is attributed to its cluster's categories by their shares, when the
 // cluster pairs reliably (mostly closed by OFF steps; otherwise its power stays in the residual).
 // Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe; owned by the engine.
@@ -24,21 +25,25 @@ struct ApplianceInstance {
   std::uint8_t phase = 0;
   double p_w = 0.0;
   std::int64_t on_ms = 0;
+  std::optional<Label> label;  // what the sub-meters said at its ON step (training)
 };
 
 // A closed instance: its cluster and how long it ran.
 struct PairedRun {
   int cluster = -1;
   double on_s = 0.0;
+  std::optional<Label> label;
 };
 
 class ApplianceTracker {
  public:
   static constexpr std::size_t kMaxInstances = 64;
   static constexpr double kPairTolerance = 2.0;  // times the clustering tolerance
+  static constexpr double kMinOnProbability = 0.02;  // below: the instance is dropped
 
-  // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0).
-  void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster);
+  // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0), labelled or not.
+  void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
+                 const std::optional<Label>& label);
 
   // An OFF step (dp_w < 0); the instance it closes, if any.
   std::optional<PairedRun> switch_off(std::int64_t t_ms, std::uint8_t phase, double dp_w,
@@ -49,8 +54,9 @@ class ApplianceTracker {
 
   void clear() noexcept { running_.clear(); }
 
-  // The power of the running instances per category (by the clusters' shares).
-  UsageArray attributed_w(const EventClusters& clusters) const noexcept;
+  // The power of the running instances per category at t_ms (by the clusters' shares given
+  // each instance's age).
+  UsageArray attributed_w(const EventClusters& clusters, std::int64_t t_ms) const noexcept;
 
   const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
 

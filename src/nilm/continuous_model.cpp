@@ -68,8 +68,7 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage,
   if (p.w <= 0.0) return 0.0;
   // Blend towards the pooled fit while the slot has seen little (weight in seconds).
   const double k = s.w / (s.w + kMinWeightS * 3.0);
-  const double est = k * predict(s, residual_w) + (1.0 - k) * predict(p, residual_w);
-  return std::max(est, 0.0);
+  return k * predict(s, residual_w) + (1.0 - k) * predict(p, residual_w);
 }
 
 double ContinuousModel::confidence(std::size_t slot, Usage usage) const noexcept {

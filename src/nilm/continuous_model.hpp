@@ -33,15 +33,16 @@ class ContinuousModel {
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
-  static constexpr double kMaxWeightS = 20.0 * 1800.0;  // ~20 days of one slot
+  static constexpr double kMaxWeightS = 5.0 * 1800.0;  // ~5 days of one slot
   static constexpr double kMinWeightS = 600.0;           // below: no estimate from the slot
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
   // residual was `residual_w`, for `weight_s` seconds.
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s);
 
-  // The estimate of category `usage` in `slot` at residual `residual_w`, >= 0; 0 when the
-  // category was never learned.
+  // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
+  // was never learned. May be negative: it corrects what the tracked appliances attribute (the
+  // caller clamps the category's total at 0).
   double estimate(std::size_t slot, Usage usage, double residual_w) const noexcept;
 
   // 0..1: how well the category's fit did in training in this slot (0 when never learned).

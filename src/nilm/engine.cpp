@@ -40,13 +40,15 @@ struct Engine::Impl {
   void on_mains_event(SwitchEvent e, std::int64_t now_ms) {
     EventClusters& clusters = model->clusters;
     const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
+    const auto label = label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
     if (e.dp_w > 0.0) {
-      tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster);
+      tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster, label);
       clusters.record_on(cluster);
     } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster)) {
       clusters.record_on_duration(run->cluster, run->on_s);
+      if (run->label) clusters.record_labelled_run(run->cluster, *run->label, run->on_s);
     }
-    label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
+    tracked_stale = true;  // the running set changed
     e.cluster = cluster;
     e.usage = clusters.usage_of(cluster);
     if (std::isnan(e.dq_var)) e.dq_var = 0.0;
@@ -66,6 +68,7 @@ struct Engine::Impl {
     }
     if (sample.t_ms >= next_expiry_ms) {
       tracker.expire(sample.t_ms, model->clusters);
+      tracked_stale = true;
       next_expiry_ms = sample.t_ms + 10'000;
     }
   }
@@ -94,7 +97,11 @@ struct Engine::Impl {
         partial[c] += s.power_w();
       }
     }
-    const UsageArray tracked = tracker.attributed_w(model->clusters);
+    if (tracked_stale || t_ms >= tracked_valid_until) {  // shares follow the ages: every 5 s
+      tracked = tracker.attributed_w(model->clusters, t_ms);
+      tracked_valid_until = t_ms + 5'000;
+      tracked_stale = false;
+    }
     double residual = total_w;
     for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c] + tracked[c];
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
@@ -108,7 +115,7 @@ struct Engine::Impl {
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other) continue;
-      in.estimated_w[c] = tracked[c] + model->continuous.estimate(slot, u, residual);
+      in.estimated_w[c] = std::max(tracked[c] + model->continuous.estimate(slot, u, residual), 0.0);
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
     }
     return split_total(in);
@@ -126,6 +133,7 @@ struct Engine::Impl {
     ++stats.gaps;
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     tracker.clear();
+    tracked_stale = true;
   }
 
   void emit_until(std::int64_t t_ms) {
@@ -180,6 +188,9 @@ struct Engine::Impl {
   std::unique_ptr<LearnedModel> model;
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
   ApplianceTracker tracker;
+  UsageArray tracked{};                   // their power per category, cached
+  std::int64_t tracked_valid_until = 0;
+  bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;
   static constexpr std::size_t kMaxPendingEvents = 65'536;
 
@@ -225,6 +236,7 @@ Result<void> Engine::load_model(std::string_view text) {
   if (!decoded) return decoded.error();
   impl_->model = std::move(*decoded);
   impl_->tracker.clear();  // running instances referred to the old clusters
+  impl_->tracked_stale = true;
   return {};
 }
 

@@ -12,6 +12,7 @@ constexpr double kDefaultMaxOnS = 4.0 * 3600.0;
 constexpr double kMinMaxOnS = 120.0;
 constexpr double kMaxMaxOnS = 24.0 * 3600.0;
 constexpr double kMinPairedShare = 0.6;
+constexpr double kMinLabelledRuns = 5.0;
 
 double tolerance(double w) noexcept {
   return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
@@ -107,9 +108,54 @@ void EventClusters::record_on_duration(int cluster, double seconds) {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds <= 0.0)
     return;
   Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  double total = 0.0;
+  for (double v : c.durations) total += v;
+  if (total >= kCountCap)
+    for (double& v : c.durations) v *= 0.5;
+  std::size_t bin = 0;
+  while (bin < kDurationEdgesS.size() && seconds >= kDurationEdgesS[bin]) ++bin;
+  c.durations[bin] += 1.0;
   c.on_count += 1.0;
   c.on_mean_s += (seconds - c.on_mean_s) / std::min(c.on_count, kCountCap);
   c.on_max_s = std::max(c.on_max_s, seconds);
+}
+
+void EventClusters::record_labelled_run(int cluster, const Label& label, double seconds) {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds < 0.0)
+    return;
+  std::size_t bin = 0;
+  while (bin < kDurationEdgesS.size() && seconds >= kDurationEdgesS[bin]) ++bin;
+  RunHistogram& h = clusters_[static_cast<std::size_t>(cluster)].runs;
+  double total = 0.0;
+  for (const auto& row : h)
+    for (double v : row) total += v;
+  if (total >= kCountCap)  // forget slowly, keep the proportions
+    for (auto& row : h)
+      for (double& v : row) v *= 0.5;
+  for (std::size_t c = 0; c < kUsageCount; ++c) h[c][bin] += label.share[c];
+  h[kUsageCount][bin] += label.unexplained;
+}
+
+UsageArray EventClusters::shares(int cluster, double age_s) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return {};
+  const RunHistogram& h = clusters_[static_cast<std::size_t>(cluster)].runs;
+  std::size_t first = 0;  // the classes of runs at least age_s long (the one holding age_s too)
+  while (first < kDurationEdgesS.size() && age_s >= kDurationEdgesS[first]) ++first;
+  std::array<double, kUsageCount + 1> surv{};
+  double total = 0.0;
+  double all = 0.0;
+  for (std::size_t c = 0; c <= kUsageCount; ++c)
+    for (std::size_t b = 0; b < kDurationBins; ++b) {
+      all += h[c][b];
+      if (b >= first) {
+        surv[c] += h[c][b];
+        total += h[c][b];
+      }
+    }
+  if (all < kMinLabelledRuns || total < 1.0) return shares(cluster);
+  UsageArray s{};
+  for (std::size_t c = 0; c < kUsageCount; ++c) s[c] = surv[c] / total;
+  return s;
 }
 
 UsageArray EventClusters::shares(int cluster) const noexcept {
@@ -134,6 +180,29 @@ Usage EventClusters::usage_of(int cluster) const noexcept {
       best = i;
     }
   return kAllUsages[best];
+}
+
+double EventClusters::on_probability(int cluster, double age_s) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return 1.0;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  double total = 0.0;
+  for (double v : c.durations) total += v;
+  if (total < kMinLabelledRuns || c.ons <= 0.0) return 1.0;
+  // Survival of the paired durations, linear inside a class (the last one ends at 4 h).
+  double longer = 0.0;
+  for (std::size_t b = 0; b < kDurationBins; ++b) {
+    const double lo = b == 0 ? 0.0 : kDurationEdgesS[b - 1];
+    const double hi = b < kDurationEdgesS.size() ? kDurationEdgesS[b] : 4.0 * 3600.0;
+    if (age_s < lo) {
+      longer += c.durations[b];
+    } else if (age_s < hi) {
+      longer += c.durations[b] * (hi - age_s) / (hi - lo);
+    }
+  }
+  const double survive = longer / total;
+  const double seen_off = std::clamp(c.on_count / c.ons, 0.0, 0.99);
+  const double denom = survive + (1.0 - survive) * (1.0 - seen_off);
+  return denom > 0.0 ? survive / denom : 0.0;
 }
 
 double EventClusters::max_on_s(int cluster) const noexcept {

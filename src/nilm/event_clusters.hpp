@@ -8,16 +8,29 @@
 // cluster keeps its count, its on-durations (from the pairing) and category votes from the
 // sub-meters (event_labeller.hpp): votes[c] = the part of its steps explained by category c's
 // sub-meters, `unmatched` = the part nothing explained. P(category | cluster)
-// = votes[c] / (sum votes + unmatched). Bounded: at most kMaxClusters; when full, the least
+// = votes[c] / (sum votes + unmatched), refined by how long a run has lasted when enough
+// labelled runs are known. Bounded: at most kMaxClusters; when full, the least
 // used cluster without votes is recycled. Not thread-safe; owned by the engine.
 #pragma once
 
 #include "src/nilm/step_accumulator.hpp"
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
 namespace meterd::nilm {
+
+// What the sub-meters said about one step: the share of each category, the rest unexplained.
+struct Label {
+  UsageArray share{};
+  double unexplained = 0.0;
+};
+
+// On-duration classes of labelled runs, upper edges in seconds (the last class is open).
+inline constexpr std::array<double, 7> kDurationEdgesS{30, 60, 120, 300, 600, 1200, 3600};
+inline constexpr std::size_t kDurationBins = kDurationEdgesS.size() + 1;
+using RunHistogram = std::array<std::array<double, kDurationBins>, kUsageCount + 1>;
 
 struct Cluster {
   std::uint8_t phase = 0;
@@ -31,6 +44,8 @@ struct Cluster {
   double on_count = 0.0;  // of them closed by an OFF step (paired on-durations)
   double on_mean_s = 0.0; // their mean
   double on_max_s = 0.0;  // their max
+  RunHistogram runs{};    // labelled runs by category (last row: unexplained) and duration
+  std::array<double, kDurationBins> durations{};  // all paired runs by duration
 };
 
 class EventClusters {
@@ -56,12 +71,24 @@ class EventClusters {
   // appliance Hart's pairing follows; a cluster of coincident switchings is not).
   bool pairs_reliably(int cluster) const noexcept;
 
+  // A run of the cluster, labelled at its ON step, closed by an OFF step after `seconds`.
+  void record_labelled_run(int cluster, const Label& label, double seconds);
+
   // P(category | cluster), summing to <= 1 (the rest is unexplained); zeros for -1.
   UsageArray shares(int cluster) const noexcept;
+  // P(category | cluster, still on after age_s): from the labelled runs that lasted at least
+  // that long (Hart's duration feature: a 2 kW step on for 10 min is a convector, not the
+  // kettle of the same size); shares(cluster) when too few runs are known.
+  UsageArray shares(int cluster, double age_s) const noexcept;
   // The category with most votes, `other` when none or when most steps were unexplained.
   Usage usage_of(int cluster) const noexcept;
   // How long an instance of the cluster may stay on before it is considered lost, s.
   double max_on_s(int cluster) const noexcept;
+  // The probability that an instance of the cluster whose OFF step has not been seen is still
+  // on after age_s: S / (S + (1 - S)(1 - q)), S the share of the cluster's paired runs longer
+  // than age_s, q the share of its ON steps closed by a seen OFF step (Bayes). 1 while fewer
+  // than a few runs are known.
+  double on_probability(int cluster, double age_s) const noexcept;
 
   const std::vector<Cluster>& clusters() const noexcept { return clusters_; }
   std::vector<Cluster>& clusters() noexcept { return clusters_; }

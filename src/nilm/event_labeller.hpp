@@ -13,14 +13,15 @@
 #include "src/nilm/event_clusters.hpp"
 #include "src/nilm/submeter_channel.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace meterd::nilm {
 
-// Votes on `cluster` for mains step `e` (seen at now_ms) from the live sub-meters in `subs`;
-// false (nothing voted) when no complete sub-meter is live or the sub-meter history does not
-// reach back to the onset.
-bool label_event(const SwitchEvent& e, int cluster, std::int64_t now_ms,
+// Votes on `cluster` for mains step `e` (seen at now_ms) from the live sub-meters in `subs` and
+// returns the label; nullopt (nothing voted) when no complete sub-meter is live or the
+// sub-meter history does not cover the onset.
+std::optional<Label> label_event(const SwitchEvent& e, int cluster, std::int64_t now_ms,
                  std::int64_t max_gap_ms, const std::vector<SubmeterChannel>& subs,
                  EventClusters& clusters);
 

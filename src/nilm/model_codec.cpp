@@ -26,12 +26,16 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   return s.w >= 0.0;
 }
 
-constexpr std::size_t kClusterFields = 10 + kUsageCount;
+constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;
+constexpr std::size_t kClusterFields = 10 + kUsageCount + kRunFields + kDurationBins;
 
 json cluster_to_json(const Cluster& c) {
   json j = json::array({c.phase, c.dp_w, c.dq_var, c.has_q ? 1 : 0, c.count, c.unmatched,
                         c.ons, c.on_count, c.on_mean_s, c.on_max_s});
   for (double v : c.votes) j.push_back(v);
+  for (const auto& row : c.runs)
+    for (double v : row) j.push_back(v);
+  for (double v : c.durations) j.push_back(v);
   return j;
 }
 
@@ -55,6 +59,10 @@ bool cluster_from_json(const json& j, Cluster& c) {
   c.on_mean_s = v[8];
   c.on_max_s = v[9];
   for (std::size_t i = 0; i < kUsageCount; ++i) c.votes[i] = v[10 + i];
+  for (std::size_t i = 0; i < kRunFields; ++i)
+    c.runs[i / kDurationBins][i % kDurationBins] = v[10 + kUsageCount + i];
+  for (std::size_t i = 0; i < kDurationBins; ++i)
+    c.durations[i] = v[10 + kUsageCount + kRunFields + i];
   return true;
 }
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 namespace meterd::nilm {
 namespace {
@@ -29,13 +30,15 @@ TEST(ContinuousModel, ASlotWithoutDataFallsBackToThePooledFit) {
   EXPECT_DOUBLE_EQ(m.confidence(100, Usage::it), 0.0);
 }
 
-TEST(ContinuousModel, NeverEstimatesBelowZeroAndIgnoresBadInput) {
+TEST(ContinuousModel, LearnsANegativeCorrectionAndIgnoresBadInput) {
   ContinuousModel m;
-  for (int i = 0; i < 3000; ++i) m.learn(7, Usage::ventilation, 500.0 + i % 100, 10.0 + (i % 100), 1.0);
+  // The tracked appliances over-attribute 40 W: the continuous part learns -40 W.
+  for (int i = 0; i < 3000; ++i) m.learn(7, Usage::ventilation, 500.0, -40.0, 1.0);
   m.learn(7, Usage::ventilation, std::nan(""), 1e9, 1.0);
+  m.learn(7, Usage::ventilation, 500.0, std::numeric_limits<double>::infinity(), 1.0);
   m.learn(kSlotCount, Usage::ventilation, 1.0, 1e9, 1.0);
-  EXPECT_GE(m.estimate(7, Usage::ventilation, -5000.0), 0.0);
-  EXPECT_NEAR(m.estimate(7, Usage::ventilation, 550.0), 60.0, 2.0);
+  EXPECT_NEAR(m.estimate(7, Usage::ventilation, 500.0), -40.0, 1e-9);
+  EXPECT_DOUBLE_EQ(m.estimate(kSlotCount, Usage::ventilation, 500.0), 0.0);
 }
 
 }  // namespace
