@@ -1,16 +1,20 @@
 // api/connection.cpp: one HTTP/1.1 connection (RFC 9112), plain or TLS, as a coroutine.
 //
-// Read a request under a deadline, answer it (on the worker pool when it reads the store),
-// write the response under a deadline, repeat while keep-alive. The deadline timer cancels the
-// socket's pending operation; a request cut short that way gets 408 when bytes had arrived.
+// Read a request under a deadline, answer it (on the worker pool when it reads the store, else
+// inline on the loop), write the response (head and body in one gathered write) under a
+// deadline, repeat while keep-alive. The deadline cancels the socket's pending operation; a
+// request cut short that way gets 408 when bytes had arrived.
+#include <array>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
-#include <optional>
+#include <chrono>
+#include <string>
 
 #include "src/api/server_state.hpp"
 
@@ -22,73 +26,121 @@ namespace http = boost::beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 
-// A one-shot deadline on a socket: when it expires, the socket's pending operations are
-// cancelled. A generation number makes a stale expiry (queued before disarm) harmless.
+// The deadline of a socket's current operation: when it passes, the socket's pending operations
+// are cancelled. Arming only records the time point: one steady_timer per connection sleeps
+// until the earliest deadline it may have to enforce and, on waking early (the deadline was
+// pushed back by later requests), sleeps again until the current one. So a keep-alive request
+// costs no timer operation (no timerfd re-arming, no cancelled wait handler); the timer is
+// re-armed only when a deadline comes sooner than its pending expiry, or about once per
+// read_timeout. Single-threaded: all calls and the timer's handler on the connection's executor.
 class Deadline {
  public:
+  using TimePoint = std::chrono::steady_clock::time_point;
+
   explicit Deadline(tcp::socket& socket)
       : timer_(socket.get_executor()), state_(std::make_shared<State>()) {
     state_->socket = &socket;
+    state_->owner = this;
   }
-  ~Deadline() { state_->socket = nullptr; }
+  ~Deadline() {
+    state_->socket = nullptr;
+    state_->owner = nullptr;
+  }
   Deadline(const Deadline&) = delete;
   Deadline& operator=(const Deadline&) = delete;
 
+  // The socket's operations are cancelled if still running `d` from now.
   void arm(std::chrono::milliseconds d) {
+    State& s = *state_;
+    s.deadline = std::chrono::steady_clock::now() + d;
+    s.armed = true;
+    s.fired = false;
+    if (!s.waiting || timer_.expiry() > s.deadline) wait(s.deadline);
+  }
+  void disarm() { state_->armed = false; }
+  // Whether the last armed deadline passed (and cancelled the socket).
+  bool fired() const { return state_->fired; }
+  // Cancels the socket now, as if the deadline had passed (server stop).
+  void expire_now() {
+    state_->armed = false;
+    state_->fired = true;
+    boost::system::error_code ignored;
+    state_->socket->cancel(ignored);
+  }
+
+ private:
+  struct State {
+    tcp::socket* socket = nullptr;
+    Deadline* owner = nullptr;
+    TimePoint deadline{};
+    std::uint64_t generation = 0;  // of the timer's current wait; older handlers are stale
+    bool waiting = false;
+    bool armed = false;
+    bool fired = false;
+  };
+
+  void wait(TimePoint at) {
     const auto generation = ++state_->generation;
-    state_->armed = true;
-    state_->fired = false;
-    timer_.expires_after(d);
+    state_->waiting = true;
+    timer_.expires_at(at);  // a pending wait ends with operation_aborted: stale generation
     timer_.async_wait([state = state_, generation](boost::system::error_code ec) {
-      if (ec || !state->armed || state->generation != generation || state->socket == nullptr)
+      if (state->owner == nullptr || state->generation != generation) return;
+      state->waiting = false;
+      if (ec || !state->armed) return;
+      if (std::chrono::steady_clock::now() < state->deadline) {
+        state->owner->wait(state->deadline);  // pushed back since: sleep on
         return;
+      }
+      state->armed = false;
       state->fired = true;
       boost::system::error_code ignored;
       state->socket->cancel(ignored);
     });
   }
-  void disarm() {
-    state_->armed = false;
-    timer_.cancel();
-  }
-  bool fired() const { return state_->fired; }
-  // Cancels the socket now, as if the deadline had passed (server stop).
-  void expire_now() { arm(std::chrono::milliseconds{0}); }
 
- private:
-  struct State {
-    tcp::socket* socket = nullptr;
-    std::uint64_t generation = 0;
-    bool armed = false;
-    bool fired = false;
-  };
   asio::steady_timer timer_;
   std::shared_ptr<State> state_;
 };
 
-http::response<http::string_body> to_beast(const HttpResponse& r, unsigned version, bool keep_alive,
-                                           bool head) {
-  http::response<http::string_body> res{static_cast<http::status>(r.status), version};
-  res.set(http::field::server, "meterd");
-  res.set(http::field::content_type, r.content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.set("X-Content-Type-Options", "nosniff");
-  for (const auto& [name, value] : r.headers) res.set(name, value);
-  res.keep_alive(keep_alive);
-  res.body() = r.body;
-  res.prepare_payload();
-  if (head) res.body().clear();
-  return res;
+// The status line and headers of `r` (RFC 9112 §4, §6.3: Content-Length always, also for HEAD),
+// appended to `out`; Connection as Beast's keep_alive() writes it.
+void append_head(std::string& out, const HttpResponse& r, unsigned version, bool keep_alive) {
+  out += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+  out += std::to_string(r.status);
+  out += ' ';
+  const auto reason = http::obsolete_reason(static_cast<http::status>(r.status));
+  out.append(reason.data(), reason.size());
+  out += "\r\nServer: meterd\r\nContent-Type: ";
+  out += r.content_type;
+  out += "\r\nCache-Control: no-store\r\nX-Content-Type-Options: nosniff\r\n";
+  for (const auto& [name, value] : r.headers) {
+    out += name;
+    out += ": ";
+    out += value;
+    out += "\r\n";
+  }
+  if (version == 10 && keep_alive) out += "Connection: keep-alive\r\n";
+  if (version != 10 && !keep_alive) out += "Connection: close\r\n";
+  out += "Content-Length: ";
+  out += std::to_string(r.body.size());
+  out += "\r\n\r\n";
 }
 
 tcp::socket& lowest(tcp::socket& s) { return s; }
 tcp::socket& lowest(asio::ssl::stream<tcp::socket>& s) { return s.next_layer(); }
 
+// Writes `r` (head in `head`, a buffer reused across the connection's responses; no body for
+// HEAD) in one gathered write under the write deadline; false if it failed or timed out.
 template <class Stream>
 asio::awaitable<bool> write(Stream& stream, Deadline& deadline, const ServerState& state,
-                            http::response<http::string_body>& res) {
+                            std::string& head, const HttpResponse& r, unsigned version,
+                            bool keep_alive, bool is_head) {
+  head.clear();
+  append_head(head, r, version, keep_alive);
+  const std::array<asio::const_buffer, 2> buffers{
+      asio::buffer(head), is_head ? asio::const_buffer{} : asio::buffer(r.body)};
   deadline.arm(state.options.write_timeout);
-  auto [ec, n] = co_await http::async_write(stream, res, kTuple);
+  auto [ec, n] = co_await asio::async_write(stream, buffers, kTuple);
   deadline.disarm();
   co_return !ec;
 }
@@ -97,14 +149,18 @@ template <class Stream>
 asio::awaitable<void> write_error(Stream& stream, Deadline& deadline, const ServerState& state,
                                   unsigned status, std::string_view error,
                                   std::string_view detail) {
-  auto res = to_beast(error_response(status, error, detail), 11, false, false);
-  co_await write(stream, deadline, state, res);
+  std::string head;
+  co_await write(stream, deadline, state, head, error_response(status, error, detail), 11, false,
+                 false);
 }
 
 template <class Stream>
 asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream,
                             Deadline& deadline) {
+  // Reused across the connection's requests (their capacity stays).
   boost::beast::flat_buffer buffer;
+  HttpRequest request;
+  std::string head;
   for (;;) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(state->options.max_header_bytes));
@@ -134,10 +190,9 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream,
       co_return;
     }
     const auto& req = parser.get();
-    HttpRequest request;
-    request.method = std::string{req.method_string()};
+    request.method.assign(req.method_string().data(), req.method_string().size());
     const bool keep_alive = req.keep_alive();
-    const bool head = req.method() == http::verb::head;
+    const bool is_head = req.method() == http::verb::head;
     HttpResponse response;
     if (!parse_target(req.target(), request)) {
       response = error_response(400, "bad_request", "malformed request target");
@@ -148,12 +203,15 @@ asio::awaitable<void> serve(std::shared_ptr<ServerState> state, Stream& stream,
         response = state->api.handle(request);
         co_await asio::post(state->io, asio::use_awaitable);
       } else {
-        response = state->api.handle(request);
+        response = state->api.handle(request);  // cheap: inline, no thread hop
       }
     }
     if (state->stopping) co_return;
-    auto res = to_beast(response, req.version(), keep_alive, head);
-    if (!co_await write(stream, deadline, *state, res) || !keep_alive) break;
+    if (!co_await write(stream, deadline, *state, head, response, req.version(), keep_alive,
+                        is_head) ||
+        !keep_alive) {
+      break;
+    }
   }
   boost::system::error_code ignored;
   lowest(stream).shutdown(tcp::socket::shutdown_send, ignored);

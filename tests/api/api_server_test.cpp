@@ -149,6 +149,78 @@ TEST(ApiServer, KeepAliveServesSeveralRequestsOnOneConnection) {
   EXPECT_NE(all.find("\"id\":\"grid\""), std::string::npos);
 }
 
+// One reply from a keep-alive connection: the head, then Content-Length bytes of body.
+Reply read_one_reply(int fd, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+  std::string raw;
+  const auto end = std::chrono::steady_clock::now() + timeout;
+  char buf[4096];
+  for (;;) {
+    const auto head_end = raw.find("\r\n\r\n");
+    if (head_end != std::string::npos) {
+      const auto reply = parse_reply(raw);
+      const auto length = reply.headers.count("content-length")
+                              ? std::stoul(reply.headers.at("content-length"))
+                              : 0;
+      if (raw.size() >= head_end + 4 + length) return reply;
+    }
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        end - std::chrono::steady_clock::now());
+    pollfd p{fd, POLLIN, 0};
+    if (left.count() <= 0 || ::poll(&p, 1, static_cast<int>(left.count())) <= 0) return {};
+    const auto n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return {};
+    raw.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+TEST(ApiServer, KeepAliveRequestsPushTheReadDeadlineBack) {
+  ApiFixture f;  // read_timeout 400 ms, counted from each request's first awaited byte
+  const int fd = connect_local(f.port());
+  ASSERT_GE(fd, 0);
+  // Requests 150 ms apart for 1.2 s: three times the read timeout in all, never once between two.
+  for (int i = 0; i < 8; ++i) {
+    ASSERT_TRUE(send_all(fd, "GET /api/v1/meters/grid/latest HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const auto reply = read_one_reply(fd);
+    ASSERT_EQ(reply.status, 200) << "request " << i;
+    EXPECT_EQ(json::parse(reply.body)["meter"], "grid");
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  }
+  // Then silence: closed within about one read timeout, without a 408 (no request had begun).
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto rest = read_all(fd, std::chrono::seconds(5));
+  ::close(fd);
+  EXPECT_EQ(rest, "");
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));
+}
+
+TEST(ApiServer, HeadAndHttp10Replies) {
+  ApiFixture f;
+  const auto got = get(f.port(), "/api/v1/meters/grid");
+  ASSERT_EQ(got.status, 200);
+  auto head = http_exchange(
+      f.port(), "HEAD /api/v1/meters/grid HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.headers["content-length"], std::to_string(got.body.size()));
+  EXPECT_EQ(head.headers["connection"], "close");
+  EXPECT_EQ(head.body, "");
+  // HTTP/1.0 with keep-alive: answered in 1.0, the connection kept (and said so).
+  const int fd = connect_local(f.port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(send_all(fd, "GET /api/v1/health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
+  auto first = read_one_reply(fd);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.headers["connection"], "keep-alive");
+  EXPECT_EQ(first.headers["content-type"], "application/json");
+  EXPECT_EQ(first.headers["cache-control"], "no-store");
+  EXPECT_EQ(first.headers["x-content-type-options"], "nosniff");
+  EXPECT_EQ(json::parse(first.body)["status"], "ok");
+  ASSERT_TRUE(send_all(fd, "GET /api/v1/health HTTP/1.0\r\n\r\n"));
+  const auto all = read_all(fd);
+  ::close(fd);
+  EXPECT_EQ(all.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << all;
+  EXPECT_EQ(parse_reply(all).headers.count("connection"), 0u);
+}
+
 TEST(ApiServer, ConnectionCapAnswers503) {
   auto options = ApiFixture::test_options();
   options.max_connections = 2;
