@@ -5,7 +5,7 @@
 // thermostats, water heaters and convectors, air-handling units with variable-speed fans,
 // pumps, kitchen, refrigeration, lifts), each with its size, phase, power factor, schedule and
 // start-up inrush. One call of step() simulates one second; the model is a pure function of
-// its SiteConfig (same config, same samples, on any platform). The mains are measured with the
+// its SiteConfig (same config, same samples, with a given standard library). The mains are measured with the
 // noise of a class 1 meter; the ground truth is noise-free, and the phases of the mains add up
 // to the truth within that noise only (closure). Built for speed: appliances update on their
 // own event times, not every second (several million steps/s in release on one core).
