@@ -7,6 +7,7 @@
 
 #include "src/app/cli.hpp"
 #include "src/app/modbus_commands.hpp"
+#include "src/app/nilm_commands.hpp"
 #include "src/app/store_commands.hpp"
 
 int main(int argc, char** argv) {
@@ -15,6 +16,7 @@ int main(int argc, char** argv) {
     meterd::app::add_builtin_commands(commands);
     meterd::app::add_modbus_commands(commands);
     meterd::app::add_store_commands(commands);
+    meterd::app::add_nilm_commands(commands);
     const std::vector<std::string_view> args(argv, argv + argc);
     return meterd::app::run_cli(args, commands);
   } catch (const std::exception& e) {

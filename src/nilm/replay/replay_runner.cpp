@@ -6,17 +6,10 @@
 #include "src/nilm/replay/csv_series_reader.hpp"
 
 namespace meterd::nilm::replay {
+
 namespace {
 
 constexpr std::int64_t kDayMs = 86'400'000;
-
-// One input file and the sample it offers next.
-struct Source {
-  CsvSeriesReader reader;
-  std::optional<PowerSample> head;
-  std::size_t submeter = 0;  // index in EngineConfig::submeters; unused for the mains
-  bool mains = false;
-};
 
 Result<void> check_options(const ReplayOptions& options) {
   if (options.step_ms <= 0 || kDayMs % options.step_ms != 0) {
@@ -36,13 +29,25 @@ Result<void> check_options(const ReplayOptions& options) {
 
 }  // namespace
 
-Result<ReplayStats> run_replay(const ReplayOptions& options,
-                               const std::function<void(const StepResult&)>& on_step) {
-  if (auto ok = check_options(options); !ok) return ok.error();
+// One input file and the sample it offers next.
+struct ReplayRunner::Source {
+  CsvSeriesReader reader;
+  std::optional<PowerSample> head;
+  std::size_t submeter = 0;  // index in EngineConfig::submeters; unused for the mains
+  bool mains = false;
+};
 
+ReplayRunner::ReplayRunner(ReplayOptions options, std::vector<Source> sources, Engine engine)
+    : options_(std::move(options)), sources_(std::move(sources)), engine_(std::move(engine)) {}
+ReplayRunner::ReplayRunner(ReplayRunner&&) noexcept = default;
+ReplayRunner& ReplayRunner::operator=(ReplayRunner&&) noexcept = default;
+ReplayRunner::~ReplayRunner() = default;
+
+Result<ReplayRunner> ReplayRunner::open(const ReplayOptions& options) {
+  if (auto ok = check_options(options); !ok) return ok.error();
   EngineConfig config;
   config.step_ms = options.step_ms;
-  std::vector<Source> sources;  // sub-meters first: they win ties with the mains
+  std::vector<Source> sources;
   for (std::size_t i = 0; i < options.submeters.size(); ++i) {
     const auto& input = options.submeters[i];
     auto reader = CsvSeriesReader::open(input.source);
@@ -51,9 +56,8 @@ Result<ReplayStats> run_replay(const ReplayOptions& options,
       return Error{Errc::invalid_argument, reader->file() + ": a sub-meter is one channel; "
                                            "name its column as FILE:COLUMN"};
     }
-    const auto columns = reader->column_names();
     config.submeters.push_back(
-        {.name = input.source.file.filename().string() + ":" + columns.front(),
+        {.name = input.source.file.filename().string() + ":" + reader->column_names().front(),
          .usage = input.usage,
          .complete = true});
     sources.push_back({.reader = std::move(*reader), .head = {}, .submeter = i, .mains = false});
@@ -61,11 +65,13 @@ Result<ReplayStats> run_replay(const ReplayOptions& options,
   auto mains = CsvSeriesReader::open(options.mains);
   if (!mains) return mains.error();
   sources.push_back({.reader = std::move(*mains), .head = {}, .submeter = 0, .mains = true});
+  return ReplayRunner{options, std::move(sources), Engine{std::move(config)}};
+}
 
+Result<ReplayStats> ReplayRunner::run(const std::function<void(const StepResult&)>& on_step) {
   ReplayStats stats;
-  Engine engine{config};
   auto emit = [&] {
-    for (const StepResult& step : engine.take_steps()) {
+    for (const StepResult& step : engine_.take_steps()) {
       ++stats.steps;
       on_step(step);
     }
@@ -75,34 +81,42 @@ Result<ReplayStats> run_replay(const ReplayOptions& options,
     auto next = s.reader.next();
     if (!next) return next.error();
     s.head = *next;
-    if (!s.mains && s.head && options.train_until_ms && s.head->t_ms >= *options.train_until_ms) {
+    if (!s.mains && s.head && options_.train_until_ms &&
+        s.head->t_ms >= *options_.train_until_ms) {
       s.head.reset();
     }
     return {};
   };
-  for (auto& s : sources) {
+  for (auto& s : sources_) {
     if (auto ok = advance(s); !ok) return ok.error();
   }
   while (true) {
     Source* first = nullptr;
-    for (auto& s : sources) {
+    for (auto& s : sources_) {
       if (s.head && (first == nullptr || s.head->t_ms < first->head->t_ms)) first = &s;
     }
     if (first == nullptr) break;
     if (first->mains) {
-      engine.push_mains(*first->head);
+      engine_.push_mains(*first->head);
       ++stats.mains_samples;
       emit();
     } else {
-      engine.push_submeter(first->submeter, *first->head);
+      engine_.push_submeter(first->submeter, *first->head);
       ++stats.submeter_samples;
     }
     if (auto ok = advance(*first); !ok) return ok.error();
   }
-  engine.finish();
+  engine_.finish();
   emit();
-  stats.engine = engine.stats();
+  stats.engine = engine_.stats();
   return stats;
+}
+
+Result<ReplayStats> run_replay(const ReplayOptions& options,
+                               const std::function<void(const StepResult&)>& on_step) {
+  auto runner = ReplayRunner::open(options);
+  if (!runner) return runner.error();
+  return runner->run(on_step);
 }
 
 }  // namespace meterd::nilm::replay

@@ -37,10 +37,32 @@ struct ReplayStats {
   EngineStats engine;
 };
 
-// Checks the options (distinct categories, a step that divides a day) and opens every file
-// before anything is fed, so a bad argument fails before any output. Then replays; `on_step`
-// gets each step in time order. Errors: Errc::invalid_argument, not_found, io_error (setup);
-// Errc::parse_error "FILE:LINE:COLUMN: ..." (a malformed line; steps already passed stand).
+// One replay: open() checks the options (distinct categories, a step that divides a day) and
+// opens every file, so a bad argument fails before any output; run() then replays.
+class ReplayRunner {
+ public:
+  // Errors: Errc::invalid_argument (options, columns), not_found, io_error, parse_error (a
+  // file without a header).
+  static Result<ReplayRunner> open(const ReplayOptions& options);
+
+  // Replays to the end of the files, once; `on_step` gets each step in time order. Error:
+  // Errc::parse_error "FILE:LINE:COLUMN: ..." at a malformed line (steps already passed stand).
+  Result<ReplayStats> run(const std::function<void(const StepResult&)>& on_step);
+
+  ReplayRunner(ReplayRunner&&) noexcept;
+  ReplayRunner& operator=(ReplayRunner&&) noexcept;
+  ~ReplayRunner();
+
+ private:
+  struct Source;
+  ReplayRunner(ReplayOptions options, std::vector<Source> sources, Engine engine);
+
+  ReplayOptions options_;
+  std::vector<Source> sources_;  // sub-meters first: they win ties with the mains
+  Engine engine_;
+};
+
+// open() then run().
 Result<ReplayStats> run_replay(const ReplayOptions& options,
                                const std::function<void(const StepResult&)>& on_step);
 

@@ -1,0 +1,192 @@
+#include "src/app/nilm_commands.hpp"
+
+#include <variant>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "src/nilm/replay/replay_runner.hpp"
+#include "src/nilm/replay/step_csv_writer.hpp"
+
+namespace meterd::app {
+namespace {
+
+namespace replay = nilm::replay;
+
+constexpr std::string_view kReplaySynopsis =
+    "replay --mains FILE.csv[:PCOL[,QCOL]] [--submeter CATEGORY=FILE.csv[:COL]]...\n"
+    "                   [--train-until TIME] [--step 10min] [--out FILE.csv]";
+
+constexpr std::string_view kReplayHelp =
+    "Runs the streaming NILM engine over recorded CSV files and writes, for every step, the\n"
+    "energy and confidence of each category (start,end,covered_s,total_wh,<usage>_wh...,\n"
+    "<usage>_confidence...).\n"
+    "  --mains FILE[:PCOL[,QCOL]]     mains power (default columns p_w[,q_var] or p1_w..p3_w)\n"
+    "  --submeter CATEGORY=FILE[:COL] a complete sub-meter of CATEGORY (lighting, it,\n"
+    "                                 heat_cold_production, heating_elements, ventilation,\n"
+    "                                 hvac_auxiliaries, other); repeatable\n"
+    "  --train-until TIME             sub-meter data from TIME on is withheld (ISO 8601 UTC,\n"
+    "                                 'YYYY-MM-DD HH:MM:SS' as UTC, or unix seconds)\n"
+    "  --step DURATION                output resolution (default 10min; ms, s, min, h)\n"
+    "  --out FILE                     output CSV (default: stdout)\n"
+    "CSV input: a header line, the timestamp first (same forms as TIME).\n";
+
+int usage(NilmIo io, const std::string& detail) {
+  io.err << "meterd nilm: " << detail << "\nusage: meterd nilm " << kReplaySynopsis << '\n';
+  return kExitUsage;
+}
+
+// The parsed options of `replay`, or the exit code of a usage error already reported.
+struct ReplayArgs {
+  replay::ReplayOptions options;
+  std::optional<std::filesystem::path> out;
+  bool help = false;
+};
+
+std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> args, NilmIo io) {
+  ReplayArgs a;
+  bool have_mains = false, have_step = false, have_train = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string name = args[i];
+    if (name == "--help" || name == "-h") {
+      a.help = true;
+      continue;
+    }
+    if (!name.starts_with("--")) return usage(io, "unexpected argument '" + name + "'");
+    std::optional<std::string> value;
+    if (const auto eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name.resize(eq);
+    }
+    if (name != "--mains" && name != "--submeter" && name != "--train-until" &&
+        name != "--step" && name != "--out") {
+      return usage(io, "unknown option '" + name + "'");
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) return usage(io, "option '" + name + "' needs a value");
+      value = args[++i];
+    }
+    auto once = [&](bool& seen) {
+      const bool first = !seen;
+      seen = true;
+      return first;
+    };
+    bool have_out = a.out.has_value();
+    if (name == "--mains") {
+      if (!once(have_mains)) return usage(io, "option '--mains' given twice");
+      auto sel = replay::parse_column_selector(*value);
+      if (!sel) return usage(io, "--mains: " + sel.error().detail);
+      a.options.mains = std::move(*sel);
+    } else if (name == "--submeter") {
+      auto sub = replay::parse_submeter_input(*value);
+      if (!sub) return usage(io, "--submeter: " + sub.error().detail);
+      a.options.submeters.push_back(std::move(*sub));
+    } else if (name == "--train-until") {
+      if (!once(have_train)) return usage(io, "option '--train-until' given twice");
+      auto t = replay::parse_timestamp_ms(*value);
+      if (!t) return usage(io, "--train-until: " + t.error().detail);
+      a.options.train_until_ms = *t;
+    } else if (name == "--step") {
+      if (!once(have_step)) return usage(io, "option '--step' given twice");
+      auto d = replay::parse_duration_ms(*value);
+      if (!d) return usage(io, "--step: " + d.error().detail);
+      a.options.step_ms = *d;
+    } else {
+      if (!once(have_out)) return usage(io, "option '--out' given twice");
+      if (value->empty()) return usage(io, "option '--out' needs a file name");
+      a.out = std::filesystem::path{*value};
+    }
+  }
+  if (!a.help && !have_mains) return usage(io, "replay needs --mains FILE.csv");
+  return a;
+}
+
+int run_replay_command(std::span<const std::string> args, NilmIo io) {
+  auto parsed = parse_replay_args(args, io);
+  if (const int* code = std::get_if<int>(&parsed)) return *code;
+  ReplayArgs& a = std::get<ReplayArgs>(parsed);
+  if (a.help) {
+    io.out << "usage: meterd nilm " << kReplaySynopsis << "\n\n" << kReplayHelp;
+    return kExitOk;
+  }
+
+  // Every file is opened and every column found before anything is written.
+  auto runner = replay::ReplayRunner::open(a.options);
+  if (!runner) {
+    const Error& e = runner.error();
+    if (e.is(Errc::invalid_argument) || e.is(Errc::not_found)) return usage(io, e.detail);
+    io.err << "meterd nilm replay: " << e.detail << '\n';
+    return kExitFailure;
+  }
+  std::ofstream file;
+  std::filesystem::path tmp;
+  if (a.out) {
+    tmp = *a.out;
+    tmp += ".tmp";
+    file.open(tmp, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      io.err << "meterd nilm replay: cannot write " << tmp.string() << '\n';
+      return kExitFailure;
+    }
+  }
+  std::ostream& out = a.out ? static_cast<std::ostream&>(file) : io.out;
+  replay::StepCsvWriter writer{out};
+  const auto stats = runner->run([&](const nilm::StepResult& step) { writer.write(step); });
+  out.flush();
+  auto discard = [&] {
+    if (!a.out) return;
+    file.close();
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+  };
+  if (!stats) {
+    discard();
+    io.err << "meterd nilm replay: " << stats.error().detail << '\n';
+    return kExitFailure;
+  }
+  if (!out) {
+    discard();
+    io.err << "meterd nilm replay: writing the output failed\n";
+    return kExitFailure;
+  }
+  if (a.out) {
+    file.close();
+    std::error_code ec;
+    std::filesystem::rename(tmp, *a.out, ec);
+    if (ec) {
+      io.err << "meterd nilm replay: cannot rename " << tmp.string() << " to " << a.out->string()
+             << ": " << ec.message() << '\n';
+      return kExitFailure;
+    }
+  }
+  const auto& s = *stats;
+  io.err << "meterd nilm replay: " << s.mains_samples << " mains samples, " << s.submeter_samples
+         << " sub-meter samples, " << s.steps << " steps, " << s.engine.events << " events, "
+         << s.engine.gaps << " gaps, " << s.engine.dropped_samples << " samples dropped\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_nilm_commands(CommandTable& commands) {
+  (void)commands.add({.name = "nilm",
+                      .summary = "nilm replay: disaggregate recorded CSV data by usage",
+                      .handler = [](const CommandLine& cl) {
+                        return run_nilm_command(cl.command_args, {std::cout, std::cerr});
+                      }});
+}
+
+int run_nilm_command(std::span<const std::string> args, NilmIo io) {
+  if (args.empty()) return usage(io, "missing subcommand");
+  if (args.front() == "--help" || args.front() == "-h" || args.front() == "help") {
+    io.out << "usage: meterd nilm " << kReplaySynopsis << "\n\n" << kReplayHelp;
+    return kExitOk;
+  }
+  if (args.front() != "replay") return usage(io, "unknown subcommand '" + args.front() + "'");
+  return run_replay_command(args.subspan(1), io);
+}
+
+}  // namespace meterd::app

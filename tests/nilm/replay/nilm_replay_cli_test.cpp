@@ -1,0 +1,176 @@
+// Integration tests of `meterd nilm replay`: the real meterd binary on a copy of the AMPds2
+// excerpt (tests/data/nilm/ampds2, CC BY 4.0) in a temporary directory, and its usage errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "tests/app/meterd_process.hpp"
+#include "tests/app/temp_dir.hpp"
+
+namespace meterd::app::test {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::seconds;
+
+const fs::path kAmpds2 = fs::path{METERD_SOURCE_DIR} / "tests/data/nilm/ampds2/ampds2_train_1min.csv";
+
+std::vector<std::vector<std::string>> read_csv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> cells;
+    std::istringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) cells.push_back(c);
+    rows.push_back(std::move(cells));
+  }
+  return rows;
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::size_t column(const std::vector<std::string>& header, const std::string& name) {
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (header[i] == name) return i;
+  ADD_FAILURE() << "no column " << name;
+  return 0;
+}
+
+bool contains(const std::string& haystack, std::string_view needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+class NilmReplayCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    data_ = dir_.path() / "ampds2.csv";
+    fs::copy_file(kAmpds2, data_);
+  }
+  TempDir dir_;
+  fs::path data_;
+};
+
+TEST_F(NilmReplayCli, Ampds2WeekWithTwoSubmetersTrainedFiveDays) {
+  const fs::path out = dir_.path() / "steps.csv";
+  const auto r = run_meterd({"nilm", "replay", "--mains", data_.string() + ":mains_P_W,mains_Q_var",
+                             "--submeter", "heat_cold_production=" + data_.string() + ":HPE_heatpump_P_W",
+                             "--submeter", "hvac_auxiliaries=" + data_.string() + ":FGE_fridge_P_W",
+                             "--train-until", "2013-11-26 00:00:00", "--step", "10min",
+                             "--out", out.string()},
+                            seconds{60});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(contains(r.err, "10080 mains samples, 14400 sub-meter samples, 1008 steps")) << r.err;
+  EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
+
+  const auto rows = read_csv(slurp(out));
+  ASSERT_EQ(rows.size(), 1 + 7 * 144u);
+  const auto& h = rows[0];
+  ASSERT_EQ(h.size(), 4 + 2 * 7u);
+  EXPECT_EQ(rows[1][0], "2013-11-21T00:00:00Z");
+  EXPECT_EQ(rows[1][1], "2013-11-21T00:10:00Z");
+  EXPECT_EQ(rows.back()[1], "2013-11-28T00:00:00Z");
+
+  // The mains energy of the file, 1-min samples held for a minute.
+  const auto input = read_csv(slurp(data_));
+  const std::size_t p_col = column(input[0], "mains_P_W");
+  const std::size_t hp_col = column(input[0], "HPE_heatpump_P_W");
+  double mains_wh = 0.0, hp_train_wh = 0.0;
+  for (std::size_t i = 1; i < input.size(); ++i) {
+    mains_wh += std::stod(input[i][p_col]) / 60.0;
+    if (i <= 5 * 1440) hp_train_wh += std::stod(input[i][hp_col]) / 60.0;
+  }
+
+  const std::size_t total = column(h, "total_wh"), covered = column(h, "covered_s");
+  const std::size_t first_wh = column(h, "lighting_wh"), hp = column(h, "heat_cold_production_wh");
+  const std::size_t first_conf = column(h, "lighting_confidence");
+  double out_total = 0.0, out_hp_train = 0.0;
+  for (std::size_t i = 1; i < rows.size(); ++i) {
+    const auto& row = rows[i];
+    ASSERT_EQ(row.size(), h.size()) << i;
+    EXPECT_EQ(row[covered], "600.000") << i;
+    double sum = 0.0;
+    for (std::size_t c = first_wh; c < first_wh + 7; ++c) sum += std::stod(row[c]);
+    EXPECT_NEAR(sum, std::stod(row[total]), 0.004) << "closure, row " << i;
+    for (std::size_t c = first_conf; c < first_conf + 7; ++c) {
+      EXPECT_GE(std::stod(row[c]), 0.0);
+      EXPECT_LE(std::stod(row[c]), 1.0);
+    }
+    out_total += std::stod(row[total]);
+    if (i <= 5 * 144) out_hp_train += std::stod(row[hp]);
+  }
+  EXPECT_NEAR(out_total, mains_wh, 0.001 * 1008);
+  // Trained with the heat pump as a complete sub-meter: its category is the sub-meter's.
+  EXPECT_NEAR(out_hp_train, hp_train_wh, 0.001 * 720);
+}
+
+TEST_F(NilmReplayCli, WritesToStdoutByDefault) {
+  const auto r = run_meterd({"nilm", "replay", "--mains=" + data_.string() + ":mains_P_W",
+                             "--step=1h"},
+                            seconds{60});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = read_csv(r.out);
+  ASSERT_EQ(rows.size(), 1 + 7 * 24u);
+  EXPECT_EQ(rows[0][0], "start");
+  EXPECT_EQ(rows[1][1], "2013-11-21T01:00:00Z");
+}
+
+TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string message;
+  };
+  const std::string mains = data_.string() + ":mains_P_W";
+  const std::vector<Case> cases{
+      {{"--mains", mains, "--submeter", "fridge=" + data_.string() + ":FGE_fridge_P_W"},
+       "unknown category 'fridge'"},
+      {{"--mains", mains, "--step", "10m"}, "bad duration '10m'"},
+      {{"--mains", (dir_.path() / "absent.csv").string()}, "absent.csv: no such file"},
+      {{"--mains", data_.string() + ":kettle_W"}, "no column 'kettle_W'"},
+      {{"--mains", mains, "--train-until", "tomorrow"}, "--train-until: expected a timestamp"},
+      {{"--mains", mains, "--frobnicate", "1"}, "unknown option '--frobnicate'"},
+      {{"--step", "10min"}, "replay needs --mains"},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> args{"nilm", "replay"};
+    args.insert(args.end(), c.args.begin(), c.args.end());
+    const auto r = run_meterd(args, seconds{30});
+    EXPECT_EQ(r.exit_code, 2) << c.message << ": " << r.err;
+    EXPECT_TRUE(contains(r.err, c.message)) << r.err;
+    EXPECT_TRUE(contains(r.err, "usage: meterd nilm replay")) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  const auto unknown = run_meterd({"nilm", "rewind"});
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_TRUE(contains(unknown.err, "unknown subcommand 'rewind'")) << unknown.err;
+}
+
+TEST_F(NilmReplayCli, MalformedLineExitsOneAndLeavesNoOutputFile) {
+  std::string text = slurp(data_);
+  const auto third_line = text.find('\n', text.find('\n', text.find('\n') + 1) + 1) + 1;
+  text.insert(third_line, "2013-11-21 00:01:30,12O.5,3,0,0,0,0\n");  // a letter O in a number
+  const fs::path bad = dir_.path() / "bad.csv";
+  std::ofstream(bad) << text;
+  const fs::path out = dir_.path() / "steps.csv";
+  const auto r = run_meterd({"nilm", "replay", "--mains", bad.string() + ":mains_P_W",
+                             "--out", out.string()},
+                            seconds{30});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_TRUE(contains(r.err, bad.string() + ":4:21: expected a number in column 'mains_P_W'"))
+      << r.err;
+  EXPECT_FALSE(fs::exists(out));
+  EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
+}
+
+}  // namespace
+}  // namespace meterd::app::test
