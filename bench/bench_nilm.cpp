@@ -1,0 +1,192 @@
+// bench-nilm: how well the streaming NILM engine (src/nilm) splits a mains by usage, against
+// the trivial baseline (every category at its training-mean power), with a chronological
+// train/test split (issue 7, docs/nilm.md "Results"):
+//   sim      simulated buildings (tools/sim CommercialBuilding): office, retail, school x seeds
+//            101-103 (never used while developing), 14 days of training with all 7 categories'
+//            truth as complete sub-meters, then 7 days of mains only; 10-min steps
+//   ampds2   AMPds2 train file (4 sub-meters) -> test file, and -> val file (1-min steps)
+//   ukdale   UK-DALE train day (4 sub-meters) -> test day (1-min steps)
+//   lab      the change detector's event F1 on the lab-1hz recordings (switchings > 150 W)
+//   speed    Engine::push_mains samples/s on one core (thread CPU time, median of runs) and the
+//            heap one engine grows (model loaded), on the test days of the first building
+// Usage: bench-nilm [--quick] [--data DIR] [--runs N]. --quick: one building, 1 + 1 days, one
+// speed run (the smoke test in ctest). DIR defaults to the source tree's tests/data/nilm.
+// The last line:
+//   sim_daily_error_pct=... sim_nep_10min=... ampds2_mae_ratio=... samples_per_s=... mem_mb=...
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/nilm_datasets.hpp"
+#include "bench/nilm_metrics.hpp"
+#include "bench/nilm_runs.hpp"
+
+namespace {
+
+using namespace meterd;
+using namespace meterd::bench::nilm;
+
+struct Options {
+  bool quick = false;
+  std::filesystem::path data = METERD_NILM_TEST_DATA;
+  int runs = 3;
+};
+
+bool parse_options(int argc, char** argv, Options& o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view a = argv[i];
+    if (a == "--quick") {
+      o.quick = true;
+    } else if (a == "--data" && i + 1 < argc) {
+      o.data = argv[++i];
+    } else if (a == "--runs" && i + 1 < argc) {
+      o.runs = std::max(1, std::atoi(argv[++i]));
+    } else {
+      std::fprintf(stderr, "usage: bench-nilm [--quick] [--data DIR] [--runs N]\n");
+      return false;
+    }
+  }
+  return true;
+}
+
+double pct(double fraction) { return 100.0 * fraction; }
+
+// One line per category with data: truth share, engine vs baseline figures.
+void print_categories(const RunFigures& f, bool with_mae) {
+  std::printf("  %-21s %7s %17s %13s %15s %12s%s\n", "category", "share", "kWh est/true",
+              "daily err %", "NEP 10min", "share pts", with_mae ? "      MAE W (base)" : "");
+  for (const Usage u : kAllUsages) {
+    const auto& e = f.engine.category[index_of(u)];
+    const auto& b = f.baseline.category[index_of(u)];
+    if (e.true_wh <= 0.0 && e.est_wh <= 0.0) continue;
+    std::printf("  %-21s %6.1f%% %8.1f/%-8.1f %6.1f (%5.1f) %6.3f (%6.3f) %5.2f (%4.1f)",
+                std::string{to_string(u)}.c_str(), pct(e.true_share), e.est_wh / 1000.0,
+                e.true_wh / 1000.0, pct(e.daily_error), pct(b.daily_error), e.nep_10min,
+                b.nep_10min, e.share_error_pts, b.share_error_pts);
+    if (with_mae) std::printf(" %7.1f (%6.1f)", e.mae_w, b.mae_w);
+    std::printf("\n");
+  }
+  std::printf("  closure: max |sum of categories - total| = %.2e Wh over %zu steps, %zu days; "
+              "events %llu, gaps %llu, dropped %llu; %.1f CPU s\n",
+              f.engine.closure_max_wh, f.engine.steps, f.engine.days,
+              static_cast<unsigned long long>(f.stats.events),
+              static_cast<unsigned long long>(f.stats.gaps),
+              static_cast<unsigned long long>(f.stats.dropped_samples), f.cpu_s);
+}
+
+struct Worst {
+  double daily = 0.0;
+  double nep = 0.0;
+};
+
+// Worst daily error and NEP over the categories above 5 % of the building's energy.
+void update_worst(const Figures& f, Worst& w) {
+  for (const auto& c : f.category) {
+    if (c.true_share <= 0.05) continue;
+    w.daily = std::max(w.daily, c.daily_error);
+    w.nep = std::max(w.nep, c.nep_10min);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options o;
+  if (!parse_options(argc, argv, o)) return 2;
+
+  // ---- simulated buildings ----
+  std::vector<SimRunOptions> sims;
+  for (const auto type : {sim::BuildingType::office, sim::BuildingType::retail,
+                          sim::BuildingType::school}) {
+    for (const std::uint64_t seed : {101u, 102u, 103u}) {
+      sims.push_back({.type = type, .seed = seed, .train_days = 14, .test_days = 7,
+                      .step_ms = 600'000});
+    }
+  }
+  if (o.quick) sims = {{.type = sim::BuildingType::office, .seed = 101, .train_days = 1,
+                        .test_days = 1, .step_ms = 600'000}};
+  std::printf("== sim: %d days training (7 complete sub-meters), %d days test, 10-min steps; "
+              "engine (baseline = training mean)\n",
+              sims.front().train_days, sims.front().test_days);
+  Worst sim_worst, base_worst;
+  std::string first_model;
+  for (const SimRunOptions& s : sims) {
+    const SimRun run = run_sim(s);
+    if (first_model.empty()) first_model = run.model;
+    std::printf("%s seed %llu\n", std::string{sim::to_string(s.type)}.c_str(),
+                static_cast<unsigned long long>(s.seed));
+    print_categories(run.figures, false);
+    update_worst(run.figures.engine, sim_worst);
+    update_worst(run.figures.baseline, base_worst);
+  }
+  std::printf("sim worst over buildings x categories above 5 %% of energy: daily error %.2f %% "
+              "(baseline %.2f %%), NEP %.3f (baseline %.3f)\n\n",
+              pct(sim_worst.daily), pct(base_worst.daily), sim_worst.nep, base_worst.nep);
+
+  // ---- recorded residential data ----
+  double ampds2_ratio = 0.0;
+  for (const char* name : {"ampds2", "ampds2-val", "ukdale"}) {
+    const std::string_view n = name;
+    auto data = n == "ukdale"       ? load_ukdale(o.data)
+                : n == "ampds2-val" ? load_ampds2(o.data, "ampds2_val_1min.csv")
+                                    : load_ampds2(o.data, "ampds2_test_1min.csv");
+    if (!data) {
+      std::fprintf(stderr, "bench-nilm: %s\n", data.error().message().c_str());
+      return 1;
+    }
+    const RunFigures f = run_real(*data, 60'000);
+    std::printf("== %s: %zu training samples, %zu test samples (test moved by %lld days), "
+                "1-min steps; engine (baseline)\n",
+                name, data->train_mains.size(), data->test_mains.size(),
+                static_cast<long long>(data->test_shift_ms / 86'400'000));
+    for (const auto& a : data->appliances) {
+      std::printf("  %-21s <- %s\n", std::string{to_string(a.usage)}.c_str(), a.name.c_str());
+    }
+    print_categories(f, true);
+    if (n == "ampds2") {
+      double ratio = 1e9;
+      for (const Usage u : {Usage::hvac_auxiliaries, Usage::heat_cold_production}) {
+        const double e = f.engine.category[index_of(u)].mae_w;
+        const double b = f.baseline.category[index_of(u)].mae_w;
+        ratio = std::min(ratio, e > 0.0 ? b / e : 1e9);
+      }
+      ampds2_ratio = ratio;
+      std::printf("  MAE ratio baseline/engine, worst of fridge and heat pump: %.2f\n", ratio);
+    }
+    std::printf("\n");
+  }
+
+  // ---- detector on the lab recordings ----
+  auto lab = load_lab(o.data);
+  if (!lab) {
+    std::fprintf(stderr, "bench-nilm: %s\n", lab.error().message().c_str());
+    return 1;
+  }
+  std::printf("== lab-1hz: change detector, switchings > 150 W of each appliance alone, "
+              "+-3 s\n");
+  double worst_f1 = 1.0;
+  for (const LabScore& s : run_lab(*lab, 150.0)) {
+    std::printf("  %-42s true %3zu events %3zu precision %.3f recall %.3f F1 %.3f\n",
+                s.name.c_str(), s.score.truth, s.score.detected, s.score.precision(),
+                s.score.recall(), s.score.f1());
+    worst_f1 = std::min(worst_f1, s.score.f1());
+  }
+  std::printf("  worst F1 %.3f\n\n", worst_f1);
+
+  // ---- speed and memory ----
+  const Throughput t = measure_throughput(sims.front(), first_model, o.quick ? 1 : o.runs);
+  std::printf("== speed: push_mains, 3 phases P+Q at 1 Hz, %zu samples per run, model loaded\n",
+              t.samples);
+  std::printf("  %.0f samples/s on one core (median of %d), heap growth %.3f MB\n\n",
+              t.samples_per_s, o.quick ? 1 : o.runs, t.heap_bytes / 1e6);
+
+  std::printf("sim_daily_error_pct=%.2f sim_nep_10min=%.3f ampds2_mae_ratio=%.2f "
+              "samples_per_s=%.0f mem_mb=%.2f\n",
+              pct(sim_worst.daily), sim_worst.nep, ampds2_ratio, t.samples_per_s,
+              t.heap_bytes / 1e6);
+  return 0;
+}

@@ -1,0 +1,247 @@
+#include "bench/nilm_runs.hpp"
+
+#include <malloc.h>
+#include <time.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "src/nilm/change_detector.hpp"
+
+namespace meterd::bench::nilm {
+namespace {
+
+using meterd::nilm::Engine;
+using meterd::nilm::EngineConfig;
+using meterd::nilm::PowerSample;
+using meterd::nilm::StepResult;
+
+constexpr std::int64_t kSimStartMs = 1'767'571'200'000;  // 2026-01-05T00:00:00Z, a Monday
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr std::int64_t kSimUtcOffsetMs = 3'600'000;     // the simulated buildings' local time
+
+double thread_cpu_s() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Scores the engine's steps that start at or after test_start_ms and have data, and the
+// baseline (training means) on the same steps.
+void score_steps(const std::vector<StepResult>& steps, std::int64_t test_start_ms,
+                 const TruthSteps& truth, const UsageWh& mean_w, Evaluation& engine,
+                 Evaluation& baseline) {
+  for (const StepResult& s : steps) {
+    if (s.start_ms < test_start_ms || s.covered_s <= 0.0) continue;
+    const UsageWh* t = truth.find(s.start_ms);
+    if (t == nullptr) continue;
+    engine.add(s, *t);
+    UsageWh base{};
+    for (std::size_t c = 0; c < kUsageCount; ++c) base[c] = mean_w[c] * s.covered_s / 3600.0;
+    baseline.add(s.start_ms, base, s.total_wh, *t);
+  }
+}
+
+EngineConfig sim_config(std::int64_t step_ms) {
+  EngineConfig c;
+  c.step_ms = step_ms;
+  c.utc_offset_ms = kSimUtcOffsetMs;
+  for (const Usage u : kAllUsages) {
+    c.submeters.push_back({.name = "truth:" + std::string{to_string(u)}, .usage = u, .complete = true});
+  }
+  return c;
+}
+
+sim::SiteConfig site_config(const SimRunOptions& o) {
+  return {.type = o.type,
+          .seed = o.seed,
+          .start = UtcTime{std::chrono::milliseconds{kSimStartMs}},
+          .phases = 3,
+          .utc_offset_h = static_cast<double>(kSimUtcOffsetMs) / 3'600'000.0};
+}
+
+PowerSample mains_of(const sim::SiteSample& s) {
+  PowerSample m;
+  m.t_ms = s.time.time_since_epoch().count();
+  m.phases = s.phases;
+  m.p_w = s.p_w;
+  m.q_var = s.q_var;
+  return m;
+}
+
+}  // namespace
+
+SimRun run_sim(const SimRunOptions& o) {
+  const double cpu0 = thread_cpu_s();
+  sim::CommercialBuilding building{site_config(o)};
+  Engine engine{sim_config(o.step_ms)};
+  const std::int64_t train_s = std::int64_t{o.train_days} * 86'400;
+  const std::int64_t test_s = std::int64_t{o.test_days} * 86'400;
+  const std::int64_t test_start_ms = kSimStartMs + train_s * 1000;
+
+  SimRun run;
+  UsageWh sum_w{};
+  for (std::int64_t i = 0; i < train_s; ++i) {
+    const sim::SiteSample& s = building.step();
+    const std::int64_t t = s.time.time_since_epoch().count();
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      PowerSample sub;
+      sub.t_ms = t;
+      sub.p_w[0] = s.truth_w[c];
+      sub.q_var[0] = s.truth_q_var[c];
+      engine.push_submeter(c, sub);
+      sum_w[c] += s.truth_w[c];
+    }
+    engine.push_mains(mains_of(s));
+    if (i % 600 == 599) (void)engine.take_steps();
+  }
+  (void)engine.take_steps();
+  run.model = engine.save_model();
+  UsageWh mean_w{};
+  for (std::size_t c = 0; c < kUsageCount; ++c) mean_w[c] = sum_w[c] / static_cast<double>(train_s);
+
+  TruthSteps truth{o.step_ms};
+  Evaluation eval{o.step_ms}, base{o.step_ms};
+  std::vector<StepResult> pending;
+  for (std::int64_t i = 0; i < test_s; ++i) {
+    const sim::SiteSample& s = building.step();
+    truth.add(s.time.time_since_epoch().count(), 1000, s.truth_w);
+    engine.push_mains(mains_of(s));
+    if (i % 600 == 599) {
+      for (auto& step : engine.take_steps()) pending.push_back(step);
+    }
+  }
+  engine.finish();
+  for (auto& step : engine.take_steps()) pending.push_back(step);
+  score_steps(pending, test_start_ms, truth, mean_w, eval, base);
+  run.figures.engine = eval.figures();
+  run.figures.baseline = base.figures();
+  run.figures.stats = engine.stats();
+  run.figures.cpu_s = thread_cpu_s() - cpu0;
+  return run;
+}
+
+RunFigures run_real(const RealDataset& d, std::int64_t step_ms) {
+  const double cpu0 = thread_cpu_s();
+  EngineConfig config;
+  config.step_ms = step_ms;
+  for (const Appliance& a : d.appliances) {
+    config.submeters.push_back({.name = a.name, .usage = a.usage, .complete = true});
+  }
+  Engine engine{config};
+  UsageWh sum_w{};
+  for (std::size_t i = 0; i < d.train_mains.size(); ++i) {
+    double rest = d.train_mains[i].p_w[0];
+    for (std::size_t k = 0; k < d.appliances.size(); ++k) {
+      const PowerSample& s = d.appliances[k].train[i];
+      engine.push_submeter(k, s);
+      sum_w[index_of(d.appliances[k].usage)] += s.p_w[0];
+      rest -= s.p_w[0];
+    }
+    sum_w[index_of(Usage::other)] += rest;
+    engine.push_mains(d.train_mains[i]);
+  }
+  UsageWh mean_w{};
+  for (std::size_t c = 0; c < kUsageCount; ++c) {
+    mean_w[c] = sum_w[c] / static_cast<double>(std::max<std::size_t>(1, d.train_mains.size()));
+  }
+  (void)engine.take_steps();
+
+  TruthSteps truth{step_ms};
+  for (std::size_t i = 0; i < d.test_mains.size(); ++i) {
+    UsageWh w{};
+    double rest = d.test_mains[i].p_w[0];
+    for (const Appliance& a : d.appliances) {
+      w[index_of(a.usage)] += a.test[i].p_w[0];
+      rest -= a.test[i].p_w[0];
+    }
+    w[index_of(Usage::other)] += rest;
+    truth.add(d.test_mains[i].t_ms, d.sample_ms, w);
+    engine.push_mains(d.test_mains[i]);
+  }
+  engine.finish();
+  Evaluation eval{step_ms}, base{step_ms};
+  const std::int64_t test_start = d.test_mains.empty() ? 0 : d.test_mains.front().t_ms;
+  score_steps(engine.take_steps(), test_start, truth, mean_w, eval, base);
+  RunFigures f;
+  f.engine = eval.figures();
+  f.baseline = base.figures();
+  f.stats = engine.stats();
+  f.cpu_s = thread_cpu_s() - cpu0;
+  return f;
+}
+
+std::vector<LabScore> run_lab(const std::vector<LabRecording>& recordings, double threshold_w) {
+  std::vector<LabScore> out;
+  for (const LabRecording& rec : recordings) {
+    meterd::nilm::ChangeDetector detector{0, meterd::nilm::DetectorConfig{}};
+    std::vector<meterd::nilm::SwitchEvent> events;
+    for (const PowerSample& s : rec.mains) {
+      if (auto e = detector.push(s.t_ms, s.p_w[0], s.q_var[0])) events.push_back(*e);
+    }
+    while (auto e = detector.take_pending()) events.push_back(*e);
+    std::vector<TrueSwitch> truth;
+    for (const auto& appliance : rec.appliances) {
+      for (const TrueSwitch& t : true_switches(appliance, threshold_w)) truth.push_back(t);
+    }
+    out.push_back({rec.name, score_events(truth, events)});
+  }
+  return out;
+}
+
+Throughput measure_throughput(const SimRunOptions& o, const std::string& model, int runs) {
+  sim::CommercialBuilding building{site_config(o)};
+  const std::int64_t skip_s = std::int64_t{o.train_days} * 86'400;
+  for (std::int64_t i = 0; i < skip_s; ++i) (void)building.step();
+  std::vector<PowerSample> samples;
+  samples.reserve(static_cast<std::size_t>(o.test_days) * 86'400);
+  for (std::int64_t i = 0; i < std::int64_t{o.test_days} * 86'400; ++i) {
+    samples.push_back(mains_of(building.step()));
+  }
+  const EngineConfig config = sim_config(o.step_ms);
+
+  Throughput t;
+  t.samples = samples.size();
+  std::vector<double> rates;
+  for (int r = 0; r < runs; ++r) {
+    Engine engine{config};
+    (void)engine.load_model(model);
+    const double cpu0 = thread_cpu_s();
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      engine.push_mains(samples[i]);
+      if (i % 600 == 599) (void)engine.take_steps();
+    }
+    engine.finish();
+    (void)engine.take_steps();
+    rates.push_back(static_cast<double>(samples.size()) / (thread_cpu_s() - cpu0));
+  }
+  std::sort(rates.begin(), rates.end());
+  t.samples_per_s = rates.empty() ? 0.0 : rates[rates.size() / 2];
+
+  // Heap: in-use bytes (small blocks and mmapped ones) before the engine exists, and at most
+  // during its run, sampled every 4096 samples and at the end.
+  auto in_use = [] {
+    const struct mallinfo2 m = mallinfo2();
+    return static_cast<double>(m.uordblks + m.hblkhd);
+  };
+  const double before = in_use();
+  double peak = before;
+  {
+    Engine engine{config};
+    (void)engine.load_model(model);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+      engine.push_mains(samples[i]);
+      if (i % 600 == 599) (void)engine.take_steps();
+      if (i % 4096 == 0) peak = std::max(peak, in_use());
+    }
+    peak = std::max(peak, in_use());
+    engine.finish();
+    (void)engine.take_steps();
+    peak = std::max(peak, in_use());
+  }
+  t.heap_bytes = peak - before;
+  return t;
+}
+
+}  // namespace meterd::bench::nilm
