@@ -138,11 +138,15 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "bench-nilm: %s\n", data.error().message().c_str());
       return 1;
     }
-    const RunFigures f = run_real(*data, 60'000);
-    std::printf("== %s: %zu training samples, %zu test samples (test moved by %lld days), "
-                "1-min steps; engine (baseline)\n",
-                name, data->train_mains.size(), data->test_mains.size(),
-                static_cast<long long>(data->test_shift_ms / 86'400'000));
+    const auto run = run_real(*data, 60'000);
+    if (!run) {
+      std::fprintf(stderr, "bench-nilm: %s: %s\n", name, run.error().message().c_str());
+      return 1;
+    }
+    const RunFigures& f = *run;
+    std::printf("== %s: %zu training samples, %zu test samples, 1-min steps, test on the "
+                "reloaded model; engine (baseline)\n",
+                name, data->train_mains.size(), data->test_mains.size());
     for (const auto& a : data->appliances) {
       std::printf("  %-21s <- %s\n", std::string{to_string(a.usage)}.c_str(), a.name.c_str());
     }

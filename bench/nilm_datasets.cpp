@@ -8,22 +8,12 @@ namespace meterd::bench::nilm {
 namespace {
 
 namespace fs = std::filesystem;
-constexpr std::int64_t kWeekMs = 7 * 86'400'000LL;
 
 struct Column {
   const char* header;
   const char* name;
   Usage usage;
 };
-
-// Moves `test` forward by whole weeks until it starts after `train` ends.
-std::int64_t shift_after(const Series& train, Series& test) {
-  if (train.empty() || test.empty() || test.front().t_ms > train.back().t_ms) return 0;
-  const std::int64_t weeks = (train.back().t_ms - test.front().t_ms) / kWeekMs + 1;
-  const std::int64_t shift = weeks * kWeekMs;
-  for (auto& s : test) s.t_ms += shift;
-  return shift;
-}
 
 Result<RealDataset> load_real(const std::string& name, const fs::path& train_file,
                               const fs::path& test_file, const std::vector<std::string>& mains,
@@ -37,7 +27,6 @@ Result<RealDataset> load_real(const std::string& name, const fs::path& train_fil
   if (!test) return test.error();
   d.train_mains = std::move(*train);
   d.test_mains = std::move(*test);
-  d.test_shift_ms = shift_after(d.train_mains, d.test_mains);
   for (const Column& c : columns) {
     Appliance a{.name = c.name, .usage = c.usage, .train = {}, .test = {}};
     auto tr = load_series(train_file, {c.header});
@@ -46,7 +35,6 @@ Result<RealDataset> load_real(const std::string& name, const fs::path& train_fil
     if (!te) return te.error();
     a.train = std::move(*tr);
     a.test = std::move(*te);
-    for (auto& s : a.test) s.t_ms += d.test_shift_ms;
     d.appliances.push_back(std::move(a));
   }
   return d;

@@ -11,8 +11,8 @@
 //   lab-1hz  tests/data/nilm/lab-1hz: four recordings, each with its mains and every appliance
 //            recorded alone (Active (W), Reactive (W)).
 // A slot is only a label for one distinct appliance: what is scored is whether the engine
-// separates it. A test file older than its training file is moved forward by whole weeks to
-// the first time after the training (the engine's input is in time order; the weekday stays).
+// separates it. Times are kept as recorded (a test file may be older than its training file:
+// bench-nilm then tests on a new engine that loads the trained model).
 // BLOCKING (file I/O); plain values.
 #pragma once
 
@@ -43,7 +43,6 @@ struct RealDataset {
   Series train_mains;
   Series test_mains;
   std::vector<Appliance> appliances;
-  std::int64_t test_shift_ms = 0;  // added to the test file's times (0 if it follows training)
 };
 
 // test_file: "ampds2_test_1min.csv" or "ampds2_val_1min.csv".

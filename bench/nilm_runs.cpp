@@ -122,7 +122,7 @@ SimRun run_sim(const SimRunOptions& o) {
   return run;
 }
 
-RunFigures run_real(const RealDataset& d, std::int64_t step_ms) {
+Result<RunFigures> run_real(const RealDataset& d, std::int64_t step_ms) {
   const double cpu0 = thread_cpu_s();
   EngineConfig config;
   config.step_ms = step_ms;
@@ -147,6 +147,10 @@ RunFigures run_real(const RealDataset& d, std::int64_t step_ms) {
     mean_w[c] = sum_w[c] / static_cast<double>(std::max<std::size_t>(1, d.train_mains.size()));
   }
   (void)engine.take_steps();
+  // The test day may be older than the training: a restarted engine with the trained model.
+  const std::string model = engine.save_model();
+  engine = Engine{config};
+  if (auto loaded = engine.load_model(model); !loaded) return loaded.error();
 
   TruthSteps truth{step_ms};
   for (std::size_t i = 0; i < d.test_mains.size(); ++i) {

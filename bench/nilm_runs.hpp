@@ -4,7 +4,8 @@
 //   run_sim   a simulated building (tools/sim CommercialBuilding, 1 Hz, three phases): the
 //             training days with every category's ground truth fed as a *complete* sub-meter
 //             (1 Hz, P and Q), then the test days with the mains only, scored against the truth.
-//   run_real  AMPds2 / UK-DALE: the training file with its sub-meters, then the test file's mains.
+//   run_real  AMPds2 / UK-DALE: the training file with its sub-meters, then the test file's mains
+//             on an engine restarted with the trained model.
 //   run_lab   the change detector alone on the lab-1hz mains, against the switchings of each
 //             appliance's own trace across 150 W.
 //   measure_throughput  push_mains on a trained engine (model loaded), thread CPU time, and the
@@ -45,7 +46,10 @@ struct SimRun {
 
 SimRun run_sim(const SimRunOptions& options);
 
-RunFigures run_real(const RealDataset& data, std::int64_t step_ms);
+// Trains an engine on the training file, saves its model, and tests a new engine that loaded it
+// (as after a restart: the test file may be older than the training). Error: a model that does
+// not load back.
+Result<RunFigures> run_real(const RealDataset& data, std::int64_t step_ms);
 
 struct LabScore {
   std::string name;
