@@ -77,6 +77,16 @@ UPDATE events SET uploaded = 0 WHERE kind IN
   ('meter_offline', 'meter_online', 'meter_swapped', 'link_lost', 'link_reopened', 'load_switch');
 CREATE INDEX events_pending ON events (id) WHERE uploaded = 0;
 )sql",
+    // 3 -> 4: named state of the stages that must survive a restart (the NILM engine's learned
+    // model), one row per name, replaced whole, sealed like the data (store_state.cpp).
+    R"sql(
+CREATE TABLE state (
+  name       TEXT PRIMARY KEY,
+  key_id     INTEGER NOT NULL,
+  sealed     BLOB NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+)sql",
 }};
 
 }  // namespace

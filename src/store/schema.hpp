@@ -17,7 +17,7 @@
 
 namespace meterd::store {
 
-inline constexpr std::int64_t kSchemaVersion = 3;
+inline constexpr std::int64_t kSchemaVersion = 4;
 
 // Opens or creates the store file and brings its schema to kSchemaVersion.
 Result<Db> open_database(const std::filesystem::path& path);

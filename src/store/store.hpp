@@ -25,6 +25,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -179,6 +180,13 @@ class Store final : public ReadingSink {
                                                   std::size_t limit);
   Result<void> mark_uploaded(const std::vector<std::int64_t>& chunk_ids,
                              const std::vector<std::int64_t>& event_ids);
+  // Named state of a stage that must survive restarts (e.g. "nilm.model", the NILM engine's
+  // learned model): saved whole, sealed like the data, replacing any earlier value, synchronously
+  // in its own transaction. Errc::unsupported on a read-only store. store_state.cpp
+  Result<void> save_state(const std::string& name, std::string_view bytes);
+  // The last saved value of `name`, or nullopt if it was never saved. Errc::authentication_failed
+  // if the row was altered or moved to another name; Errc::not_found if its key is not loaded.
+  Result<std::optional<std::string>> load_state(const std::string& name);
   std::uint64_t dropped_readings() const noexcept { return dropped_.load(); }
   const StoreOptions& options() const noexcept { return options_; }
 
