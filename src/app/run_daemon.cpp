@@ -17,6 +17,7 @@
 #include "src/app/daemon.hpp"
 #include "src/app/event_fanout.hpp"
 #include "src/app/logging.hpp"
+#include "src/app/nilm_service.hpp"
 #include "src/app/reading_summary.hpp"
 #include "src/app/signal_handler.hpp"
 #include "src/app/store_service.hpp"
@@ -79,6 +80,17 @@ int run_daemon(const CommandLine& command_line) {
   EventFanout event_sinks;
   event_sinks.add(events);
   event_sinks.add(store);
+  // NILM (the nilm section; off by default) reads the mains and sub-meters from the fan-out and
+  // publishes the virtual meter's steps to the latest values and the store only, never back into
+  // `readings`. Added after the store and before acquisition: it stops after acquisition and
+  // closes its last steps into the store (and saves its model there) before the store stops.
+  pipeline::ReadingFanout nilm_out;
+  nilm_out.add(latest_values);
+  nilm_out.add(store);
+  NilmService nilm(io, clock, config.current(),
+                   NilmOutputs{nilm_out, event_sinks, [&store] { return store.store(); }});
+  daemon.add(nilm);
+  readings.add(nilm);
   // A changed `buses:` section on SIGHUP restarts acquisition (AcquisitionService).
   AcquisitionService acquisition(io, clock, readings, event_sinks, config.current());
   daemon.add(acquisition);

@@ -259,6 +259,10 @@ Result<std::uint64_t> parse_size(std::string_view text);
 std::string format_duration(std::chrono::milliseconds d);
 std::string format_size(std::uint64_t bytes);
 
+// nilm.utc_offset, or, when it is `local` (absent), the box's offset from UTC at `at` (from the
+// TZ environment variable or /etc/localtime, as localtime_r(3) finds it). nilm_section.cpp
+std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at);
+
 std::string_view to_string(LogLevel l) noexcept;
 std::string_view to_string(BusTransport t) noexcept;
 

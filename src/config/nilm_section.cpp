@@ -5,6 +5,7 @@
 // unique.
 #include <chrono>
 #include <cstdlib>
+#include <ctime>
 #include <map>
 #include <set>
 #include <string>
@@ -120,6 +121,14 @@ std::optional<std::chrono::minutes> parse_offset(const std::string& text) {
 }
 
 }  // namespace
+
+std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at) {
+  if (nilm.utc_offset) return *nilm.utc_offset;
+  const std::time_t t = std::chrono::system_clock::to_time_t(at);
+  std::tm local{};
+  if (::localtime_r(&t, &local) == nullptr) return std::chrono::minutes{0};
+  return std::chrono::duration_cast<std::chrono::minutes>(std::chrono::seconds{local.tm_gmtoff});
+}
 
 void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, NilmConfig& out) {
   MeterIds meters;
