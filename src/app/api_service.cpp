@@ -26,11 +26,17 @@ api::ApiOptions api_options(const config::ApiConfig& c) {
   return o;
 }
 
+api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now) {
+  if (!nilm.enabled) return {};
+  return {nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now)};
+}
+
 ApiService::ApiService(boost::asio::io_context& io, const Clock& clock,
                        const config::Config& config, ApiInputs inputs, std::string version)
     : io_(io),
       clock_(clock),
       config_(config.api),
+      nilm_(config.nilm),
       inputs_(std::move(inputs)),
       version_(std::move(version)),
       buses_(config.buses) {}
@@ -55,7 +61,8 @@ Result<void> ApiService::start() {
   series_source_ = std::make_unique<StoreSeriesSource>(store);
   event_source_ = std::make_unique<DaemonEventSource>(*inputs_.events, store);
   storage_source_ = std::make_unique<StoreStatusSource>(store);
-  const auto options = api_options(config_);
+  auto options = api_options(config_);
+  options.usages = usage_options(nilm_, clock_.utc_now());
   api_ = std::make_unique<api::Api>(
       options, clock_,
       DataSources{meter_source_.get(), latest_source_.get(), series_source_.get(),
@@ -94,6 +101,9 @@ void ApiService::on_config_reloaded(const config::Config& config) {
       a.max_export_range == config_.max_export_range && a.read_timeout == config_.read_timeout &&
       a.write_timeout == config_.write_timeout && a.worker_threads == config_.worker_threads;
   if (!same) spdlog::warn("api: the api section changed; it takes effect at the next start");
+  if (config.nilm != nilm_) {
+    spdlog::warn("api: the nilm section changed; /api/v1/usages follows it at the next start");
+  }
 }
 
 std::vector<std::uint16_t> ApiService::ports() const {

@@ -1,6 +1,7 @@
 // src/app/api_service.hpp: the REST API (src/api) as a daemon Service.
 //
-// start() maps the `api:` section onto api::ApiOptions, builds the data sources over the
+// start() maps the `api:` section onto api::ApiOptions (and the `nilm:` section's virtual meter
+// onto its usages), builds the data sources over the
 // running modules (api_sources.hpp: acquisition's statuses joined with the configured poll
 // intervals, the latest-values cache, the recent events, the store if it runs, the uplink's
 // status provider if any) and starts the server on the daemon's io_context; an unbindable port or
@@ -53,6 +54,9 @@ struct ApiInputs {
 
 // `api` as the server's options.
 api::ApiOptions api_options(const config::ApiConfig& config);
+// The NILM virtual meter /api/v1/usages reads: none (empty id) unless `nilm` is enabled; its
+// `local` UTC offset resolved at `now` (config::effective_utc_offset), as the NILM service does.
+api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now);
 
 class ApiService final : public Service {
  public:
@@ -76,6 +80,7 @@ class ApiService final : public Service {
   boost::asio::io_context& io_;
   const Clock& clock_;
   config::ApiConfig config_;
+  config::NilmConfig nilm_;
   ApiInputs inputs_;
   std::string version_;
   mutable std::mutex buses_mutex_;  // meters() runs on the API's worker threads

@@ -1,7 +1,8 @@
 // tests/api/api_service_test.cpp: the API as a daemon Service over the real acquisition of two
 // simulated B-Smart meters (in-process simulator on a pty): meters, fresh latest values with the
 // configured poll interval, no store and no uplink shown as such; a port already in use aborts
-// start-up naming it; `api.enabled: false` starts nothing.
+// start-up naming it; `api.enabled: false` starts nothing; /api/v1/usages follows the `nilm`
+// section (its virtual meter, step and UTC offset).
 #include "src/app/api_service.hpp"
 
 #include <gtest/gtest.h>
@@ -112,6 +113,29 @@ TEST(ApiService, DisabledStartsNothing) {
   Daemonish d(simulated("api:\n  enabled: false\n"));
   ASSERT_TRUE(d.start());
   EXPECT_TRUE(d.api.ports().empty());
+}
+
+TEST(ApiService, UsagesFollowTheNilmSection) {
+  const std::string nilm =
+      "nilm:\n  enabled: true\n  meter_id: split\n  step: 15min\n  utc_offset: \"-03:30\"\n"
+      "  mains:\n    - { meter: m1 }\n";
+  const auto on = simulated(nilm);
+  const auto u = usage_options(on.nilm, UtcTime{});
+  EXPECT_EQ(u.meter_id, "split");
+  EXPECT_EQ(u.step, std::chrono::minutes(15));
+  EXPECT_EQ(u.utc_offset, std::chrono::minutes(-210));
+  EXPECT_TRUE(usage_options(simulated("").nilm, UtcTime{}).meter_id.empty());
+
+  Daemonish off_daemon(simulated(""));
+  ASSERT_TRUE(off_daemon.start());
+  const auto off = get(off_daemon.api.ports()[0], "/api/v1/usages");
+  EXPECT_EQ(off.status, 404);
+  EXPECT_EQ(json::parse(off.body)["error"], "nilm_disabled");
+  Daemonish on_daemon(on);
+  ASSERT_TRUE(on_daemon.start());
+  const auto reply = get(on_daemon.api.ports()[0], "/api/v1/usages");
+  EXPECT_EQ(reply.status, 503) << reply.body;  // NILM on, but no store to read it from: said
+  EXPECT_EQ(json::parse(reply.body)["error"], "series_unavailable");
 }
 
 }  // namespace
