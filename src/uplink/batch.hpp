@@ -58,7 +58,9 @@ std::vector<Reading> to_readings(const ChunkColumns& columns, const std::string&
 std::string chunk_hash(const UploadChunk& chunk);
 // Lower-case hex SHA-256 of "meterd-batch-v1\n" gateway "\n", then "<id>:<chunk_hash>\n" per
 // chunk, then "event:<id>:<hash of the event's fields>\n" per event (docs/uplink.md).
-std::string idempotency_key(const Batch& batch);
+// With `chunk_hashes`, also gives the chunk_hash() of each chunk, in batch order (what the
+// document carries: computed once per batch).
+std::string idempotency_key(const Batch& batch, std::vector<std::string>* chunk_hashes = nullptr);
 // Number of readings and of values in the batch.
 std::size_t reading_count(const Batch& batch);
 std::size_t value_count(const Batch& batch);

@@ -42,11 +42,11 @@ Json series_json(const SeriesColumns& s, Encoding e) {
   return j;
 }
 
-Json chunk_json(const UploadChunk& c, Encoding e) {
+Json chunk_json(const UploadChunk& c, const std::string& hash, Encoding e) {
   const ChunkColumns cols = to_columns(c);
   Json j{{"id", c.id},
          {"window_start", ms_of(c.window_start)},
-         {"sha256", chunk_hash(c)},
+         {"sha256", hash},
          {"t", int_column(cols.times_ms, e)}};
   if (!cols.all_synchronized()) {
     Json s = Json::array();
@@ -222,10 +222,13 @@ std::optional<Encoding> encoding_from_content_type(std::string_view ct) noexcept
   return std::nullopt;
 }
 
-std::vector<std::uint8_t> encode_batch(const Batch& batch, Encoding e, const std::string& key) {
+std::vector<std::uint8_t> encode_batch(const Batch& batch, Encoding e, const std::string& key,
+                                       std::span<const std::string> chunk_hashes) {
+  const bool hashed = chunk_hashes.size() == batch.chunks.size();
   Json meters = Json::array();
   std::map<std::string, std::size_t> index;
-  for (const auto& c : batch.chunks) {
+  for (std::size_t i = 0; i < batch.chunks.size(); ++i) {
+    const UploadChunk& c = batch.chunks[i];
     auto it = index.find(c.meter);
     if (it == index.end()) {
       auto serial = batch.serials.find(c.meter);
@@ -235,7 +238,8 @@ std::vector<std::uint8_t> encode_batch(const Batch& batch, Encoding e, const std
                {"chunks", Json::array()}});
       it = index.emplace(c.meter, meters.size() - 1).first;
     }
-    meters[it->second]["chunks"].push_back(chunk_json(c, e));
+    meters[it->second]["chunks"].push_back(
+        chunk_json(c, hashed ? chunk_hashes[i] : chunk_hash(c), e));
   }
   Json events = Json::array();
   for (const auto& ev : batch.events) events.push_back(event_json(ev));

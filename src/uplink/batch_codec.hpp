@@ -28,9 +28,11 @@ std::string_view content_type(Encoding e) noexcept;
 // The encoding of a Content-Type header value (parameters after ';' ignored), or nullopt.
 std::optional<Encoding> encoding_from_content_type(std::string_view content_type) noexcept;
 
-// The document for `batch`, uncompressed; `key` is its idempotency_key().
+// The document for `batch`, uncompressed; `key` is its idempotency_key(), `chunk_hashes` the
+// chunk hashes it gave (computed here when empty).
 std::vector<std::uint8_t> encode_batch(const Batch& batch, Encoding encoding,
-                                       const std::string& key);
+                                       const std::string& key,
+                                       std::span<const std::string> chunk_hashes = {});
 
 struct DecodedChunk {
   std::int64_t id = 0;

@@ -187,8 +187,9 @@ asio::awaitable<Result<bool>> Uploader::upload_next() {
   Batch batch = std::move(*next);
   if (batch.chunks.empty() && batch.events.empty()) co_return false;
   if (facts_.serials) batch.serials = facts_.serials();
-  const std::string key = idempotency_key(batch);
-  std::vector<std::uint8_t> body = encode_batch(batch, options_.encoding, key);
+  std::vector<std::string> hashes;
+  const std::string key = idempotency_key(batch, &hashes);
+  std::vector<std::uint8_t> body = encode_batch(batch, options_.encoding, key, hashes);
   HttpRequest req;
   req.content_type = std::string(content_type(options_.encoding));
   req.headers.emplace_back("Idempotency-Key", key);

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -91,6 +92,37 @@ TEST(BatchCodec, MissingValuesGetRowsQualityAndNull) {
   EXPECT_TRUE(v["v"][5].is_null());
   EXPECT_EQ(v["q"][5], static_cast<int>(Quality::timeout));
   EXPECT_EQ(j["meters"][0]["chunks"][0]["sync"][3], static_cast<int>(TimeSync::unsynchronized));
+}
+
+// Readings that list their quantities in changing order, skip some, or carry one code in two
+// units: the columns give exactly the readings back, one series per (OBIS code, unit).
+TEST(BatchCodec, ColumnsOfIrregularReadingsAreExact) {
+  const ObisCode p{1, 1, 1, 7, 0}, u{1, 1, 32, 7, 0}, e{1, 1, 1, 8, 0};
+  UploadChunk c{5, "m", testing::at_ms(0), {}};
+  auto add = [&](std::int64_t ms, std::vector<Value> values) {
+    c.readings.push_back({"m", testing::at_ms(ms), TimeSync::synchronized, std::move(values)});
+  };
+  add(0, {{p, 1.0, Unit::watt, Quality::good}, {u, 230.0, Unit::volt, Quality::good}});
+  add(1000, {{u, 231.0, Unit::volt, Quality::good}, {p, 2.0, Unit::watt, Quality::good}});
+  add(2000, {{e, 7.0, Unit::watt_hour, Quality::good}});
+  add(3000, {{p, 3.0, Unit::watt, Quality::good}, {p, 4.0, Unit::var, Quality::good}});
+  const ChunkColumns cols = to_columns(c);
+  ASSERT_EQ(cols.series.size(), 4u);  // W, V, Wh, and the same code in another unit
+  EXPECT_EQ(cols.series[0].rows, (std::vector<std::uint32_t>{0, 1, 3}));
+  EXPECT_EQ(cols.series[0].values, (std::vector<double>{1.0, 2.0, 3.0}));
+  EXPECT_EQ(cols.series[3].unit, Unit::var);
+  const auto back = to_readings(cols, "m");
+  ASSERT_EQ(back.size(), 4u);
+  // Values come back in series order; compare as sets per reading.
+  for (std::size_t r = 0; r < back.size(); ++r) {
+    auto want = c.readings[r].values, got = back[r].values;
+    auto by_key = [](const Value& a, const Value& b) {
+      return std::pair(a.obis.packed(), a.unit) < std::pair(b.obis.packed(), b.unit);
+    };
+    std::sort(want.begin(), want.end(), by_key);
+    std::sort(got.begin(), got.end(), by_key);
+    EXPECT_EQ(got, want) << "reading " << r;
+  }
 }
 
 TEST(ColumnCodec, PicksTheExactCompactEncoding) {
@@ -184,6 +216,40 @@ TEST(IdempotencyKey, DependsOnContentOnly) {
   Batch h = sample_batch();
   h.events.clear();
   EXPECT_NE(idempotency_key(a), idempotency_key(h));
+}
+
+// The example of docs/uplink.md ("Example"): its chunk hash, key and document sizes are these, so
+// a receiver written from the page can check itself against them.
+TEST(IdempotencyKey, TheDocumentedExample) {
+  Batch b;
+  b.gateway = "gw-0042";
+  UploadChunk c;
+  c.id = 17;
+  c.meter = "bsmart-1";
+  c.window_start = testing::at_ms(1'763'700'000'000);
+  const ObisCode power{1, 1, 1, 7, 0}, voltage{1, 1, 32, 7, 0}, energy{1, 1, 1, 8, 0};
+  c.readings.push_back({"bsmart-1", testing::at_ms(1'763'700'000'012), TimeSync::synchronized,
+                        {{power, static_cast<double>(10.137f) * 1000.0, Unit::watt, Quality::good},
+                         {voltage, 230.1, Unit::volt, Quality::good},
+                         {energy, 1234567.5, Unit::watt_hour, Quality::good}}});
+  c.readings.push_back(
+      {"bsmart-1", testing::at_ms(1'763'700'001'037), TimeSync::synchronized,
+       {{power, static_cast<double>(10.142f) * 1000.0, Unit::watt, Quality::good},
+        {voltage, 230.2, Unit::volt, Quality::out_of_range},
+        {energy, 1234570.0, Unit::watt_hour, Quality::good}}});
+  b.chunks.push_back(c);
+  b.serials["bsmart-1"] = "21000123";
+  b.events.push_back({41, {testing::at_ms(1'763'700'005'000), "rs485-1", "bsmart-2",
+                           EventKind::meter_offline, "timeout: no reply within 300 ms"}});
+  EXPECT_EQ(chunk_hash(c), "e95509c09f8d1a80b13cdae4e3abbc670b8adb108cf7e183c2fe0aba1b87d7e2");
+  const auto key = idempotency_key(b);
+  EXPECT_EQ(key, "bec4755a51704ef76dc4635d5c4e6a817562c7a70be0efc287b3e95363a7e78c");
+  EXPECT_EQ(encode_batch(b, Encoding::json, key).size(), 664u);
+  EXPECT_EQ(encode_batch(b, Encoding::cbor, key).size(), 519u);
+  std::vector<std::string> hashes;  // the chunk hashes computed once for key and document
+  EXPECT_EQ(idempotency_key(b, &hashes), key);
+  EXPECT_EQ(hashes, std::vector<std::string>{chunk_hash(c)});
+  EXPECT_EQ(encode_batch(b, Encoding::cbor, key, hashes), encode_batch(b, Encoding::cbor, key));
 }
 
 TEST(Gzip, RoundTripAndBounds) {
