@@ -1,6 +1,7 @@
 #include "src/nilm/appliance_tracker.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -47,15 +48,27 @@ void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) 
   });
 }
 
-UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters,
-                                          std::int64_t t_ms) const noexcept {
-  UsageArray out{};
+UsageArray ApplianceTracker::attributed_w(
+    const EventClusters& clusters, std::int64_t t_ms,
+    const std::array<double, kMaxPhases>& phase_w) const noexcept {
+  std::array<UsageArray, kMaxPhases> per_phase{};
+  std::array<double, kMaxPhases> sum{};
   for (const ApplianceInstance& a : running_) {
-    if (!clusters.pairs_reliably(a.cluster)) continue;
+    if (a.phase >= kMaxPhases || !clusters.pairs_reliably(a.cluster)) continue;
     const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
     const UsageArray s = clusters.shares(a.cluster, age_s);
     const double p = a.p_w * clusters.on_probability(a.cluster, age_s);
-    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += p * s[c];
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      per_phase[a.phase][c] += p * s[c];
+      sum[a.phase] += p * s[c];
+    }
+  }
+  UsageArray out{};
+  for (std::size_t ph = 0; ph < kMaxPhases; ++ph) {
+    const double f = std::isfinite(phase_w[ph]) && sum[ph] > phase_w[ph]
+                         ? std::max(phase_w[ph], 0.0) / sum[ph]
+                         : 1.0;
+    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += f * per_phase[ph][c];
   }
   return out;
 }

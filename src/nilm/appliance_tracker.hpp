@@ -56,7 +56,10 @@ class ApplianceTracker {
 
   // The power of the running instances per category at t_ms (by the clusters' shares given
   // each instance's age).
-  UsageArray attributed_w(const EventClusters& clusters, std::int64_t t_ms) const noexcept;
+  // The instances of a phase never add up to more than that phase draws (`phase_w`, NaN: no
+  // limit): they are scaled down together when they would.
+  UsageArray attributed_w(const EventClusters& clusters, std::int64_t t_ms,
+                          const std::array<double, kMaxPhases>& phase_w) const noexcept;
 
   const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
 

@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <optional>
 
 namespace meterd::nilm {
@@ -82,7 +83,8 @@ struct Engine::Impl {
   }
 
   // The split of total_w at time t_ms; learns from the complete sub-meters that are live.
-  Split attribute(std::int64_t t_ms, double total_w) {
+  Split attribute(std::int64_t t_ms, double total_w,
+                  const std::array<double, kMaxPhases>& phase_w) {
     SplitInput in;
     in.total_w = total_w;
     UsageArray partial{};
@@ -98,7 +100,7 @@ struct Engine::Impl {
       }
     }
     if (tracked_stale || t_ms >= tracked_valid_until) {  // shares follow the ages: every 5 s
-      tracked = tracker.attributed_w(model->clusters, t_ms);
+      tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
     }
@@ -163,7 +165,10 @@ struct Engine::Impl {
     last_mains_ms = sample.t_ms;
     pending_t = sample.t_ms;
     pending_total = total;
-    pending = attribute(sample.t_ms, total);
+    std::array<double, kMaxPhases> phase_w;
+    phase_w.fill(std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t ph = 0; ph < sample.phases; ++ph) phase_w[ph] = sample.p_w[ph];
+    pending = attribute(sample.t_ms, total, phase_w);
     has_pending = true;
     emit_until(sample.t_ms);
   }

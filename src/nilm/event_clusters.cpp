@@ -11,7 +11,7 @@ constexpr double kCountCap = 1000.0;  // the mean follows slow changes of an app
 constexpr double kDefaultMaxOnS = 4.0 * 3600.0;
 constexpr double kMinMaxOnS = 120.0;
 constexpr double kMaxMaxOnS = 24.0 * 3600.0;
-constexpr double kMinPairedShare = 0.6;
+constexpr double kMinPairedShare = 0.8;
 constexpr double kMinLabelledRuns = 5.0;
 
 double tolerance(double w) noexcept {
@@ -101,7 +101,7 @@ void EventClusters::record_on(int cluster) {
 bool EventClusters::pairs_reliably(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return false;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  return c.ons >= 3.0 && c.on_count >= kMinPairedShare * c.ons;
+  return c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons;
 }
 
 void EventClusters::record_on_duration(int cluster, double seconds) {
@@ -192,7 +192,7 @@ double EventClusters::on_probability(int cluster, double age_s) const noexcept {
   double longer = 0.0;
   for (std::size_t b = 0; b < kDurationBins; ++b) {
     const double lo = b == 0 ? 0.0 : kDurationEdgesS[b - 1];
-    const double hi = b < kDurationEdgesS.size() ? kDurationEdgesS[b] : 4.0 * 3600.0;
+    const double hi = b < kDurationEdgesS.size() ? kDurationEdgesS[b] : 2.0 * 3600.0;
     if (age_s < lo) {
       longer += c.durations[b];
     } else if (age_s < hi) {
