@@ -63,7 +63,7 @@ void print_categories(const RunFigures& f, bool with_mae) {
     const auto& e = f.engine.category[index_of(u)];
     const auto& b = f.baseline.category[index_of(u)];
     if (e.true_wh <= 0.0 && e.est_wh <= 0.0) continue;
-    std::printf("  %-21s %6.1f%% %8.1f/%-8.1f %6.1f (%5.1f) %6.3f (%6.3f) %5.2f (%4.1f)",
+    std::printf("  %-21s %6.1f%% %8.1f/%-8.1f %6.1f (%5.1f) %6.3f (%6.3f) %5.2f (%5.2f)",
                 std::string{to_string(u)}.c_str(), pct(e.true_share), e.est_wh / 1000.0,
                 e.true_wh / 1000.0, pct(e.daily_error), pct(b.daily_error), e.nep_10min,
                 b.nep_10min, e.share_error_pts, b.share_error_pts);

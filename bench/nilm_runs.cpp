@@ -21,6 +21,13 @@ constexpr std::int64_t kSimStartMs = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
 constexpr std::int64_t kDayMs = 86'400'000;
 constexpr std::int64_t kSimUtcOffsetMs = 3'600'000;     // the simulated buildings' local time
 
+// Takes the steps and events the engine holds for its owner (as the daemon does), discarding
+// them: what is left in the engine is its own state.
+void discard_output(Engine& engine) {
+  (void)engine.take_steps();
+  (void)engine.take_events();
+}
+
 double thread_cpu_s() {
   timespec ts{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
@@ -94,9 +101,9 @@ SimRun run_sim(const SimRunOptions& o) {
       sum_w[c] += s.truth_w[c];
     }
     engine.push_mains(mains_of(s));
-    if (i % 600 == 599) (void)engine.take_steps();
+    if (i % 600 == 599) discard_output(engine);
   }
-  (void)engine.take_steps();
+  discard_output(engine);
   run.model = engine.save_model();
   UsageWh mean_w{};
   for (std::size_t c = 0; c < kUsageCount; ++c) mean_w[c] = sum_w[c] / static_cast<double>(train_s);
@@ -110,6 +117,7 @@ SimRun run_sim(const SimRunOptions& o) {
     engine.push_mains(mains_of(s));
     if (i % 600 == 599) {
       for (auto& step : engine.take_steps()) pending.push_back(step);
+      (void)engine.take_events();
     }
   }
   engine.finish();
@@ -146,7 +154,7 @@ Result<RunFigures> run_real(const RealDataset& d, std::int64_t step_ms) {
   for (std::size_t c = 0; c < kUsageCount; ++c) {
     mean_w[c] = sum_w[c] / static_cast<double>(std::max<std::size_t>(1, d.train_mains.size()));
   }
-  (void)engine.take_steps();
+  discard_output(engine);
   // The test day may be older than the training: a restarted engine with the trained model.
   const std::string model = engine.save_model();
   engine = Engine{config};
@@ -214,10 +222,10 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
     const double cpu0 = thread_cpu_s();
     for (std::size_t i = 0; i < samples.size(); ++i) {
       engine.push_mains(samples[i]);
-      if (i % 600 == 599) (void)engine.take_steps();
+      if (i % 600 == 599) discard_output(engine);
     }
     engine.finish();
-    (void)engine.take_steps();
+    discard_output(engine);
     rates.push_back(static_cast<double>(samples.size()) / (thread_cpu_s() - cpu0));
   }
   std::sort(rates.begin(), rates.end());
@@ -236,12 +244,12 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
     (void)engine.load_model(model);
     for (std::size_t i = 0; i < samples.size(); ++i) {
       engine.push_mains(samples[i]);
-      if (i % 600 == 599) (void)engine.take_steps();
+      if (i % 600 == 599) discard_output(engine);
       if (i % 4096 == 0) peak = std::max(peak, in_use());
     }
     peak = std::max(peak, in_use());
     engine.finish();
-    (void)engine.take_steps();
+    discard_output(engine);
     peak = std::max(peak, in_use());
   }
   t.heap_bytes = peak - before;

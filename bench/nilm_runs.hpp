@@ -9,7 +9,8 @@
 //   run_lab   the change detector alone on the lab-1hz mains, against the switchings of each
 //             appliance's own trace across 150 W.
 //   measure_throughput  push_mains on a trained engine (model loaded), thread CPU time, and the
-//             heap it grows (glibc mallinfo2: in-use bytes, sampled during the run).
+//             heap it grows (glibc mallinfo2: in-use bytes, sampled during the run). Steps and
+//             events are taken from the engine every 600 samples, as the daemon does.
 // Each run also scores the trivial baseline: every category at its training-mean power.
 // Single-threaded; deterministic for the simulated buildings.
 #pragma once

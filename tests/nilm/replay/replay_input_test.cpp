@@ -7,28 +7,28 @@
 namespace meterd::nilm::replay {
 namespace {
 
-TEST(ColumnSelector, FileAlone) {
+TEST(ReplayColumnSelector, FileAlone) {
   const auto s = parse_column_selector("data/ampds2.csv");
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->file, "data/ampds2.csv");
   EXPECT_TRUE(s->columns.empty());
 }
 
-TEST(ColumnSelector, FileWithPAndQ) {
+TEST(ReplayColumnSelector, FileWithPAndQ) {
   const auto s = parse_column_selector("ampds2.csv:mains_P_W,mains_Q_var");
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->file, "ampds2.csv");
   EXPECT_EQ(s->columns, (std::vector<std::string>{"mains_P_W", "mains_Q_var"}));
 }
 
-TEST(ColumnSelector, ColonInADirectoryIsPartOfThePath) {
+TEST(ReplayColumnSelector, ColonInADirectoryIsPartOfThePath) {
   const auto s = parse_column_selector("/tmp/run:1/mains.csv");
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->file, "/tmp/run:1/mains.csv");
   EXPECT_TRUE(s->columns.empty());
 }
 
-TEST(ColumnSelector, RejectsEmptyNamesAndTooManyColumns) {
+TEST(ReplayColumnSelector, RejectsEmptyNamesAndTooManyColumns) {
   EXPECT_FALSE(parse_column_selector(""));
   EXPECT_FALSE(parse_column_selector(":p_w"));
   EXPECT_FALSE(parse_column_selector("a.csv:"));
@@ -38,7 +38,7 @@ TEST(ColumnSelector, RejectsEmptyNamesAndTooManyColumns) {
   EXPECT_NE(three.error().detail.find("at most 2 columns"), std::string::npos);
 }
 
-TEST(SubmeterInput, CategoryFileAndColumn) {
+TEST(ReplaySubmeterInput, CategoryFileAndColumn) {
   const auto s = parse_submeter_input("heat_cold_production=ampds2.csv:HPE_heatpump_P_W");
   ASSERT_TRUE(s) << s.error().message();
   EXPECT_EQ(s->usage, Usage::heat_cold_production);
@@ -46,7 +46,7 @@ TEST(SubmeterInput, CategoryFileAndColumn) {
   EXPECT_EQ(s->source.columns, (std::vector<std::string>{"HPE_heatpump_P_W"}));
 }
 
-TEST(SubmeterInput, UnknownCategoryListsTheKnownOnes) {
+TEST(ReplaySubmeterInput, UnknownCategoryListsTheKnownOnes) {
   const auto s = parse_submeter_input("fridge=ampds2.csv:FGE");
   ASSERT_FALSE(s);
   EXPECT_TRUE(s.error().is(Errc::invalid_argument));
@@ -54,12 +54,12 @@ TEST(SubmeterInput, UnknownCategoryListsTheKnownOnes) {
   EXPECT_NE(s.error().detail.find("hvac_auxiliaries"), std::string::npos);
 }
 
-TEST(SubmeterInput, NeedsEqualsAndOneColumn) {
+TEST(ReplaySubmeterInput, NeedsEqualsAndOneColumn) {
   EXPECT_FALSE(parse_submeter_input("ampds2.csv"));
   EXPECT_FALSE(parse_submeter_input("lighting=a.csv:p,q"));
 }
 
-TEST(Timestamp, IsoUtcNaiveAndUnixSecondsAgree) {
+TEST(ReplayTimestamp, IsoUtcNaiveAndUnixSecondsAgree) {
   const std::int64_t expected = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
   for (const char* text : {"2026-01-05T00:00:00Z", "2026-01-05 00:00:00", "2026-01-05T00:00:00",
                            "2026-01-05T01:00:00+01:00", "1767571200", "1767571200.000"}) {
@@ -71,7 +71,7 @@ TEST(Timestamp, IsoUtcNaiveAndUnixSecondsAgree) {
   EXPECT_EQ(*parse_timestamp_ms("2026-01-05 00:00:00.5"), expected + 500);
 }
 
-TEST(Timestamp, RejectsWhatIsNotATime) {
+TEST(ReplayTimestamp, RejectsWhatIsNotATime) {
   for (const char* text : {"", "yesterday", "2026-13-05 00:00:00", "2026-01-05", "12:00:00",
                            "1767571200.", "-5", "2026-01-05 00:00:00 UTC"}) {
     const auto t = parse_timestamp_ms(text);
@@ -82,7 +82,7 @@ TEST(Timestamp, RejectsWhatIsNotATime) {
   }
 }
 
-TEST(Duration, UnitsAndBounds) {
+TEST(ReplayDuration, UnitsAndBounds) {
   EXPECT_EQ(*parse_duration_ms("10min"), 600'000);
   EXPECT_EQ(*parse_duration_ms("1min"), 60'000);
   EXPECT_EQ(*parse_duration_ms("30s"), 30'000);
