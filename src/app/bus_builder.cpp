@@ -91,6 +91,9 @@ sim::SimulatorConfig simulator_config(const config::BusConfig& bus) {
   c.start = bus.simulator.start;
   c.bus_faults.drop_probability = bus.simulator.drop;
   c.bus_faults.corrupt_crc_probability = bus.simulator.corrupt_crc;
+  if (const auto type = sim::building_type_from_string(bus.simulator.building)) {
+    c.commercial = sim::CommercialSite{*type, bus.simulator.seed};
+  }
   return c;
 }
 

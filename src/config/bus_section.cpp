@@ -28,6 +28,8 @@ constexpr std::string_view kBauds[] = {"1200",  "2400",  "4800",  "9600",
                                        "19200", "38400", "57600", "115200"};
 constexpr std::string_view kModels[] = {"bsmart"};
 constexpr std::string_view kPhases[] = {"1", "3"};
+constexpr std::string_view kBuildings[] = {"office", "retail", "school"};
+constexpr std::uint8_t kMaxBuildingAddress = 3;  // simulator.building: phase Lk at address k
 
 // Ids seen so far in the file: id -> where ("buses[0]", "buses[0].meters[1]").
 struct Seen {
@@ -106,6 +108,8 @@ void read_simulator(SectionReader& s, SimulatorOptions& o) {
   s.get_path("link", o.link);
   s.get_double("drop", o.drop, 0.0, 1.0);
   s.get_double("corrupt_crc", o.corrupt_crc, 0.0, 1.0);
+  std::size_t index = 0;
+  if (s.get_choice("building", kBuildings, index)) o.building = std::string(kBuildings[index]);
 }
 
 // Reports `key` when present: it means nothing for this bus's transport.
@@ -170,6 +174,14 @@ void read_bus(SectionReader& s, Seen& seen, BusConfig& b) {
       b.meters.push_back(std::move(m));
     });
     if (listed && b.meters.empty()) s.report("meters", "expected at least one meter");
+    const bool building = b.transport == BusTransport::simulator && !b.simulator.building.empty();
+    for (const auto& m : b.meters) {
+      if (building && m.address > kMaxBuildingAddress) {
+        s.report("meters", "with simulator.building, the meters have addresses 1 to 3 (phase Lk "
+                           "at address k), found " + std::to_string(m.address));
+        break;
+      }
+    }
   }
 }
 

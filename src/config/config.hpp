@@ -62,6 +62,9 @@ struct SimulatorOptions {
   std::filesystem::path link;          // link: optional stable symlink to the pty
   double drop = 0.0;                   // drop: probability that a reply is lost, 0..1
   double corrupt_crc = 0.0;            // corrupt_crc: probability of a bad reply CRC, 0..1
+  // building: office | retail | school: one commercial building instead of a small office per
+  // meter; the meter at address k (1..3) measures its phase Lk on CT1. Empty: none.
+  std::string building;
   friend bool operator==(const SimulatorOptions&, const SimulatorOptions&) = default;
 };
 

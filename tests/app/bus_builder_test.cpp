@@ -103,6 +103,12 @@ TEST(BusBuilder, SimulatorConfigHasOneSlavePerMeter) {
   EXPECT_TRUE(c.freeze);
   EXPECT_EQ(c.bus_faults.drop_probability, 0.25);
   EXPECT_EQ(c.bus_faults.corrupt_crc_probability, 0.5);
+  EXPECT_FALSE(c.commercial);
+  b.simulator.building = "school";
+  const auto site = simulator_config(b).commercial;
+  ASSERT_TRUE(site);
+  EXPECT_EQ(site->type, sim::BuildingType::school);
+  EXPECT_EQ(site->seed, 42u);
 }
 
 TEST(BusBuilder, SimulatorBusRunsTheSimulatorOnAPty) {

@@ -53,6 +53,7 @@ TEST(BusSection, ReadsEveryKey) {
       link: /tmp/meterd-sim
       drop: 0.05
       corrupt_crc: 0.5
+      building: retail
     meters:
       - { id: s1, address: 1 }
 )",
@@ -97,6 +98,27 @@ TEST(BusSection, ReadsEveryKey) {
   EXPECT_EQ(sim.link, "/tmp/meterd-sim");
   EXPECT_EQ(sim.drop, 0.05);
   EXPECT_EQ(sim.corrupt_crc, 0.5);
+  EXPECT_EQ(sim.building, "retail");
+}
+
+TEST(BusSection, SimulatedBuildingHasOnePhasePerAddress) {
+  const auto r = load_config_text("buses:\n  - id: b\n    transport: simulator\n    meters:\n"
+                                  "      - { id: m, address: 1 }\n",
+                                  "ok.yaml");
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->buses[0].simulator.building, "");
+  EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: simulator\n"
+                        "    simulator: {building: mall}\n    meters:\n"
+                        "      - { id: m1, address: 1 }\n      - { id: m4, address: 4 }\n"),
+              ElementsAre(at(4, 27,
+                             "buses[0].simulator.building: expected one of office, retail, "
+                             "school, found 'mall'")));
+  EXPECT_THAT(issues_of("buses:\n  - id: b\n    transport: simulator\n"
+                        "    simulator: {building: office}\n    meters:\n"
+                        "      - { id: m1, address: 1 }\n      - { id: m4, address: 4 }\n"),
+              ElementsAre(at(6, 7,
+                             "buses[0].meters: with simulator.building, the meters have "
+                             "addresses 1 to 3 (phase Lk at address k), found 4")));
 }
 
 TEST(BusSection, Defaults) {
@@ -246,7 +268,7 @@ TEST(BusSection, ShippedConfigPollsFourSimulatedMetersAndShowsTheDefaults) {
        {text.str(), std::regex_replace(text.str(), commented_key, "$1$2")}) {
     const auto r = load_config_text(yaml, "meterd.yaml");
     ASSERT_TRUE(r) << r.error().to_string();
-    ASSERT_EQ(r->buses.size(), 1u);
+    ASSERT_EQ(r->buses.size(), 2u);  // and the simulated building of the NILM section
     const BusConfig& bus = r->buses[0];
     BusConfig expected;
     expected.id = "sim";
@@ -259,6 +281,18 @@ TEST(BusSection, ShippedConfigPollsFourSimulatedMetersAndShowsTheDefaults) {
       expected.meters.push_back(m);
     }
     EXPECT_EQ(bus, expected);
+    BusConfig site;
+    site.id = "site";
+    site.transport = BusTransport::simulator;
+    site.baud = 38400;
+    site.simulator.building = "office";
+    for (int a = 1; a <= 3; ++a) {
+      MeterConfig m;
+      m.id = "mains-l" + std::to_string(a);
+      m.address = static_cast<std::uint8_t>(a);
+      site.meters.push_back(m);
+    }
+    EXPECT_EQ(r->buses[1], site);
   }
 }
 
