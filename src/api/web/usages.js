@@ -59,8 +59,8 @@
       row.append(name, bar, figures, conf);
       box.append(row);
     }
-    const hours = t.covered_s / 3600;
-    document.getElementById('usage-note').textContent = 'total ' + kwh(t.energy_wh) + ' over ' + hours.toFixed(1) + ' h measured' +
+    const covered = t.covered_s >= 3600 ? (t.covered_s / 3600).toFixed(1) + ' h' : Math.round(t.covered_s / 60) + ' min';
+    document.getElementById('usage-note').textContent = 'total ' + kwh(t.energy_wh) + ' over ' + covered + ' measured' +
       (t.skipped_steps ? ' · ' + t.skipped_steps + (t.skipped_steps > 1 ? ' steps' : ' step') + ' without usable data' : '');
     document.getElementById('usage-bars').setAttribute('data-total-wh', String(t.energy_wh));
   }
