@@ -77,6 +77,9 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     return error_response(404, "nilm_disabled",
                           "NILM is not enabled in this daemon (nilm.enabled in the configuration)");
   }
+  if (nilm.step.count() <= 0) {
+    return error_response(500, "internal_error", "the NILM step is not positive");
+  }
   // Default range: today's local midnight (of the day `to` falls in) to now.
   const UtcTime now = clock_.utc_now();
   UtcTime to_guess = now + milliseconds{1};
