@@ -2,8 +2,9 @@
 // readings out (stamped with the step's start, every OBIS code of meterd/usage.hpp, categories
 // adding up to the total), switching events out as load_switch events, phases of two meters
 // assembled by holding the last value, a silent mains closed as gaps by the timer (no reading,
-// no energy), the virtual meter's own readings ignored, and the learned model saved into the
-// store at stop and loaded at the next start (a malformed one is replaced by a fresh model).
+// no energy), the virtual meter's own readings ignored, the learned model saved into the store at
+// stop and loaded at the next start (a malformed one is replaced by a fresh model), and a reload
+// that restarts the engine only when the nilm section changed.
 #include "src/app/nilm_service.hpp"
 
 #include <gtest/gtest.h>
@@ -263,6 +264,34 @@ TEST_F(NilmServiceTest, MalformedSavedModelIsReplacedByAFreshOne) {
   const auto offset = config::effective_utc_offset(config_.nilm, clock_.utc_now());
   EXPECT_EQ(store_->load_state(std::string(kNilmModelState)).value().value(),
             nilm::Engine(engine_config(config_.nilm, offset)).save_model());
+}
+
+TEST_F(NilmServiceTest, ReloadRestartsTheEngineOnlyWhenTheSectionChanged) {
+  auto service = make_service();
+  ASSERT_TRUE(service->start());
+  for (std::int64_t i = 0; i < 30; ++i) service->publish(mains(kT0 + i * 1000, 1000.0, 0.0));
+  config::Config same = config_;
+  same.log.level = config::LogLevel::debug;
+  service->on_config_reloaded(same);
+  EXPECT_EQ(service->stats()->mains_samples, 30u) << "nothing restarted";
+  EXPECT_TRUE(steps().empty());
+
+  config::Config changed = config_;
+  changed.nilm.step = 2min;
+  service->on_config_reloaded(changed);
+  // The open step was closed and published with what it had; a new engine counts afresh.
+  ASSERT_EQ(steps().size(), 1u);
+  EXPECT_NEAR(value(steps()[0], kTotalEnergyObis), 1000.0 * 30 / 3600, 1e-6);
+  EXPECT_EQ(service->stats()->mains_samples, 0u);
+  service->publish(mains(kT0 + 30'000, 1000.0, 0.0));
+  EXPECT_EQ(service->stats()->mains_samples, 1u);
+
+  changed.nilm.enabled = false;
+  service->on_config_reloaded(changed);
+  EXPECT_FALSE(service->stats());
+  stop(*service);
+  // The model went to the store when the engine was rebuilt and when it stopped.
+  EXPECT_TRUE(store_->load_state(std::string(kNilmModelState)).value());
 }
 
 TEST_F(NilmServiceTest, OffWhenDisabled) {
