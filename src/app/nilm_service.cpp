@@ -246,6 +246,15 @@ void NilmService::publish_step(const nilm::StepResult& step) {
         {usage_confidence_obis(u), step.confidence[c], Unit::none, Quality::estimated});
   }
   outputs_.readings.publish(r);
+  std::string shares;
+  for (const Usage u : kAllUsages) {
+    const double share = step.total_wh != 0.0 ? 100.0 * step.energy_wh[index_of(u)] / step.total_wh
+                                              : 0.0;
+    shares += fmt::format(" {} {:.0f}%", to_string(u), share);
+  }
+  spdlog::info("nilm: step {} ({:.0f} s covered): {:.3f} kWh, avg {:.0f} W:{}", format_utc(r.time),
+               step.covered_s, step.total_wh / 1000.0, step.total_wh * 3600.0 / step.covered_s,
+               shares);
 }
 
 void NilmService::publish_event(const nilm::SwitchEvent& e) {

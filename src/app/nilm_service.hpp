@@ -20,7 +20,8 @@
 // its energy over the covered part, and its average power is that energy over the covered
 // seconds, so energy / power says how much was covered. These readings go to `outputs.readings`
 // (the store and the latest values, NOT the fan-out that feeds this service). Switching events go
-// to `outputs.events` as EventKind::load_switch.
+// to `outputs.events` as EventKind::load_switch. Each published step is also one log line (info):
+// its energy and the share of each usage.
 // The learned model is kept in the store (Store::save_state, name kNilmModelState): loaded at
 // start (a model that cannot be read or decoded is a warning, the engine starts fresh), saved
 // every hour and at stop, off the loop (StateSaver). async_stop() closes the open steps into the
