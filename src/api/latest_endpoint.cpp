@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "src/api/json_views.hpp"
 
@@ -26,33 +27,40 @@ bool same(const std::vector<LatestSample>& a, const std::vector<LatestSample>& b
   return true;
 }
 
-// Seconds as json_views.cpp writes them: nlohmann's serialisation of the double ms / 1000.0.
-// For |ms| < 10^15 that is the decimal ms / 1000 with its trailing zeros dropped, or ".0" when
-// whole (checked byte for byte against nlohmann for -2e6..3e7 ms and near 10^15); written here
-// without nlohmann's per-dump allocation. Beyond, nlohmann itself.
-void append_seconds(std::string& out, std::chrono::milliseconds d) {
+// Seconds as json_views.cpp writes them: nlohmann's serialisation of the double ms / 1000.0,
+// into `buf`; returns the length. For |ms| < 10^15 that is the decimal ms / 1000 with its
+// trailing zeros dropped, or ".0" when whole (checked byte for byte against nlohmann for
+// -2e6..3e7 ms and near 10^15), written without nlohmann's per-dump allocation; beyond,
+// nlohmann itself (at most 24 characters for a double).
+std::size_t write_seconds(char (&buf)[32], std::chrono::milliseconds d) {
   long long ms = d.count();
   if (ms <= -1'000'000'000'000'000 || ms >= 1'000'000'000'000'000) {
-    out += json(static_cast<double>(ms) / 1000.0).dump();
-    return;
+    const auto text = json(static_cast<double>(ms) / 1000.0).dump();
+    return text.copy(buf, sizeof buf);
   }
+  char* p = buf;
   if (ms < 0) {
-    out += '-';
+    *p++ = '-';
     ms = -ms;
   }
-  char buf[24];
-  const auto end = std::to_chars(buf, buf + sizeof buf, ms / 1000).ptr;
-  out.append(buf, end);
-  out += '.';
+  p = std::to_chars(p, buf + sizeof buf, ms / 1000).ptr;
+  *p++ = '.';
   const int frac = static_cast<int>(ms % 1000);
   if (frac == 0) {
-    out += '0';
-    return;
+    *p++ = '0';
+    return static_cast<std::size_t>(p - buf);
   }
-  const char digits[3] = {static_cast<char>('0' + frac / 100),
-                          static_cast<char>('0' + frac / 10 % 10),
-                          static_cast<char>('0' + frac % 10)};
-  out.append(digits, digits[2] != '0' ? 3 : digits[1] != '0' ? 2 : 1);
+  *p++ = static_cast<char>('0' + frac / 100);
+  if (frac % 100 != 0) {
+    *p++ = static_cast<char>('0' + frac / 10 % 10);
+    if (frac % 10 != 0) *p++ = static_cast<char>('0' + frac % 10);
+  }
+  return static_cast<std::size_t>(p - buf);
+}
+
+void append_seconds(std::string& out, std::chrono::milliseconds d) {
+  char buf[32];
+  out.append(buf, write_seconds(buf, d));
 }
 
 }  // namespace
@@ -136,13 +144,20 @@ HttpResponse LatestEndpoint::respond(std::string_view meter_id) const {
   }
   out += now_text_;
   out += "\",\"values\":[";
+  // The values of one reading share their time, hence their age: written once per time.
+  char age_text[32];
+  std::size_t age_size = 0;
+  std::optional<UtcTime> age_of;
   bool first = true;
   for (const auto& p : s.pieces) {
-    if (!first) out += ',';
+    out += first ? "{\"age_s\":" : ",{\"age_s\":";
     first = false;
     const auto age = now - p.time;
-    out += "{\"age_s\":";
-    append_seconds(out, age);
+    if (age_of != p.time) {
+      age_size = write_seconds(age_text, age);
+      age_of = p.time;
+    }
+    out.append(age_text, age_size);
     out += p.between;
     out += age > p.stale_after ? "true" : "false";
     out += p.after;
