@@ -286,6 +286,7 @@ TEST(BusSection, ShippedConfigPollsFourSimulatedMetersAndShowsTheDefaults) {
     site.transport = BusTransport::simulator;
     site.baud = 38400;
     site.simulator.building = "office";
+    site.simulator.seed = 2;
     for (int a = 1; a <= 3; ++a) {
       MeterConfig m;
       m.id = "mains-l" + std::to_string(a);
