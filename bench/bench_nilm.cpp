@@ -120,6 +120,13 @@ int main(int argc, char** argv) {
     std::printf("%s seed %llu\n", std::string{sim::to_string(s.type)}.c_str(),
                 static_cast<unsigned long long>(s.seed));
     print_categories(run.figures, false);
+    std::printf("  event F1 (> %.0f W, +-3 s):", kEventThresholdW);
+    for (const Usage u : kAllUsages) {
+      const EventScore& e = run.figures.events[index_of(u)];
+      std::printf(" %s %.2f (%zu/%zu)", std::string{to_string(u)}.c_str(), e.f1(), e.truth,
+                  e.detected);
+    }
+    std::printf("\n");
     update_worst(run.figures.engine, sim_worst);
     update_worst(run.figures.baseline, base_worst);
   }

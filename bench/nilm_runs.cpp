@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include "src/nilm/change_detector.hpp"
 
@@ -68,6 +69,21 @@ sim::SiteConfig site_config(const SimRunOptions& o) {
           .utc_offset_h = static_cast<double>(kSimUtcOffsetMs) / 3'600'000.0};
 }
 
+// The engine's events of one category with the phases of one switching summed: events of the
+// same direction within 2 s of the first are one switching.
+std::vector<meterd::nilm::SwitchEvent> merge_phases(std::vector<meterd::nilm::SwitchEvent> in) {
+  std::vector<meterd::nilm::SwitchEvent> out;
+  for (const auto& e : in) {
+    if (!out.empty() && e.t_ms - out.back().t_ms <= 2'000 && (e.dp_w > 0) == (out.back().dp_w > 0)) {
+      out.back().dp_w += e.dp_w;
+      continue;
+    }
+    out.push_back(e);
+  }
+  std::erase_if(out, [](const auto& e) { return std::abs(e.dp_w) < kEventThresholdW; });
+  return out;
+}
+
 PowerSample mains_of(const sim::SiteSample& s) {
   PowerSample m;
   m.t_ms = s.time.time_since_epoch().count();
@@ -111,17 +127,38 @@ SimRun run_sim(const SimRunOptions& o) {
   TruthSteps truth{o.step_ms};
   Evaluation eval{o.step_ms}, base{o.step_ms};
   std::vector<StepResult> pending;
+  std::vector<meterd::nilm::ChangeDetector> truth_detectors;
+  for (std::size_t c = 0; c < kUsageCount; ++c) {
+    truth_detectors.emplace_back(0, meterd::nilm::DetectorConfig{});
+  }
+  std::array<std::vector<TrueSwitch>, kUsageCount> true_events;
+  std::array<std::vector<meterd::nilm::SwitchEvent>, kUsageCount> engine_events;
+  auto keep_true = [&](std::size_t c, const std::optional<meterd::nilm::SwitchEvent>& e) {
+    if (e && std::abs(e->dp_w) >= kEventThresholdW) true_events[c].push_back({e->t_ms, e->dp_w > 0});
+  };
+  auto keep_engine = [&] {
+    for (const auto& e : engine.take_events()) engine_events[index_of(e.usage)].push_back(e);
+  };
   for (std::int64_t i = 0; i < test_s; ++i) {
     const sim::SiteSample& s = building.step();
-    truth.add(s.time.time_since_epoch().count(), 1000, s.truth_w);
+    const std::int64_t t = s.time.time_since_epoch().count();
+    truth.add(t, 1000, s.truth_w);
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      keep_true(c, truth_detectors[c].push(t, s.truth_w[c], s.truth_q_var[c]));
+    }
     engine.push_mains(mains_of(s));
     if (i % 600 == 599) {
       for (auto& step : engine.take_steps()) pending.push_back(step);
-      (void)engine.take_events();
+      keep_engine();
     }
   }
   engine.finish();
   for (auto& step : engine.take_steps()) pending.push_back(step);
+  keep_engine();
+  for (std::size_t c = 0; c < kUsageCount; ++c) {
+    keep_true(c, truth_detectors[c].take_pending());
+    run.figures.events[c] = score_events(true_events[c], merge_phases(std::move(engine_events[c])));
+  }
   score_steps(pending, test_start_ms, truth, mean_w, eval, base);
   run.figures.engine = eval.figures();
   run.figures.baseline = base.figures();

@@ -3,7 +3,8 @@
 //
 //   run_sim   a simulated building (tools/sim CommercialBuilding, 1 Hz, three phases): the
 //             training days with every category's ground truth fed as a *complete* sub-meter
-//             (1 Hz, P and Q), then the test days with the mains only, scored against the truth.
+//             (1 Hz, P and Q), then the test days with the mains only, scored against the truth
+//             (energy figures, and the event F1 of each category).
 //   run_real  AMPds2 / UK-DALE: the training file with its sub-meters, then the test file's mains
 //             on an engine restarted with the trained model.
 //   run_lab   the change detector alone on the lab-1hz mains, against the switchings of each
@@ -15,6 +16,7 @@
 // Single-threaded; deterministic for the simulated buildings.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -25,9 +27,15 @@
 
 namespace meterd::bench::nilm {
 
+inline constexpr double kEventThresholdW = 150.0;
+
 struct RunFigures {
   Figures engine;
   Figures baseline;
+  // Simulated buildings only: per category, the engine's switching events attributed to it
+  // (the phases of one switching summed) against the switchings of the category's own
+  // noise-free truth found by the same detector, both above kEventThresholdW.
+  std::array<EventScore, kUsageCount> events{};
   meterd::nilm::EngineStats stats;
   double cpu_s = 0.0;  // whole run (training and test), this thread
 };
