@@ -24,6 +24,8 @@ nlohmann::json number_or_null(double v);
 nlohmann::json time_or_null(const std::optional<UtcTime>& t);
 
 nlohmann::json meter_json(const MeterEntry& m);
+// The reference shape of GET .../latest; the server writes the same bytes faster through
+// LatestEndpoint (latest_endpoint.hpp), which tests compare with this.
 nlohmann::json latest_json(const MeterEntry& m, const std::vector<LatestSample>& values,
                            UtcTime now);
 nlohmann::json event_json(const EventRecord& e);
