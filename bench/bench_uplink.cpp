@@ -191,9 +191,11 @@ int main(int argc, char** argv) {
                 static_cast<unsigned long long>(values),
                 std::chrono::duration<double>(Steady::now() - t0).count());
   } else {
-    // Replay again: every chunk pending, no batch in flight.
+    // Replay again: every chunk and event pending, no batch in flight.
     auto db = store::Db::open(so.path, false);
-    if (!db || !db->exec("UPDATE chunks SET uploaded = 0; DELETE FROM upload_cursor;")) return 1;
+    if (!db || !db->exec("UPDATE chunks SET uploaded = 0; UPDATE events SET uploaded = 0 WHERE "
+                         "uploaded = 1; DELETE FROM upload_cursor;"))
+      return 1;
   }
   const auto backlog = queue.backlog().value();
 
