@@ -51,7 +51,7 @@ struct Cluster {
 class EventClusters {
  public:
   static constexpr std::size_t kMaxClusters = 256;
-  static constexpr double kRelTolerance = 0.08;  // of |dP|
+  static constexpr double kRelTolerance = 0.05;  // of |dP|
   static constexpr double kAbsToleranceW = 25.0;
 
   // The cluster of a step of (dp, dq) on `phase` (dq NaN = not measured), created if none
