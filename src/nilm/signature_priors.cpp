@@ -182,8 +182,8 @@ bool occupied_hours(std::int64_t t_ms, std::int64_t utc_offset_ms) noexcept {
   return half_hour >= 14 && half_hour < 38;  // 07:00 to 19:00
 }
 
-UsageArray restrict_prior(const UsageArray& prior,
-                          const std::array<bool, kUsageCount>& allowed) noexcept {
+UsageArray restrict_prior(const UsageArray& prior, const std::array<bool, kUsageCount>& allowed,
+                          bool keep_mass) noexcept {
   const std::size_t other = index_of(Usage::other);
   double before = 0.0;
   double kept = 0.0;
@@ -195,9 +195,26 @@ UsageArray restrict_prior(const UsageArray& prior,
   }
   UsageArray out{};
   if (!any || !(kept > 0.0)) return out;
+  const double f = keep_mass ? before / kept : 1.0;
   for (std::size_t c = 0; c < kUsageCount; ++c)
-    if (c == other || allowed[c]) out[c] = prior[c] * before / kept;
+    if (c == other || allowed[c]) out[c] = prior[c] * f;
   return out;
+}
+
+UsageArray shares_with_priors(const EventClusters& clusters, int cluster, double age_s,
+                              int occupied,
+                              const std::array<bool, kUsageCount>& unlearned) noexcept {
+  UsageArray s = clusters.shares(cluster, age_s);
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters.clusters().size()) return s;
+  double labelled = 0.0;
+  for (double v : s) labelled += v;
+  const double rest = 1.0 - labelled;
+  if (!(rest > 1e-9)) return s;
+  const UsageArray prior = restrict_prior(
+      cluster_prior(clusters.clusters()[static_cast<std::size_t>(cluster)], age_s, occupied),
+      unlearned, false);
+  for (std::size_t c = 0; c < kUsageCount; ++c) s[c] += rest * prior[c];
+  return s;
 }
 
 double nominal_q_ratio(Usage usage) noexcept { return kQRatio[index_of(usage)]; }
@@ -231,6 +248,19 @@ UsageArray residual_prior_w(double residual_w, double residual_q_var, double bas
   if (!(sum > 0.0)) return mix(kBaseShares, base, kExcessShares, residual_w - base);
   for (double& v : x) v *= residual_w / sum;  // the clamps may have moved the sum
   return x;
+}
+
+double tracked_q_var(const ApplianceTracker& tracker, const EventClusters& clusters,
+                     std::int64_t t_ms) noexcept {
+  double q = 0.0;
+  for (const ApplianceInstance& a : tracker.running()) {
+    if (!clusters.pairs_reliably(a.cluster)) continue;
+    const Cluster& c = clusters.clusters()[static_cast<std::size_t>(a.cluster)];
+    if (!c.has_q || !(c.dp_w > 0.0)) continue;
+    const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+    q += a.p_w * clusters.on_probability(a.cluster, age_s) * c.dq_var / c.dp_w;
+  }
+  return q;
 }
 
 void BaseLoadTracker::update(double residual_w, double dt_s) noexcept {

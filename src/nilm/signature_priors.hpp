@@ -19,6 +19,7 @@
 // Pure functions are thread-safe; BaseLoadTracker is not (one owner, the engine).
 #pragma once
 
+#include "src/nilm/appliance_tracker.hpp"
 #include "src/nilm/event_clusters.hpp"
 #include "src/nilm/step_accumulator.hpp"
 
@@ -74,10 +75,17 @@ UsageArray cluster_prior(const Cluster& cluster, double age_s, int occupied) noe
 // Occupied hours of a commercial building: Monday-Friday 07:00-19:00 local time (UTC + offset).
 bool occupied_hours(std::int64_t t_ms, std::int64_t utc_offset_ms) noexcept;
 
-// `prior` kept on the categories marked in `allowed` and renormalised to the sum it had; `other`
-// is always allowed. All zeros when no non-`other` category is allowed (nothing to add).
-UsageArray restrict_prior(const UsageArray& prior,
-                          const std::array<bool, kUsageCount>& allowed) noexcept;
+// `prior` kept on the categories marked in `allowed` (`other` always is), the rest dropped, or
+// with `keep_mass` renormalised to the sum it had (for a residual from which the learned
+// categories were already taken). All zeros when no non-`other` category is allowed.
+UsageArray restrict_prior(const UsageArray& prior, const std::array<bool, kUsageCount>& allowed,
+                          bool keep_mass) noexcept;
+
+// The shares of a running instance of `cluster` after age_s: its labelled shares
+// (EventClusters::shares) first, and the part its labels leave unexplained by the cluster prior
+// restricted to the `unlearned` categories (labelled data win). Sums to <= 1.
+UsageArray shares_with_priors(const EventClusters& clusters, int cluster, double age_s,
+                              int occupied, const std::array<bool, kUsageCount>& unlearned) noexcept;
 
 // Nominal reactive-to-active ratio (tan phi, > 0 lagging) of each category's continuous loads.
 double nominal_q_ratio(Usage usage) noexcept;
@@ -91,6 +99,12 @@ const UsageArray& excess_load_shares() noexcept;
 // reactive balance sum_c x_c tan(phi_c) = Q by the least change of the shares (chi-square
 // distance), damped. Sums to max(residual_w, 0).
 UsageArray residual_prior_w(double residual_w, double residual_q_var, double base_w) noexcept;
+
+// The reactive power of the running instances of reliably paired clusters at t_ms, var: each
+// instance's expected power (on-probability) times its cluster's dQ/dP. For the residual's
+// reactive balance (the residual Q is the mains Q minus this).
+double tracked_q_var(const ApplianceTracker& tracker, const EventClusters& clusters,
+                     std::int64_t t_ms) noexcept;
 
 // A low quantile (2 %) of the residual over time, the base load, by stochastic approximation
 // with a step relative to its level (scale-free): it falls to a night's level within hours and

@@ -152,25 +152,53 @@ TEST(SignaturePriors, OccupiedHoursAreWeekdayDaytimeLocal) {
   EXPECT_TRUE(occupied_hours(kMonday + 4 * kDay + 9 * kHour, offset));   // Friday
 }
 
-TEST(SignaturePriors, RestrictKeepsTheUnlearnedCategoriesAndTheMass) {
+TEST(SignaturePriors, RestrictKeepsOnlyTheUnlearnedCategories) {
   const UsageArray prior = step_prior(step(3000.0, 0.0, RunClass::cycle));
   std::array<bool, kUsageCount> allowed{};
   allowed[index_of(Usage::heating_elements)] = true;
-  const UsageArray r = restrict_prior(prior, allowed);
-  EXPECT_NEAR(sum(r), 1.0, 1e-12);
+  const UsageArray r = restrict_prior(prior, allowed, false);
   EXPECT_NEAR(at(r, Usage::heating_elements), 0.8, 1e-12);
   EXPECT_NEAR(at(r, Usage::other), 0.2, 1e-12);
-  // A heat-pump-like step on a site where heat/cold production is learned: the priors add
-  // nothing but `other`, which the engine leaves to its remainder.
+  // A heat-pump-like step on a site where everything but `other` is learned: the priors add
+  // nothing (the engine leaves it to what it learned).
   const UsageArray hp = step_prior(step(3000.0, q_of(3000.0, 0.85, false), RunClass::cycle));
   std::array<bool, kUsageCount> none{};
-  EXPECT_EQ(restrict_prior(hp, none), UsageArray{});
-  // Only the heat production allowed: it takes its share of the total mass.
-  std::array<bool, kUsageCount> hcp{};
-  hcp[index_of(Usage::heat_cold_production)] = true;
-  const UsageArray only = restrict_prior(hp, hcp);
-  EXPECT_NEAR(at(only, Usage::heat_cold_production), 0.8 / 0.9, 1e-12);
-  EXPECT_EQ(at(only, Usage::ventilation), 0.0);
+  EXPECT_EQ(restrict_prior(hp, none, false), UsageArray{});
+  EXPECT_EQ(restrict_prior(hp, none, true), UsageArray{});
+  // Ventilation unlearned, heat/cold learned: the heat pump's prior mass is not pushed onto
+  // ventilation (it stays with what the engine learned), unless the mass is kept (a residual).
+  std::array<bool, kUsageCount> vent{};
+  vent[index_of(Usage::ventilation)] = true;
+  const UsageArray dropped = restrict_prior(hp, vent, false);
+  EXPECT_NEAR(at(dropped, Usage::ventilation), 0.1, 1e-12);
+  EXPECT_EQ(at(dropped, Usage::heat_cold_production), 0.0);
+  const UsageArray kept = restrict_prior(hp, vent, true);
+  EXPECT_NEAR(sum(kept), 1.0, 1e-12);
+  EXPECT_NEAR(at(kept, Usage::ventilation), 0.5, 1e-12);
+}
+
+TEST(SignaturePriors, LabelledSharesWinOverPriors) {
+  EventClusters clusters;
+  // A 3 kW resistive step cycling 10-20 min, seen 6 times.
+  const int c = clusters.assign(0, 3000.0, 0.0);
+  for (int i = 0; i < 6; ++i) clusters.record_on_duration(c, 600.0 + 100.0 * i);
+  std::array<bool, kUsageCount> all{};
+  all.fill(true);
+  // Unlabelled: the prior alone.
+  const UsageArray unlabelled = shares_with_priors(clusters, c, 0.0, -1, all);
+  EXPECT_EQ(most_likely(unlabelled), Usage::heating_elements);
+  EXPECT_NEAR(sum(unlabelled), 1.0, 1e-12);
+  // Labelled as `it` by a sub-meter for 3/4 of its steps, the rest unexplained: the labels keep
+  // their 3/4; only the unexplained quarter follows the prior.
+  clusters.vote(c, Usage::it, 3.0);
+  clusters.unmatched(c, 1.0);
+  const UsageArray labelled = shares_with_priors(clusters, c, 0.0, -1, all);
+  EXPECT_NEAR(at(labelled, Usage::it), 0.75, 1e-12);
+  EXPECT_NEAR(at(labelled, Usage::heating_elements), 0.25 * 0.8, 1e-12);
+  // Every category learned: the labels alone, as without priors.
+  std::array<bool, kUsageCount> none{};
+  EXPECT_EQ(shares_with_priors(clusters, c, 0.0, -1, none), clusters.shares(c, 0.0));
+  EXPECT_EQ(shares_with_priors(clusters, -1, 0.0, -1, all), UsageArray{});
 }
 
 TEST(SignaturePriors, ResidualSplitsBaseAndExcessAndIsScaleFree) {
@@ -213,6 +241,29 @@ TEST(SignaturePriors, ReactivePowerIsASecondEquation) {
   double q_leading = 0.0;
   for (const Usage u : kAllUsages) q_leading += at(leading, u) * nominal_q_ratio(u);
   EXPECT_LT(q_leading, q_consistent);
+}
+
+TEST(SignaturePriors, TrackedReactivePowerOfPairedInstances) {
+  EventClusters clusters;
+  ApplianceTracker tracker;
+  // A 3 kW step at PF 0.85 that paired 6 times (10 min runs), now on again.
+  const double q = q_of(3000.0, 0.85, false);
+  std::int64_t t = kMonday;
+  const int c = clusters.assign(0, 3000.0, q);
+  for (int i = 0; i < 6; ++i) {
+    clusters.assign(0, 3000.0, q);
+    clusters.record_on(c);
+    tracker.switch_on(t, 0, 3000.0, c, std::nullopt);
+    t += 600'000;
+    const auto run = tracker.switch_off(t, 0, -3000.0, clusters.assign(0, -3000.0, -q));
+    ASSERT_TRUE(run.has_value());
+    clusters.record_on_duration(run->cluster, run->on_s);
+    t += 600'000;
+  }
+  EXPECT_EQ(tracked_q_var(tracker, clusters, t), 0.0);
+  clusters.record_on(c);
+  tracker.switch_on(t, 0, 3000.0, c, std::nullopt);
+  EXPECT_NEAR(tracked_q_var(tracker, clusters, t + 1000), q, 1.0);
 }
 
 TEST(SignaturePriors, BaseLoadTrackerFindsTheNightLevelWhateverTheScale) {
