@@ -5,7 +5,8 @@
 // meter over one window, cut into columns: the reading times, then per series (OBIS code + unit)
 // its values, qualities, and which readings it appears in. The idempotency key is derived from
 // the content only (gateway id, chunk ids and content hashes, event ids and fields), so the same
-// chunks and events give the same key after a crash, whichever encoding is used. Pure functions, thread-safe.
+// chunks and events give the same key after a crash, whichever encoding is used. Pure functions,
+// thread-safe.
 #pragma once
 
 #include <cstdint>

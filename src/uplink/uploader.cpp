@@ -169,8 +169,9 @@ Result<Batch> Uploader::next_batch() {
   const std::int64_t cl = batch.chunks.empty() ? 0 : batch.chunks.back().id;
   const std::int64_t ef = batch.events.empty() ? 0 : batch.events.front().id;
   const std::int64_t el = batch.events.empty() ? 0 : batch.events.back().id;
-  for (const auto& [name, value] : {std::pair{kInflightLast, cl}, std::pair{kInflightEventsLast, el},
-                                    std::pair{kInflightEventsFirst, ef}, std::pair{kInflightFirst, cf}}) {
+  for (const auto& [name, value] :
+       {std::pair{kInflightLast, cl}, std::pair{kInflightEventsLast, el},
+        std::pair{kInflightEventsFirst, ef}, std::pair{kInflightFirst, cf}}) {
     if (auto r = queue_.set_position(name, value); !r) return r.error();
   }
   return batch;

@@ -45,16 +45,20 @@ store:
   window: 1min
   flush_interval: 200ms
 uplink:
-  url: )" + url + R"(
+  url: )" +
+         url + R"(
   batch_chunks: 3
   poll_interval: 100ms
   heartbeat: 1h
   timeouts: { connect: 2s, handshake: 2s, request: 10s, idle: 20s }
   backoff: { initial: 100ms, max: 500ms, retry_after_max: 1s }
   tls:
-    ca_file: )" + (pki / "ca.crt").string() + R"(
-    cert_file: )" + (pki / "client.crt").string() + R"(
-    key_file: )" + (pki / "client.key").string() + R"(
+    ca_file: )" +
+         (pki / "ca.crt").string() + R"(
+    cert_file: )" +
+         (pki / "client.crt").string() + R"(
+    key_file: )" +
+         (pki / "client.key").string() + R"(
 buses:
   - id: sim
     transport: simulator
@@ -108,8 +112,8 @@ class UplinkDaemon : public ::testing::Test {
   }
 
   std::unique_ptr<MeterdProcess> start_daemon() {
-    auto meterd =
-        std::make_unique<MeterdProcess>(app::test::SpawnOptions{.args = {"--config", config_.string()}});
+    auto meterd = std::make_unique<MeterdProcess>(
+        app::test::SpawnOptions{.args = {"--config", config_.string()}});
     EXPECT_TRUE(meterd->wait_for_stderr("meterd started", 10s)) << meterd->stderr_text();
     EXPECT_TRUE(meterd->wait_for_stderr("uplink: sending to " + nginx_.url(), 1s))
         << meterd->stderr_text();
@@ -145,12 +149,11 @@ class UplinkDaemon : public ::testing::Test {
     auto cs = db->prepare("SELECT id, uploaded, rows FROM chunks").value();
     while (cs.step().value()) chunks[cs.col_int(0)] = {cs.col_int(1) == 1, cs.col_int(2)};
     std::map<std::int64_t, StoredEvent> events;
-    auto es = db->prepare(
-                    "SELECT id, kind, bus, meter, uploaded FROM events WHERE uploaded IS NOT NULL")
-                  .value();
+    auto es =
+        db->prepare("SELECT id, kind, bus, meter, uploaded FROM events WHERE uploaded IS NOT NULL")
+            .value();
     while (es.step().value())
-      events[es.col_int(0)] = {es.col_text(1), es.col_text(2), es.col_text(3),
-                               es.col_int(4) == 1};
+      events[es.col_int(0)] = {es.col_text(1), es.col_text(2), es.col_text(3), es.col_int(4) == 1};
     const auto inflight = db->query_int(
         "SELECT coalesce(max(last_chunk_id), 0) FROM upload_cursor WHERE stream = "
         "'uplink.inflight_first'");
@@ -269,7 +272,7 @@ TEST_F(UplinkDaemon, SigkillInTheMiddleOfAnUploadThenRestartStillOnce) {
   }
   const auto d = ut::delivered(rx_);
   EXPECT_GE(check_against_store(d), 2u);  // online events (of both runs when recorded in time)
-  EXPECT_GE(d.duplicates, 1u);           // the batch in flight, again with the same key
+  EXPECT_GE(d.duplicates, 1u);            // the batch in flight, again with the same key
 }
 
 }  // namespace

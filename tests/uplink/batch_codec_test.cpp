@@ -26,8 +26,9 @@ Batch sample_batch() {
   b.chunks.push_back(sample_chunk(12, "bsmart-2", 0, 600));
   b.chunks.push_back(sample_chunk(13, "bsmart-1", 600, 600));
   b.serials["bsmart-1"] = "21000123";
-  b.events.push_back({41, {testing::at_ms(testing::kT0 + 5000), "rs485-1", "bsmart-2",
-                           EventKind::meter_offline, "timeout: no reply within 300 ms"}});
+  b.events.push_back({41,
+                      {testing::at_ms(testing::kT0 + 5000), "rs485-1", "bsmart-2",
+                       EventKind::meter_offline, "timeout: no reply within 300 ms"}});
   return b;
 }
 
@@ -228,19 +229,23 @@ TEST(IdempotencyKey, TheDocumentedExample) {
   c.meter = "bsmart-1";
   c.window_start = testing::at_ms(1'763'700'000'000);
   const ObisCode power{1, 1, 1, 7, 0}, voltage{1, 1, 32, 7, 0}, energy{1, 1, 1, 8, 0};
-  c.readings.push_back({"bsmart-1", testing::at_ms(1'763'700'000'012), TimeSync::synchronized,
+  c.readings.push_back({"bsmart-1",
+                        testing::at_ms(1'763'700'000'012),
+                        TimeSync::synchronized,
                         {{power, static_cast<double>(10.137f) * 1000.0, Unit::watt, Quality::good},
                          {voltage, 230.1, Unit::volt, Quality::good},
                          {energy, 1234567.5, Unit::watt_hour, Quality::good}}});
-  c.readings.push_back(
-      {"bsmart-1", testing::at_ms(1'763'700'001'037), TimeSync::synchronized,
-       {{power, static_cast<double>(10.142f) * 1000.0, Unit::watt, Quality::good},
-        {voltage, 230.2, Unit::volt, Quality::out_of_range},
-        {energy, 1234570.0, Unit::watt_hour, Quality::good}}});
+  c.readings.push_back({"bsmart-1",
+                        testing::at_ms(1'763'700'001'037),
+                        TimeSync::synchronized,
+                        {{power, static_cast<double>(10.142f) * 1000.0, Unit::watt, Quality::good},
+                         {voltage, 230.2, Unit::volt, Quality::out_of_range},
+                         {energy, 1234570.0, Unit::watt_hour, Quality::good}}});
   b.chunks.push_back(c);
   b.serials["bsmart-1"] = "21000123";
-  b.events.push_back({41, {testing::at_ms(1'763'700'005'000), "rs485-1", "bsmart-2",
-                           EventKind::meter_offline, "timeout: no reply within 300 ms"}});
+  b.events.push_back({41,
+                      {testing::at_ms(1'763'700'005'000), "rs485-1", "bsmart-2",
+                       EventKind::meter_offline, "timeout: no reply within 300 ms"}});
   EXPECT_EQ(chunk_hash(c), "e95509c09f8d1a80b13cdae4e3abbc670b8adb108cf7e183c2fe0aba1b87d7e2");
   const auto key = idempotency_key(b);
   EXPECT_EQ(key, "bec4755a51704ef76dc4635d5c4e6a817562c7a70be0efc287b3e95363a7e78c");

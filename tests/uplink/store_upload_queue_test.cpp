@@ -114,15 +114,17 @@ TEST(StoreUploadQueue, EventsOfAFileFromBeforeSchema3AreOfferedTheStoresOwnNever
   const auto path = dir.path() / "store.db";
   {
     auto f = fill_store(path, clock, 1, 1);
-    ASSERT_TRUE(f.store->record_event(event_at(kT0 + 5, EventKind::meter_swapped, "m-1", "a -> b")));
+    ASSERT_TRUE(
+        f.store->record_event(event_at(kT0 + 5, EventKind::meter_swapped, "m-1", "a -> b")));
   }
   {  // What schema 2 had: no fields apart, no upload mark; and a store event.
     auto db = store::Db::open(path, false).value();
     ASSERT_TRUE(db.exec("DROP INDEX events_pending"));
     for (const char* column : {"bus", "meter", "note", "uploaded"})
       ASSERT_TRUE(db.exec(std::string("ALTER TABLE events DROP COLUMN ") + column));
-    ASSERT_TRUE(db.exec("INSERT INTO events (t_ms, kind, count, detail) VALUES "
-                        "(7, 'retention_data_lost', 4, 'chunks deleted before upload')"));
+    ASSERT_TRUE(
+        db.exec("INSERT INTO events (t_ms, kind, count, detail) VALUES "
+                "(7, 'retention_data_lost', 4, 'chunks deleted before upload')"));
     ASSERT_TRUE(db.exec("DROP TABLE IF EXISTS state"));  // what version 4 adds (schema.cpp)
     ASSERT_TRUE(db.exec("PRAGMA user_version = 2"));
   }

@@ -336,8 +336,8 @@ inline std::vector<Event> record_events(store::Store& store, int count, std::int
   for (int i = 0; i < count; ++i) {
     Event e{UtcTime{std::chrono::milliseconds{first_ms + 1000 * i}}, "rs485-1",
             i % 5 == 4 ? "" : "meter-" + std::to_string(i % 3),
-            i % 5 == 4 ? EventKind::link_lost : (i % 2 ? EventKind::meter_offline
-                                                       : EventKind::meter_online),
+            i % 5 == 4 ? EventKind::link_lost
+                       : (i % 2 ? EventKind::meter_offline : EventKind::meter_online),
             "event " + std::to_string(i)};
     EXPECT_TRUE(store.record_event(e));
     out.push_back(std::move(e));
