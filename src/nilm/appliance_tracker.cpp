@@ -7,8 +7,8 @@
 
 namespace meterd::nilm {
 
-void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w,
-                                 int cluster, const std::optional<Label>& label) {
+void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
+                                 const std::optional<Label>& label) {
   if (cluster < 0 || !(dp_w > 0.0)) return;
   // A two-state appliance switched on again: its OFF step was missed, it restarts now.
   std::erase_if(running_, [&](const ApplianceInstance& a) { return a.cluster == cluster; });
@@ -19,8 +19,8 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
 std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
                                                       double dp_w, int cluster) {
   const double off = std::abs(dp_w);
-  const double tol = kPairTolerance *
-                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off);
+  const double tol =
+      kPairTolerance * std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off);
   std::size_t best = running_.size();
   double best_d = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < running_.size(); ++i) {

@@ -6,17 +6,18 @@
 // of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
 // appliances). An instance whose OFF step has not been seen counts with the probability that it
 // is still on given its age (EventClusters::on_probability) and is dropped when that becomes
-// small or it outlives its cluster's learned maximum (its OFF was missed); a mains gap drops all (their state is unknown). Each
-// running instance's power is attributed to its cluster's categories by their shares, when the
-// cluster pairs reliably (mostly closed by OFF steps; otherwise its power stays in the residual).
-// Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe; owned by the engine.
+// small or it outlives its cluster's learned maximum (its OFF was missed); a mains gap drops all
+// (their state is unknown). Each running instance's power is attributed to its cluster's categories
+// by their shares, when the cluster pairs reliably (mostly closed by OFF steps; otherwise its power
+// stays in the residual). Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe;
+// owned by the engine.
 #pragma once
-
-#include "src/nilm/event_clusters.hpp"
 
 #include <cstdint>
 #include <optional>
 #include <vector>
+
+#include "src/nilm/event_clusters.hpp"
 
 namespace meterd::nilm {
 
@@ -38,7 +39,7 @@ struct PairedRun {
 class ApplianceTracker {
  public:
   static constexpr std::size_t kMaxInstances = 64;
-  static constexpr double kPairTolerance = 2.0;  // times the clustering tolerance
+  static constexpr double kPairTolerance = 2.0;      // times the clustering tolerance
   static constexpr double kMinOnProbability = 0.02;  // below: the instance is dropped
 
   // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0), labelled or not.

@@ -43,8 +43,7 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
 
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
                             double weight_s) {
-  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) ||
-      !std::isfinite(x_w))
+  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return;
   const std::size_t c = index_of(usage);
   Sums& s = table_[slot][c];
@@ -59,8 +58,7 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
 }
 
-double ContinuousModel::estimate(std::size_t slot, Usage usage,
-                                 double residual_w) const noexcept {
+double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w) const noexcept {
   if (slot >= kSlotCount) return 0.0;
   const std::size_t c = index_of(usage);
   const Sums& s = table_[slot][c];

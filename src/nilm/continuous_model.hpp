@@ -11,11 +11,11 @@
 // form, Batra et al. 2014). Not thread-safe; owned by the engine.
 #pragma once
 
-#include "src/nilm/step_accumulator.hpp"
-#include "src/nilm/time_of_week.hpp"
-
 #include <array>
 #include <cstddef>
+
+#include "src/nilm/step_accumulator.hpp"
+#include "src/nilm/time_of_week.hpp"
 
 namespace meterd::nilm {
 
@@ -23,18 +23,18 @@ class ContinuousModel {
  public:
   // Running sums of one (slot, category) pair. Public for the model codec.
   struct Sums {
-    double w = 0.0;      // seconds of data
-    double r = 0.0;      // sum of w * R
-    double rr = 0.0;     // sum of w * R^2
-    double x = 0.0;      // sum of w * x
-    double xr = 0.0;     // sum of w * x * R
-    double err = 0.0;    // sum of w * |x - prediction| (prediction before the update)
-    double ax = 0.0;     // sum of w * |x| over the same samples
+    double w = 0.0;    // seconds of data
+    double r = 0.0;    // sum of w * R
+    double rr = 0.0;   // sum of w * R^2
+    double x = 0.0;    // sum of w * x
+    double xr = 0.0;   // sum of w * x * R
+    double err = 0.0;  // sum of w * |x - prediction| (prediction before the update)
+    double ax = 0.0;   // sum of w * |x| over the same samples
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
   static constexpr double kMaxWeightS = 5.0 * 1800.0;  // ~5 days of one slot
-  static constexpr double kMinWeightS = 600.0;           // below: no estimate from the slot
+  static constexpr double kMinWeightS = 600.0;         // below: no estimate from the slot
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
   // residual was `residual_w`, for `weight_s` seconds.

@@ -4,20 +4,20 @@
 // Method and references: docs/nilm.md.
 #include "src/nilm/engine.hpp"
 
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
+
 #include "src/nilm/appliance_tracker.hpp"
 #include "src/nilm/change_detector.hpp"
-#include "src/nilm/event_labeller.hpp"
 #include "src/nilm/continuous_model.hpp"
+#include "src/nilm/event_labeller.hpp"
 #include "src/nilm/model_codec.hpp"
 #include "src/nilm/step_accumulator.hpp"
 #include "src/nilm/submeter_channel.hpp"
 #include "src/nilm/time_of_week.hpp"
 #include "src/nilm/total_split.hpp"
-
-#include <algorithm>
-#include <cmath>
-#include <limits>
-#include <optional>
 
 namespace meterd::nilm {
 
@@ -107,7 +107,8 @@ struct Engine::Impl {
     double residual = total_w;
     for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c] + tracked[c];
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
-    const double weight_s = static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
+    const double weight_s =
+        static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
@@ -193,7 +194,7 @@ struct Engine::Impl {
   std::unique_ptr<LearnedModel> model;
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
   ApplianceTracker tracker;
-  UsageArray tracked{};                   // their power per category, cached
+  UsageArray tracked{};  // their power per category, cached
   std::int64_t tracked_valid_until = 0;
   bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;

@@ -21,7 +21,8 @@ double tolerance(double w) noexcept {
 }  // namespace
 
 bool EventClusters::same_size(double a_w, double b_w) noexcept {
-  return std::abs(std::abs(a_w) - std::abs(b_w)) <= tolerance(std::max(std::abs(a_w), std::abs(b_w)));
+  return std::abs(std::abs(a_w) - std::abs(b_w)) <=
+         tolerance(std::max(std::abs(a_w), std::abs(b_w)));
 }
 
 int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
@@ -121,8 +122,7 @@ void EventClusters::record_on_duration(int cluster, double seconds) {
 }
 
 void EventClusters::record_labelled_run(int cluster, const Label& label, double seconds) {
-  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds < 0.0)
-    return;
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds < 0.0) return;
   std::size_t bin = 0;
   while (bin < kDurationEdgesS.size() && seconds >= kDurationEdgesS[bin]) ++bin;
   RunHistogram& h = clusters_[static_cast<std::size_t>(cluster)].runs;

@@ -13,11 +13,11 @@
 // used cluster without votes is recycled. Not thread-safe; owned by the engine.
 #pragma once
 
-#include "src/nilm/step_accumulator.hpp"
-
 #include <array>
 #include <cstdint>
 #include <vector>
+
+#include "src/nilm/step_accumulator.hpp"
 
 namespace meterd::nilm {
 
@@ -34,17 +34,17 @@ using RunHistogram = std::array<std::array<double, kDurationBins>, kUsageCount +
 
 struct Cluster {
   std::uint8_t phase = 0;
-  double dp_w = 0.0;      // mean |dP| of its steps (ON direction)
-  double dq_var = 0.0;    // mean dQ of its ON steps (0 when Q never measured)
+  double dp_w = 0.0;    // mean |dP| of its steps (ON direction)
+  double dq_var = 0.0;  // mean dQ of its ON steps (0 when Q never measured)
   bool has_q = false;
-  double count = 0.0;     // steps matched
-  UsageArray votes{};     // steps confirmed by a sub-meter of each category
-  double unmatched = 0.0; // steps seen in training that no sub-meter confirmed
-  double ons = 0.0;       // ON steps seen
-  double on_count = 0.0;  // of them closed by an OFF step (paired on-durations)
-  double on_mean_s = 0.0; // their mean
-  double on_max_s = 0.0;  // their max
-  RunHistogram runs{};    // labelled runs by category (last row: unexplained) and duration
+  double count = 0.0;      // steps matched
+  UsageArray votes{};      // steps confirmed by a sub-meter of each category
+  double unmatched = 0.0;  // steps seen in training that no sub-meter confirmed
+  double ons = 0.0;        // ON steps seen
+  double on_count = 0.0;   // of them closed by an OFF step (paired on-durations)
+  double on_mean_s = 0.0;  // their mean
+  double on_max_s = 0.0;   // their max
+  RunHistogram runs{};     // labelled runs by category (last row: unexplained) and duration
   std::array<double, kDurationBins> durations{};  // all paired runs by duration
 };
 

@@ -11,8 +11,8 @@ constexpr double kMinShare = 0.2;
 }  // namespace
 
 std::optional<Label> label_event(const SwitchEvent& e, int cluster, std::int64_t now_ms,
-                 std::int64_t max_gap_ms, const std::vector<SubmeterChannel>& subs,
-                 EventClusters& clusters) {
+                                 std::int64_t max_gap_ms, const std::vector<SubmeterChannel>& subs,
+                                 EventClusters& clusters) {
   if (cluster < 0 || !std::isfinite(e.dp_w) || e.dp_w == 0.0) return std::nullopt;
   UsageArray delta{};
   bool complete_live = false;

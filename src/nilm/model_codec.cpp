@@ -1,8 +1,7 @@
 #include "src/nilm/model_codec.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <cmath>
+#include <nlohmann/json.hpp>
 
 namespace meterd::nilm {
 namespace {
@@ -30,8 +29,8 @@ constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;
 constexpr std::size_t kClusterFields = 10 + kUsageCount + kRunFields + kDurationBins;
 
 json cluster_to_json(const Cluster& c) {
-  json j = json::array({c.phase, c.dp_w, c.dq_var, c.has_q ? 1 : 0, c.count, c.unmatched,
-                        c.ons, c.on_count, c.on_mean_s, c.on_max_s});
+  json j = json::array({c.phase, c.dp_w, c.dq_var, c.has_q ? 1 : 0, c.count, c.unmatched, c.ons,
+                        c.on_count, c.on_mean_s, c.on_max_s});
   for (double v : c.votes) j.push_back(v);
   for (const auto& row : c.runs)
     for (double v : row) j.push_back(v);
@@ -108,8 +107,8 @@ Result<std::unique_ptr<LearnedModel>> decode_model(std::string_view text) {
   if (cont == doc.end() || !cont->is_object()) return bad("no continuous model");
   const auto table = cont->find("table");
   const auto pooled = cont->find("pooled");
-  if (table == cont->end() || pooled == cont->end() || !table->is_array() ||
-      !pooled->is_array() || table->size() != kSlotCount || pooled->size() != kUsageCount)
+  if (table == cont->end() || pooled == cont->end() || !table->is_array() || !pooled->is_array() ||
+      table->size() != kSlotCount || pooled->size() != kUsageCount)
     return bad("continuous model arrays have the wrong size");
   auto model = std::make_unique<LearnedModel>();
   for (std::size_t i = 0; i < kSlotCount; ++i) {
@@ -120,8 +119,7 @@ Result<std::unique_ptr<LearnedModel>> decode_model(std::string_view text) {
         return bad("bad sums at slot " + std::to_string(i));
   }
   for (std::size_t c = 0; c < kUsageCount; ++c)
-    if (!sums_from_json((*pooled)[c], model->continuous.pooled()[c]))
-      return bad("bad pooled sums");
+    if (!sums_from_json((*pooled)[c], model->continuous.pooled()[c])) return bad("bad pooled sums");
   const auto clusters = doc.find("clusters");
   if (clusters == doc.end() || !clusters->is_array() ||
       clusters->size() > EventClusters::kMaxClusters)

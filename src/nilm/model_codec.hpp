@@ -1,19 +1,19 @@
 // src/nilm/model_codec.hpp: the learned model of the engine as JSON text, and back.
 //
 // Format "meterd-nilm-model" version kModelFormatVersion: the continuous model's running sums
-// per (slot, category) and pooled, and the appliance clusters (signature, votes, durations). Doubles are written in shortest round-trip form, so a decoded
-// model is bit-identical to the encoded one (a restarted engine behaves like one that never
-// stopped). Decoding checks every array size and number and returns Errc::parse_error with what
-// was wrong. Pure functions, thread-safe.
+// per (slot, category) and pooled, and the appliance clusters (signature, votes, durations).
+// Doubles are written in shortest round-trip form, so a decoded model is bit-identical to the
+// encoded one (a restarted engine behaves like one that never stopped). Decoding checks every array
+// size and number and returns Errc::parse_error with what was wrong. Pure functions, thread-safe.
 #pragma once
-
-#include "meterd/error.hpp"
-#include "src/nilm/continuous_model.hpp"
-#include "src/nilm/event_clusters.hpp"
 
 #include <memory>
 #include <string>
 #include <string_view>
+
+#include "meterd/error.hpp"
+#include "src/nilm/continuous_model.hpp"
+#include "src/nilm/event_clusters.hpp"
 
 namespace meterd::nilm {
 

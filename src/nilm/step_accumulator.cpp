@@ -65,8 +65,8 @@ StepResult StepAccumulator::result_of(const Open& o) const {
     if (u != Usage::other) known += r.energy_wh[index_of(u)];
   r.energy_wh[index_of(Usage::other)] = r.total_wh - known;  // closure, rounding included
   for (std::size_t c = 0; c < kUsageCount; ++c) {
-    r.avg_w[c] = o.covered_ms > 0 ? r.energy_wh[c] * kMsPerHour / static_cast<double>(o.covered_ms)
-                                  : 0.0;
+    r.avg_w[c] =
+        o.covered_ms > 0 ? r.energy_wh[c] * kMsPerHour / static_cast<double>(o.covered_ms) : 0.0;
     r.confidence[c] =
         o.covered_ms > 0
             ? std::clamp(o.confidence_ms[c] / static_cast<double>(o.covered_ms), 0.0, 1.0)

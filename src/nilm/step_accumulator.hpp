@@ -9,11 +9,11 @@
 // hold, so a few). Not thread-safe; owned by the engine.
 #pragma once
 
-#include "src/nilm/engine.hpp"
-
 #include <cstdint>
 #include <deque>
 #include <vector>
+
+#include "src/nilm/engine.hpp"
 
 namespace meterd::nilm {
 

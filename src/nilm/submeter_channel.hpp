@@ -7,10 +7,10 @@
 // thread-safe; owned by the engine.
 #pragma once
 
-#include "src/nilm/engine.hpp"
-
 #include <array>
 #include <cstdint>
+
+#include "src/nilm/engine.hpp"
 
 namespace meterd::nilm {
 

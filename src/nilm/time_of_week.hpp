@@ -10,8 +10,8 @@
 
 namespace meterd::nilm {
 
-inline constexpr std::size_t kDayKinds = 3;       // weekday, Saturday, Sunday
-inline constexpr std::size_t kSlotsPerDay = 48;   // 30-minute periods
+inline constexpr std::size_t kDayKinds = 3;      // weekday, Saturday, Sunday
+inline constexpr std::size_t kSlotsPerDay = 48;  // 30-minute periods
 inline constexpr std::size_t kSlotCount = kDayKinds * kSlotsPerDay;
 inline constexpr std::int64_t kSlotMs = 1'800'000;
 

@@ -12,10 +12,10 @@
 namespace meterd::nilm {
 
 struct SplitInput {
-  double total_w = 0.0;          // the mains, all phases
-  UsageArray measured_w{};       // per category: live sub-meters (complete or partial)
-  UsageArray estimated_w{};      // per category: model + tracked appliances (not `other`)
-  UsageArray estimated_conf{};   // 0..1 per estimated category
+  double total_w = 0.0;         // the mains, all phases
+  UsageArray measured_w{};      // per category: live sub-meters (complete or partial)
+  UsageArray estimated_w{};     // per category: model + tracked appliances (not `other`)
+  UsageArray estimated_conf{};  // 0..1 per estimated category
   std::array<bool, kUsageCount> complete{};  // category measured completely by a live sub-meter
 };
 

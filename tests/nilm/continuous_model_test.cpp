@@ -16,7 +16,8 @@ TEST(ContinuousModel, LearnsALinearShareOfTheResidual) {
     m.learn(20, Usage::lighting, r, 200.0 + 0.5 * (r - 1000.0), 1.0);
   }
   EXPECT_NEAR(m.estimate(20, Usage::lighting, 1000.0), 200.0, 1.0);
-  EXPECT_NEAR(m.estimate(20, Usage::lighting, 1300.0), 350.0, 10.0);  // the ridge shrinks the slope a little
+  EXPECT_NEAR(m.estimate(20, Usage::lighting, 1300.0), 350.0,
+              10.0);  // the ridge shrinks the slope a little
   EXPECT_GT(m.confidence(20, Usage::lighting), 0.5);
   EXPECT_TRUE(m.learned(Usage::lighting));
   EXPECT_FALSE(m.learned(Usage::it));

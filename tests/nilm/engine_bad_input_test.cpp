@@ -1,11 +1,11 @@
 #include "src/nilm/engine.hpp"
 
-#include "engine_driver.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <limits>
+
+#include "engine_driver.hpp"
 
 namespace meterd::nilm {
 namespace {
@@ -117,8 +117,7 @@ TEST(EngineBadInput, AClockJumpForwardsIsAGapAndItsStepsAreEmittedEmpty) {
   EXPECT_DOUBLE_EQ(steps[0].covered_s, 600.0);
   for (std::size_t i = 1; i < 18; ++i) EXPECT_DOUBLE_EQ(steps[i].covered_s, 0.0) << i;
   EXPECT_DOUBLE_EQ(steps[18].covered_s, 600.0);
-  for (std::size_t i = 1; i < steps.size(); ++i)
-    EXPECT_EQ(steps[i].start_ms, steps[i - 1].end_ms);
+  for (std::size_t i = 1; i < steps.size(); ++i) EXPECT_EQ(steps[i].start_ms, steps[i - 1].end_ms);
 }
 
 TEST(EngineBadInput, AMainsMeterOfflineClosesItsStepsAsGaps) {

@@ -1,10 +1,10 @@
 #include "src/nilm/engine.hpp"
 
-#include "engine_driver.hpp"
-
 #include <gtest/gtest.h>
 
 #include <cmath>
+
+#include "engine_driver.hpp"
 
 namespace meterd::nilm {
 namespace {

@@ -5,11 +5,11 @@
 // the steps emitted meanwhile. Single-threaded test helper.
 #pragma once
 
-#include "src/nilm/engine.hpp"
-#include "synthetic_site.hpp"
-
 #include <cstdint>
 #include <vector>
+
+#include "src/nilm/engine.hpp"
+#include "synthetic_site.hpp"
 
 namespace meterd::nilm::testing {
 
@@ -24,8 +24,8 @@ inline EngineConfig training_config() {
   return c;
 }
 
-inline std::vector<StepResult> run(Engine& engine, std::int64_t from, std::int64_t to,
-                                   bool train, std::int64_t period_ms = 1000) {
+inline std::vector<StepResult> run(Engine& engine, std::int64_t from, std::int64_t to, bool train,
+                                   std::int64_t period_ms = 1000) {
   std::vector<StepResult> steps;
   const std::array<Usage, 3> metered{Usage::lighting, Usage::it, Usage::heating_elements};
   for (std::int64_t t = from; t < to; t += period_ms) {

@@ -1,8 +1,8 @@
 #include "src/nilm/engine.hpp"
 
-#include "engine_driver.hpp"
-
 #include <gtest/gtest.h>
+
+#include "engine_driver.hpp"
 
 namespace meterd::nilm {
 namespace {

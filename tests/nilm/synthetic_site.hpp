@@ -6,11 +6,11 @@
 // every 25 min. One phase, P and Q, 1 s samples. Pure function of (seed, time): thread-safe.
 #pragma once
 
-#include "src/nilm/engine.hpp"
-
 #include <array>
 #include <cmath>
 #include <cstdint>
+
+#include "src/nilm/engine.hpp"
 
 namespace meterd::nilm::testing {
 

@@ -1,8 +1,8 @@
 #include "src/nilm/time_of_week.hpp"
 
-#include "synthetic_site.hpp"
-
 #include <gtest/gtest.h>
+
+#include "synthetic_site.hpp"
 
 namespace meterd::nilm {
 namespace {
