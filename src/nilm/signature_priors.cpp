@@ -2,10 +2,10 @@
 // sub-meters)" gives the reasoning and the sources), not a measurement.
 #include "src/nilm/signature_priors.hpp"
 
-#include "src/nilm/time_of_week.hpp"
-
 #include <algorithm>
 #include <cmath>
+
+#include "src/nilm/time_of_week.hpp"
 
 namespace meterd::nilm {
 namespace {
@@ -76,8 +76,8 @@ constexpr UsageArray kExcessShares{54.0 / 208, 31.0 / 208, 31.0 / 208, 0.0,
 // and refrigeration mixed, lagging on balance.
 constexpr UsageArray kQRatio{-0.35, -0.25, 0.62, 0.0, 0.55, 0.75, 0.30};
 
-constexpr double kQDamping = 0.7;       // how far the reactive balance moves the split
-constexpr double kMaxFactor = 3.0;      // of a category's prior share, after the correction
+constexpr double kQDamping = 0.7;   // how far the reactive balance moves the split
+constexpr double kMaxFactor = 3.0;  // of a category's prior share, after the correction
 
 UsageArray mix(const UsageArray& a, double wa, const UsageArray& b, double wb) noexcept {
   UsageArray out{};
@@ -140,8 +140,7 @@ UsageArray step_prior(const StepSignature& s) noexcept {
   }
   // P alone: the size and duration still speak, the nature is a mix (resistive and lagging
   // loads dominate switched steps in commercial buildings; LED and IT mostly drift).
-  const UsageArray lagging_or_resistive =
-      mix(kResistive[r], 0.5, inductive_table(p)[r], 0.5);
+  const UsageArray lagging_or_resistive = mix(kResistive[r], 0.5, inductive_table(p)[r], 0.5);
   return mix(lagging_or_resistive, 0.9, capacitive_table(s.occupied)[r], 0.1);
 }
 
@@ -248,6 +247,17 @@ UsageArray residual_prior_w(double residual_w, double residual_q_var, double bas
   if (!(sum > 0.0)) return mix(kBaseShares, base, kExcessShares, residual_w - base);
   for (double& v : x) v *= residual_w / sum;  // the clamps may have moved the sum
   return x;
+}
+
+Usage most_likely(const UsageArray& p) noexcept {
+  std::size_t best = index_of(Usage::other);
+  double most = 0.0;
+  for (std::size_t c = 0; c < kUsageCount; ++c)
+    if (p[c] > most) {
+      most = p[c];
+      best = c;
+    }
+  return kAllUsages[best];
 }
 
 double tracked_q_var(const ApplianceTracker& tracker, const EventClusters& clusters,

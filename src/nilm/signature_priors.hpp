@@ -19,13 +19,13 @@
 // Pure functions are thread-safe; BaseLoadTracker is not (one owner, the engine).
 #pragma once
 
-#include "src/nilm/appliance_tracker.hpp"
-#include "src/nilm/event_clusters.hpp"
-#include "src/nilm/step_accumulator.hpp"
-
 #include <array>
 #include <cstdint>
 #include <limits>
+
+#include "src/nilm/appliance_tracker.hpp"
+#include "src/nilm/event_clusters.hpp"
+#include "src/nilm/step_accumulator.hpp"
 
 namespace meterd::nilm {
 
@@ -52,8 +52,8 @@ inline constexpr double kPriorConfidence = 0.3;
 
 // A step as the rules read it.
 struct StepSignature {
-  double dp_w = 0.0;                                           // |dP| on its phase, W
-  double dq_var = std::numeric_limits<double>::quiet_NaN();    // dQ, ON direction; NaN: unknown
+  double dp_w = 0.0;                                         // |dP| on its phase, W
+  double dq_var = std::numeric_limits<double>::quiet_NaN();  // dQ, ON direction; NaN: unknown
   RunClass run = RunClass::cycle;
   int occupied = -1;  // ON step in occupied hours: 1 yes, 0 no, -1 unknown
 };
@@ -85,7 +85,8 @@ UsageArray restrict_prior(const UsageArray& prior, const std::array<bool, kUsage
 // (EventClusters::shares) first, and the part its labels leave unexplained by the cluster prior
 // restricted to the `unlearned` categories (labelled data win). Sums to <= 1.
 UsageArray shares_with_priors(const EventClusters& clusters, int cluster, double age_s,
-                              int occupied, const std::array<bool, kUsageCount>& unlearned) noexcept;
+                              int occupied,
+                              const std::array<bool, kUsageCount>& unlearned) noexcept;
 
 // Nominal reactive-to-active ratio (tan phi, > 0 lagging) of each category's continuous loads.
 double nominal_q_ratio(Usage usage) noexcept;
@@ -99,6 +100,9 @@ const UsageArray& excess_load_shares() noexcept;
 // reactive balance sum_c x_c tan(phi_c) = Q by the least change of the shares (chi-square
 // distance), damped. Sums to max(residual_w, 0).
 UsageArray residual_prior_w(double residual_w, double residual_q_var, double base_w) noexcept;
+
+// The category of highest probability in `p`; `other` when none is above zero.
+Usage most_likely(const UsageArray& p) noexcept;
 
 // The reactive power of the running instances of reliably paired clusters at t_ms, var: each
 // instance's expected power (on-probability) times its cluster's dQ/dP. For the residual's

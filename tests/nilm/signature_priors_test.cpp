@@ -1,13 +1,13 @@
 #include "src/nilm/signature_priors.hpp"
 
-#include "synthetic_site.hpp"
-
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
+
+#include "synthetic_site.hpp"
 
 namespace meterd::nilm {
 namespace {
@@ -21,10 +21,6 @@ double q_of(double p_w, double pf, bool leading) {
   return p_w * std::tan(std::acos(pf)) * (leading ? -1.0 : 1.0);
 }
 
-Usage most_likely(const UsageArray& p) {
-  return kAllUsages[static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin())];
-}
-
 double sum(const UsageArray& a) { return std::accumulate(a.begin(), a.end(), 0.0); }
 
 double at(const UsageArray& a, Usage u) { return a[index_of(u)]; }
@@ -36,6 +32,14 @@ StepSignature step(double p_w, double q_var, RunClass run, int occupied = -1) {
   s.run = run;
   s.occupied = occupied;
   return s;
+}
+
+TEST(SignaturePriors, MostLikelyIsOtherWhenNothingIsKnown) {
+  EXPECT_EQ(most_likely(UsageArray{}), Usage::other);
+  UsageArray p{};
+  p[index_of(Usage::ventilation)] = 0.4;
+  p[index_of(Usage::other)] = 0.3;
+  EXPECT_EQ(most_likely(p), Usage::ventilation);
 }
 
 TEST(SignaturePriors, PowerFactorGivesTheNatureOfAStep) {
@@ -143,13 +147,13 @@ TEST(SignaturePriors, ClusterPriorConditionsOnHowLongTheRunHasLasted) {
 }
 
 TEST(SignaturePriors, OccupiedHoursAreWeekdayDaytimeLocal) {
-  const std::int64_t offset = kHour;  // UTC+1
-  EXPECT_TRUE(occupied_hours(kMonday + 9 * kHour, offset));         // 10:00 local
+  const std::int64_t offset = kHour;                                        // UTC+1
+  EXPECT_TRUE(occupied_hours(kMonday + 9 * kHour, offset));                 // 10:00 local
   EXPECT_FALSE(occupied_hours(kMonday + 5 * kHour + 30 * 60'000, offset));  // 06:30
-  EXPECT_TRUE(occupied_hours(kMonday + 6 * kHour, offset));          // 07:00
-  EXPECT_FALSE(occupied_hours(kMonday + 18 * kHour, offset));        // 19:00
-  EXPECT_FALSE(occupied_hours(kMonday + 5 * kDay + 9 * kHour, offset));  // Saturday
-  EXPECT_TRUE(occupied_hours(kMonday + 4 * kDay + 9 * kHour, offset));   // Friday
+  EXPECT_TRUE(occupied_hours(kMonday + 6 * kHour, offset));                 // 07:00
+  EXPECT_FALSE(occupied_hours(kMonday + 18 * kHour, offset));               // 19:00
+  EXPECT_FALSE(occupied_hours(kMonday + 5 * kDay + 9 * kHour, offset));     // Saturday
+  EXPECT_TRUE(occupied_hours(kMonday + 4 * kDay + 9 * kHour, offset));      // Friday
 }
 
 TEST(SignaturePriors, RestrictKeepsOnlyTheUnlearnedCategories) {
