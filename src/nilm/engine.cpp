@@ -198,7 +198,7 @@ struct Engine::Impl {
   std::int64_t tracked_valid_until = 0;
   bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;
-  static constexpr std::size_t kMaxPendingEvents = 65'536;
+  static constexpr std::size_t kMaxPendingEvents = 8'192;
 
   bool has_last = false;
   std::int64_t last_mains_ms = 0;
