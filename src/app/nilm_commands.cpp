@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -48,7 +49,7 @@ struct ReplayArgs {
 
 std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> args, NilmIo io) {
   ReplayArgs a;
-  bool have_mains = false, have_step = false, have_train = false;
+  std::set<std::string> seen;  // options that may be given once
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string name = args[i];
     if (name == "--help" || name == "-h") {
@@ -69,14 +70,10 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       if (i + 1 >= args.size()) return usage(io, "option '" + name + "' needs a value");
       value = args[++i];
     }
-    auto once = [&](bool& seen) {
-      const bool first = !seen;
-      seen = true;
-      return first;
-    };
-    bool have_out = a.out.has_value();
+    if (name != "--submeter" && !seen.insert(name).second) {
+      return usage(io, "option '" + name + "' given twice");
+    }
     if (name == "--mains") {
-      if (!once(have_mains)) return usage(io, "option '--mains' given twice");
       auto sel = replay::parse_column_selector(*value);
       if (!sel) return usage(io, "--mains: " + sel.error().detail);
       a.options.mains = std::move(*sel);
@@ -85,22 +82,19 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       if (!sub) return usage(io, "--submeter: " + sub.error().detail);
       a.options.submeters.push_back(std::move(*sub));
     } else if (name == "--train-until") {
-      if (!once(have_train)) return usage(io, "option '--train-until' given twice");
       auto t = replay::parse_timestamp_ms(*value);
       if (!t) return usage(io, "--train-until: " + t.error().detail);
       a.options.train_until_ms = *t;
     } else if (name == "--step") {
-      if (!once(have_step)) return usage(io, "option '--step' given twice");
       auto d = replay::parse_duration_ms(*value);
       if (!d) return usage(io, "--step: " + d.error().detail);
       a.options.step_ms = *d;
     } else {
-      if (!once(have_out)) return usage(io, "option '--out' given twice");
       if (value->empty()) return usage(io, "option '--out' needs a file name");
       a.out = std::filesystem::path{*value};
     }
   }
-  if (!a.help && !have_mains) return usage(io, "replay needs --mains FILE.csv");
+  if (!a.help && !seen.contains("--mains")) return usage(io, "replay needs --mains FILE.csv");
   return a;
 }
 

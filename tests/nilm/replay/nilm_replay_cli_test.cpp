@@ -140,6 +140,7 @@ TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
       {{"--mains", mains, "--train-until", "tomorrow"}, "--train-until: expected a timestamp"},
       {{"--mains", mains, "--frobnicate", "1"}, "unknown option '--frobnicate'"},
       {{"--step", "10min"}, "replay needs --mains"},
+      {{"--mains", mains, "--step", "1h", "--step=2h"}, "option '--step' given twice"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args{"nilm", "replay"};
