@@ -40,7 +40,7 @@ nilm::EngineConfig engine_config(const config::NilmConfig& nilm, std::chrono::mi
 
 NilmService::NilmService(boost::asio::io_context& io, const Clock& clock,
                          const config::Config& config, NilmOutputs outputs)
-    : io_(io), clock_(clock), config_(config.nilm), outputs_(std::move(outputs)), timer_(io) {
+    : clock_(clock), config_(config.nilm), outputs_(std::move(outputs)), timer_(io) {
   for (const auto& bus : config.buses) {
     for (const auto& m : bus.meters) bus_of_[m.id] = bus.id;
   }

@@ -110,7 +110,6 @@ class NilmService final : public Service, public ReadingSink {
   void publish_event(const nilm::SwitchEvent& event);
   std::optional<std::string> load_model();
 
-  boost::asio::io_context& io_;
   const Clock& clock_;
   config::NilmConfig config_;
   std::map<std::string, std::string, std::less<>> bus_of_;  // meter id -> bus id
