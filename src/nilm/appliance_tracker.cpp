@@ -34,10 +34,21 @@ std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::ui
       best = i;
     }
   }
+  if (best == running_.size()) best = grown_match(phase, off);
   if (best == running_.size()) return std::nullopt;
   const ApplianceInstance a = running_[best];
   running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(best));
   return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0, a.label};
+}
+
+std::size_t ApplianceTracker::grown_match(std::uint8_t phase, double off_w) const noexcept {
+  std::size_t best = running_.size();
+  for (std::size_t i = 0; i < running_.size(); ++i) {
+    const ApplianceInstance& a = running_[i];
+    if (a.phase != phase || a.p_w < kMinGrownRatio * off_w || a.p_w > off_w) continue;
+    if (best == running_.size() || a.p_w > running_[best].p_w) best = i;
+  }
+  return best;
 }
 
 void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) {
@@ -48,15 +59,15 @@ void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) 
   });
 }
 
-UsageArray ApplianceTracker::attributed_w(
-    const EventClusters& clusters, std::int64_t t_ms,
-    const std::array<double, kMaxPhases>& phase_w) const noexcept {
+UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters, std::int64_t t_ms,
+                                          const std::array<double, kMaxPhases>& phase_w,
+                                          const InstanceShares& shares) const {
   std::array<UsageArray, kMaxPhases> per_phase{};
   std::array<double, kMaxPhases> sum{};
   for (const ApplianceInstance& a : running_) {
     if (a.phase >= kMaxPhases || !clusters.pairs_reliably(a.cluster)) continue;
     const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
-    const UsageArray s = clusters.shares(a.cluster, age_s);
+    const UsageArray s = shares ? shares(a, age_s) : clusters.shares(a.cluster, age_s);
     const double p = a.p_w * clusters.on_probability(a.cluster, age_s);
     for (std::size_t c = 0; c < kUsageCount; ++c) {
       per_phase[a.phase][c] += p * s[c];

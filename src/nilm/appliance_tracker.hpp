@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -41,6 +42,7 @@ class ApplianceTracker {
   static constexpr std::size_t kMaxInstances = 64;
   static constexpr double kPairTolerance = 2.0;      // times the clustering tolerance
   static constexpr double kMinOnProbability = 0.02;  // below: the instance is dropped
+  static constexpr double kMinGrownRatio = 0.75;     // see grown_match()
 
   // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0), labelled or not.
   void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
@@ -58,13 +60,22 @@ class ApplianceTracker {
   // The power of the running instances per category at t_ms (by the clusters' shares given
   // each instance's age).
   // The instances of a phase never add up to more than that phase draws (`phase_w`, NaN: no
-  // limit): they are scaled down together when they would.
+  // limit): they are scaled down together when they would. `shares`, when given, replaces the
+  // clusters' shares (the engine's labelled shares completed by priors, signature_priors.hpp).
+  using InstanceShares = std::function<UsageArray(const ApplianceInstance&, double age_s)>;
   UsageArray attributed_w(const EventClusters& clusters, std::int64_t t_ms,
-                          const std::array<double, kMaxPhases>& phase_w) const noexcept;
+                          const std::array<double, kMaxPhases>& phase_w,
+                          const InstanceShares& shares = {}) const;
 
   const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
 
  private:
+  // The running instance on `phase` an unmatched OFF step of off_w closes when the appliance's
+  // draw grew after its ON step (a compressor's start ramp, the rest of which arrives as small
+  // steps or a drift the detector does not report): the largest with kMinGrownRatio * off_w <=
+  // p_w <= off_w; running_.size() when none.
+  std::size_t grown_match(std::uint8_t phase, double off_w) const noexcept;
+
   std::vector<ApplianceInstance> running_;
 };
 

@@ -14,6 +14,7 @@
 #include "src/nilm/continuous_model.hpp"
 #include "src/nilm/event_labeller.hpp"
 #include "src/nilm/model_codec.hpp"
+#include "src/nilm/signature_priors.hpp"
 #include "src/nilm/step_accumulator.hpp"
 #include "src/nilm/submeter_channel.hpp"
 #include "src/nilm/time_of_week.hpp"
@@ -52,6 +53,11 @@ struct Engine::Impl {
     tracked_stale = true;  // the running set changed
     e.cluster = cluster;
     e.usage = clusters.usage_of(cluster);
+    if (e.usage == Usage::other) {  // nothing labelled it: what the priors say, if anything
+      const int occupied = occupied_hours(e.t_ms, config.utc_offset_ms) ? 1 : 0;
+      e.usage = most_likely(
+          shares_with_priors(clusters, cluster, 0.0, occupied, unlearned_categories(now_ms)));
+    }
     if (std::isnan(e.dq_var)) e.dq_var = 0.0;
     ++stats.events;
     if (out_events.size() >= kMaxPendingEvents)  // nobody takes them: keep the newest
@@ -82,8 +88,35 @@ struct Engine::Impl {
     ++stats.submeter_samples;
   }
 
+  // The categories nothing taught the engine (no live complete sub-meter, nothing learned):
+  // the priors of signature_priors.hpp estimate them; `other` is never among them.
+  std::array<bool, kUsageCount> unlearned_categories(std::int64_t t_ms) const {
+    std::array<bool, kUsageCount> u{};
+    for (const Usage c : kAllUsages)
+      u[index_of(c)] = c != Usage::other && !model->continuous.learned(c);
+    for (const auto& s : subs)
+      if (s.spec().complete && s.live_at(t_ms, config.max_gap_ms))
+        u[index_of(s.spec().usage)] = false;
+    return u;
+  }
+
+  // Adds the residual prior of the unlearned categories to `in` (docs/nilm.md, Priors): what
+  // the residual leaves once the learned categories took their part, split by base load and
+  // occupied-hours excess, with the reactive balance when Q is known.
+  void add_residual_prior(SplitInput& in, const std::array<bool, kUsageCount>& unlearned,
+                          double rest_w, double rest_q_var, double weight_s) {
+    model->base_load.update(rest_w, weight_s);
+    const UsageArray prior = restrict_prior(
+        residual_prior_w(rest_w, rest_q_var, model->base_load.base_w()), unlearned, true);
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      if (!unlearned[c]) continue;
+      in.estimated_w[c] += prior[c];
+      in.estimated_conf[c] = std::max(in.estimated_conf[c], kPriorConfidence);
+    }
+  }
+
   // The split of total_w at time t_ms; learns from the complete sub-meters that are live.
-  Split attribute(std::int64_t t_ms, double total_w,
+  Split attribute(std::int64_t t_ms, double total_w, double total_q_var,
                   const std::array<double, kMaxPhases>& phase_w) {
     SplitInput in;
     in.total_w = total_w;
@@ -99,8 +132,20 @@ struct Engine::Impl {
         partial[c] += s.power_w();
       }
     }
+    const std::array<bool, kUsageCount> unlearned = unlearned_categories(t_ms);
+    bool any_unlearned = false;
+    for (bool u : unlearned) any_unlearned = any_unlearned || u;
     if (tracked_stale || t_ms >= tracked_valid_until) {  // shares follow the ages: every 5 s
-      tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
+      if (any_unlearned) {  // labelled shares first, priors for the unlearned categories
+        tracked = tracker.attributed_w(
+            model->clusters, t_ms, phase_w, [&](const ApplianceInstance& a, double age_s) {
+              const int occupied = occupied_hours(a.on_ms, config.utc_offset_ms) ? 1 : 0;
+              return shares_with_priors(model->clusters, a.cluster, age_s, occupied, unlearned);
+            });
+        tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
+      } else {
+        tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
+      }
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
     }
@@ -109,17 +154,29 @@ struct Engine::Impl {
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
     const double weight_s =
         static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
+    double rest = residual;  // what the learned categories leave of the residual
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
         model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s);
+        rest -= complete_w[c] - tracked[c];
         continue;
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other) continue;
-      in.estimated_w[c] = std::max(tracked[c] + model->continuous.estimate(slot, u, residual), 0.0);
+      const double continuous = model->continuous.estimate(slot, u, residual);
+      in.estimated_w[c] = std::max(tracked[c] + continuous, 0.0);
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
+      rest -= continuous;
+    }
+    if (any_unlearned) {
+      // The residual's Q is known when the mains measure it and no sub-meter's Q is missing.
+      bool subs_live = false;
+      for (const auto& s : subs) subs_live = subs_live || s.live_at(t_ms, config.max_gap_ms);
+      const double rest_q =
+          subs_live ? std::numeric_limits<double>::quiet_NaN() : total_q_var - tracked_q;
+      add_residual_prior(in, unlearned, rest, rest_q, weight_s);
     }
     return split_total(in);
   }
@@ -169,7 +226,7 @@ struct Engine::Impl {
     std::array<double, kMaxPhases> phase_w;
     phase_w.fill(std::numeric_limits<double>::quiet_NaN());
     for (std::size_t ph = 0; ph < sample.phases; ++ph) phase_w[ph] = sample.p_w[ph];
-    pending = attribute(sample.t_ms, total, phase_w);
+    pending = attribute(sample.t_ms, total, total_reactive_var(sample), phase_w);
     has_pending = true;
     emit_until(sample.t_ms);
   }
@@ -194,7 +251,8 @@ struct Engine::Impl {
   std::unique_ptr<LearnedModel> model;
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
   ApplianceTracker tracker;
-  UsageArray tracked{};  // their power per category, cached
+  UsageArray tracked{};    // their power per category, cached
+  double tracked_q = 0.0;  // and their reactive power (priors only)
   std::int64_t tracked_valid_until = 0;
   bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;

@@ -86,6 +86,7 @@ std::string encode_model(const LearnedModel& model) {
               {"categories", kUsageCount},
               {"continuous", {{"table", std::move(table)}, {"pooled", std::move(pooled)}}},
               {"clusters", std::move(clusters)}};
+  if (model.base_load.ready()) doc["base_load_w"] = model.base_load.base_w();
   return doc.dump();
 }
 
@@ -128,6 +129,10 @@ Result<std::unique_ptr<LearnedModel>> decode_model(std::string_view text) {
     Cluster c;
     if (!cluster_from_json(j, c)) return bad("bad cluster");
     model->clusters.clusters().push_back(c);
+  }
+  if (const auto base = doc.find("base_load_w"); base != doc.end()) {
+    if (!base->is_number() || !std::isfinite(base->get<double>())) return bad("bad base load");
+    model->base_load.restore(base->get<double>());
   }
   return model;
 }

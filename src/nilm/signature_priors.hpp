@@ -120,6 +120,11 @@ class BaseLoadTracker {
 
   // Takes `residual_w` held for `dt_s` seconds (> 0); non-finite values are ignored.
   void update(double residual_w, double dt_s) noexcept;
+  // Resumes from a base load of a saved model (ready from then on).
+  void restore(double base_w) noexcept {
+    base_w_ = base_w;
+    ready_ = true;
+  }
   // The base load, W (0 before any data).
   double base_w() const noexcept { return base_w_; }
   bool ready() const noexcept { return ready_; }
