@@ -34,21 +34,10 @@ std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::ui
       best = i;
     }
   }
-  if (best == running_.size()) best = grown_match(phase, off);
   if (best == running_.size()) return std::nullopt;
   const ApplianceInstance a = running_[best];
   running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(best));
   return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0, a.label};
-}
-
-std::size_t ApplianceTracker::grown_match(std::uint8_t phase, double off_w) const noexcept {
-  std::size_t best = running_.size();
-  for (std::size_t i = 0; i < running_.size(); ++i) {
-    const ApplianceInstance& a = running_[i];
-    if (a.phase != phase || a.p_w < kMinGrownRatio * off_w || a.p_w > off_w) continue;
-    if (best == running_.size() || a.p_w > running_[best].p_w) best = i;
-  }
-  return best;
 }
 
 void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) {

@@ -42,7 +42,6 @@ class ApplianceTracker {
   static constexpr std::size_t kMaxInstances = 64;
   static constexpr double kPairTolerance = 2.0;      // times the clustering tolerance
   static constexpr double kMinOnProbability = 0.02;  // below: the instance is dropped
-  static constexpr double kMinGrownRatio = 0.75;     // see grown_match()
 
   // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0), labelled or not.
   void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
@@ -70,12 +69,6 @@ class ApplianceTracker {
   const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
 
  private:
-  // The running instance on `phase` an unmatched OFF step of off_w closes when the appliance's
-  // draw grew after its ON step (a compressor's start ramp, the rest of which arrives as small
-  // steps or a drift the detector does not report): the largest with kMinGrownRatio * off_w <=
-  // p_w <= off_w; running_.size() when none.
-  std::size_t grown_match(std::uint8_t phase, double off_w) const noexcept;
-
   std::vector<ApplianceInstance> running_;
 };
 
