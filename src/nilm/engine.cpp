@@ -115,6 +115,42 @@ struct Engine::Impl {
     }
   }
 
+  // Marks the categories that are one appliance off most of the time (a house's heat pump or
+  // fridge): the steps their sub-meters confirmed are more than kSwitchedRatio times their mean
+  // power in training. Their continuous model would spread their energy over the hours they are
+  // off, so for them it may only correct the tracked instances downwards (on/off tracking has
+  // priority). Step size: the clusters' |dP| weighted by the category's votes; mean power: the
+  // continuous model's part plus the energy of the labelled runs (|dP| x duration class
+  // centre), over the training time. Refreshed every 10 min of data.
+  void refresh_switched(std::int64_t t_ms) {
+    if (t_ms < next_switched_ms) return;
+    next_switched_ms = t_ms + 600'000;
+    UsageArray step_w{};
+    UsageArray votes{};
+    UsageArray run_j{};
+    for (const Cluster& cl : model->clusters.clusters()) {
+      for (std::size_t c = 0; c < kUsageCount; ++c) {
+        step_w[c] += cl.votes[c] * cl.dp_w;
+        votes[c] += cl.votes[c];
+        double lower_s = 0.0;
+        for (std::size_t b = 0; b < kDurationBins; ++b) {
+          const double upper_s = b < kDurationEdgesS.size() ? kDurationEdgesS[b] : 2.0 * lower_s;
+          run_j[c] += cl.runs[c][b] * cl.dp_w * 0.5 * (lower_s + upper_s);
+          lower_s = upper_s;
+        }
+      }
+    }
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      const auto& p = model->continuous.pooled()[c];
+      if (p.w <= 0.0 || votes[c] < kMinSwitchedVotes) {
+        switched[c] = false;
+        continue;
+      }
+      const double mean_w = (p.x + run_j[c]) / p.w;
+      switched[c] = step_w[c] / votes[c] > kSwitchedRatio * mean_w;
+    }
+  }
+
   // The split of total_w at time t_ms; learns from the complete sub-meters that are live.
   Split attribute(std::int64_t t_ms, double total_w, double total_q_var,
                   const std::array<double, kMaxPhases>& phase_w) {
@@ -151,6 +187,7 @@ struct Engine::Impl {
     }
     double residual = total_w;
     for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c] + tracked[c];
+    refresh_switched(t_ms);
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
     const double weight_s =
         static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
@@ -165,7 +202,8 @@ struct Engine::Impl {
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other) continue;
-      const double continuous = model->continuous.estimate(slot, u, residual);
+      double continuous = model->continuous.estimate(slot, u, residual);
+      if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
       in.estimated_w[c] = std::max(tracked[c] + continuous, 0.0);
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
       rest -= continuous;
@@ -256,6 +294,10 @@ struct Engine::Impl {
   std::int64_t tracked_valid_until = 0;
   bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;
+  std::array<bool, kUsageCount> switched{};  // see refresh_switched()
+  std::int64_t next_switched_ms = 0;
+  static constexpr double kSwitchedRatio = 4.0;
+  static constexpr double kMinSwitchedVotes = 20.0;
   static constexpr std::size_t kMaxPendingEvents = 8'192;
 
   bool has_last = false;
@@ -301,6 +343,7 @@ Result<void> Engine::load_model(std::string_view text) {
   impl_->model = std::move(*decoded);
   impl_->tracker.clear();  // running instances referred to the old clusters
   impl_->tracked_stale = true;
+  impl_->next_switched_ms = 0;  // the switched categories of the new model
   return {};
 }
 
