@@ -53,10 +53,12 @@ struct Engine::Impl {
     tracked_stale = true;  // the running set changed
     e.cluster = cluster;
     e.usage = clusters.usage_of(cluster);
-    if (e.usage == Usage::other) {  // nothing labelled it: what the priors say, if anything
-      const int occupied = occupied_hours(e.t_ms, config.utc_offset_ms) ? 1 : 0;
-      e.usage = most_likely(
-          shares_with_priors(clusters, cluster, 0.0, occupied, unlearned_categories(now_ms)));
+    if (e.usage == Usage::other) {  // unexplained: what the priors say of untaught categories
+      const auto unlearned = unlearned_categories(now_ms);
+      if (std::find(unlearned.begin(), unlearned.end(), true) != unlearned.end()) {
+        const int occupied = occupied_hours(e.t_ms, config.utc_offset_ms) ? 1 : 0;
+        e.usage = most_likely(shares_with_priors(clusters, cluster, 0.0, occupied, unlearned));
+      }
     }
     if (std::isnan(e.dq_var)) e.dq_var = 0.0;
     ++stats.events;
