@@ -4,6 +4,8 @@
 //   sim      simulated buildings (tools/sim CommercialBuilding): office, retail, school x seeds
 //            101-103 (never used while developing), 14 days of training with all 7 categories'
 //            truth as complete sub-meters, then 7 days of mains only; 10-min steps
+//   untrained  the same buildings and days with no sub-meter at all (the signature priors of
+//            src/nilm/signature_priors.hpp only): daily energy and share error, no goal
 //   ampds2   AMPds2 train file (4 sub-meters) -> test file, and -> val file (1-min steps)
 //   ukdale   UK-DALE train day (4 sub-meters) -> test day (1-min steps)
 //   lab      the change detector's event F1 on the lab-1hz recordings (switchings > 150 W)
@@ -78,6 +80,28 @@ void print_categories(const RunFigures& f, bool with_mae) {
               static_cast<unsigned long long>(f.stats.dropped_samples), f.cpu_s);
 }
 
+// The untrained engine's figures per category, and their means over the buildings.
+struct UntrainedMeans {
+  std::array<double, kUsageCount> daily{};
+  std::array<double, kUsageCount> share_pts{};
+  std::array<int, kUsageCount> n{};
+};
+
+void print_untrained(const Figures& f, UntrainedMeans& m) {
+  std::printf("  %-21s %7s %17s %12s %10s\n", "category", "share", "kWh est/true", "daily err %",
+              "share pts");
+  for (const Usage u : kAllUsages) {
+    const auto& e = f.category[index_of(u)];
+    if (e.true_wh <= 0.0 && e.est_wh <= 0.0) continue;
+    std::printf("  %-21s %6.1f%% %8.1f/%-8.1f %12.1f %10.2f\n", std::string{to_string(u)}.c_str(),
+                pct(e.true_share), e.est_wh / 1000.0, e.true_wh / 1000.0, pct(e.daily_error),
+                e.share_error_pts);
+    m.daily[index_of(u)] += e.daily_error;
+    m.share_pts[index_of(u)] += e.share_error_pts;
+    ++m.n[index_of(u)];
+  }
+}
+
 struct Worst {
   double daily = 0.0;
   double nep = 0.0;
@@ -133,6 +157,27 @@ int main(int argc, char** argv) {
   std::printf("sim worst over buildings x categories above 5 %% of energy: daily error %.2f %% "
               "(baseline %.2f %%), NEP %.3f (baseline %.3f)\n\n",
               pct(sim_worst.daily), pct(base_worst.daily), sim_worst.nep, base_worst.nep);
+
+  // ---- simulated buildings, untrained: the signature priors only ----
+  std::printf("== sim untrained (priors only): no sub-meter, %d + %d days of mains, the last %d "
+              "scored, 10-min steps; no goal\n",
+              sims.front().train_days, sims.front().test_days, sims.front().test_days);
+  UntrainedMeans untrained;
+  for (SimRunOptions s : sims) {
+    s.submeters = false;
+    const SimRun run = run_sim(s);
+    std::printf("%s seed %llu\n", std::string{sim::to_string(s.type)}.c_str(),
+                static_cast<unsigned long long>(s.seed));
+    print_untrained(run.figures.engine, untrained);
+  }
+  std::printf("untrained, mean over buildings: daily error %% / share error pts:");
+  for (const Usage u : kAllUsages) {
+    const std::size_t c = index_of(u);
+    if (untrained.n[c] == 0) continue;
+    std::printf(" %s %.1f/%.2f", std::string{to_string(u)}.c_str(),
+                pct(untrained.daily[c] / untrained.n[c]), untrained.share_pts[c] / untrained.n[c]);
+  }
+  std::printf("\n\n");
 
   // ---- recorded residential data ----
   double ampds2_ratio = 0.0;

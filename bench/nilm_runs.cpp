@@ -51,10 +51,11 @@ void score_steps(const std::vector<StepResult>& steps, std::int64_t test_start_m
   }
 }
 
-EngineConfig sim_config(std::int64_t step_ms) {
+EngineConfig sim_config(std::int64_t step_ms, bool submeters) {
   EngineConfig c;
   c.step_ms = step_ms;
   c.utc_offset_ms = kSimUtcOffsetMs;
+  if (!submeters) return c;
   for (const Usage u : kAllUsages) {
     c.submeters.push_back({.name = "truth:" + std::string{to_string(u)}, .usage = u, .complete = true});
   }
@@ -98,7 +99,7 @@ PowerSample mains_of(const sim::SiteSample& s) {
 SimRun run_sim(const SimRunOptions& o) {
   const double cpu0 = thread_cpu_s();
   sim::CommercialBuilding building{site_config(o)};
-  Engine engine{sim_config(o.step_ms)};
+  Engine engine{sim_config(o.step_ms, o.submeters)};
   const std::int64_t train_s = std::int64_t{o.train_days} * 86'400;
   const std::int64_t test_s = std::int64_t{o.test_days} * 86'400;
   const std::int64_t test_start_ms = kSimStartMs + train_s * 1000;
@@ -113,7 +114,7 @@ SimRun run_sim(const SimRunOptions& o) {
       sub.t_ms = t;
       sub.p_w[0] = s.truth_w[c];
       sub.q_var[0] = s.truth_q_var[c];
-      engine.push_submeter(c, sub);
+      if (o.submeters) engine.push_submeter(c, sub);
       sum_w[c] += s.truth_w[c];
     }
     engine.push_mains(mains_of(s));
@@ -248,7 +249,7 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
   for (std::int64_t i = 0; i < std::int64_t{o.test_days} * 86'400; ++i) {
     samples.push_back(mains_of(building.step()));
   }
-  const EngineConfig config = sim_config(o.step_ms);
+  const EngineConfig config = sim_config(o.step_ms, o.submeters);
 
   Throughput t;
   t.samples = samples.size();

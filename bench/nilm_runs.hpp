@@ -46,6 +46,8 @@ struct SimRunOptions {
   int train_days = 14;
   int test_days = 7;
   std::int64_t step_ms = 600'000;
+  bool submeters = true;  // false: no sub-meter at all, the training days feed the mains only
+                          // (the untrained engine: signature priors, docs/nilm.md)
 };
 
 struct SimRun {
