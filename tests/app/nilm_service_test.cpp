@@ -261,9 +261,13 @@ TEST_F(NilmServiceTest, MalformedSavedModelIsReplacedByAFreshOne) {
   service->publish(mains(kT0, 1000.0, 0.0));
   EXPECT_EQ(service->stats()->mains_samples, 1u);
   stop(*service);
+  // What was saved at stop is a model again (the fresh engine's, which learned only the base
+  // load of the priors from one sample: no cluster), not the garbage it found.
+  const std::string saved = store_->load_state(std::string(kNilmModelState)).value().value();
   const auto offset = config::effective_utc_offset(config_.nilm, clock_.utc_now());
-  EXPECT_EQ(store_->load_state(std::string(kNilmModelState)).value().value(),
-            nilm::Engine(engine_config(config_.nilm, offset)).save_model());
+  nilm::Engine probe(engine_config(config_.nilm, offset));
+  EXPECT_TRUE(probe.load_model(saved)) << saved.substr(0, 200);
+  EXPECT_NE(saved.find("\"clusters\":[]"), std::string::npos);
 }
 
 TEST_F(NilmServiceTest, ReloadRestartsTheEngineOnlyWhenTheSectionChanged) {
