@@ -1,6 +1,7 @@
 #include "tools/sim/building_options.hpp"
 
 #include "tools/sim/bsmart_options.hpp"
+#include "tools/sim/option_parsing.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -12,16 +13,12 @@ namespace meterd::sim {
 namespace {
 
 Error bad(std::string_view option, std::string_view value, std::string_view why) {
-  return Error{Errc::invalid_argument,
-               "option " + std::string(option) + " '" + std::string(value) + "': " + std::string(why)};
+  return bad_option(option, value, why);
 }
 
 template <class T>
 std::optional<T> number(std::string_view s) {
-  T v{};
-  const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || p != s.data() + s.size()) return std::nullopt;
-  return v;
+  return parse_number<T>(s);
 }
 
 constexpr int kMaxDays = 366;
