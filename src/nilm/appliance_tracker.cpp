@@ -17,7 +17,8 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
 }
 
 std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
-                                                      double dp_w, int cluster) {
+                                                      double dp_w, int cluster,
+                                                      const EventClusters* clusters) {
   const double off = std::abs(dp_w);
   const double tol =
       kPairTolerance * std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off);
@@ -32,6 +33,18 @@ std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::ui
     if (d < best_d) {
       best_d = d;
       best = i;
+    }
+  }
+  if (best == running_.size() && clusters != nullptr) {  // the same appliance, grown
+    const Usage usage = clusters->usage_of(cluster);
+    for (std::size_t i = 0; i < running_.size() && usage != Usage::other; ++i) {
+      const ApplianceInstance& a = running_[i];
+      if (a.phase != phase || a.p_w > off + tol || clusters->usage_of(a.cluster) != usage) continue;
+      const double d = std::abs(a.p_w - off);
+      if (d < best_d) {
+        best_d = d;
+        best = i;
+      }
     }
   }
   if (best == running_.size()) return std::nullopt;

@@ -47,9 +47,14 @@ class ApplianceTracker {
   void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
                  const std::optional<Label>& label);
 
-  // An OFF step (dp_w < 0); the instance it closes, if any.
+  // An OFF step (dp_w < 0); the instance it closes, if any. With `clusters`, an OFF step that
+  // matches no running instance in size closes the closest-sized running instance of its
+  // phase that is not larger than it and whose cluster has the OFF cluster's learned category
+  // (not `other`): an appliance whose power grew during its run (a heat pump's compressor
+  // draws more as the condensing temperature rises: 1.4 to 2.4 kW over a run on AMPds2) ends
+  // with a larger OFF step than its ON step; the sub-meters' labels say both are its.
   std::optional<PairedRun> switch_off(std::int64_t t_ms, std::uint8_t phase, double dp_w,
-                                      int cluster);
+                                      int cluster, const EventClusters* clusters = nullptr);
 
   // Drops the instances on longer than their cluster allows at t_ms.
   void expire(std::int64_t t_ms, const EventClusters& clusters);

@@ -16,6 +16,7 @@
 #include "src/nilm/model_codec.hpp"
 #include "src/nilm/signature_priors.hpp"
 #include "src/nilm/step_accumulator.hpp"
+#include "src/nilm/step_merger.hpp"
 #include "src/nilm/submeter_channel.hpp"
 #include "src/nilm/time_of_week.hpp"
 #include "src/nilm/total_split.hpp"
@@ -46,7 +47,7 @@ struct Engine::Impl {
     if (e.dp_w > 0.0) {
       tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster, label);
       clusters.record_on(cluster);
-    } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster)) {
+    } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster, &clusters)) {
       clusters.record_on_duration(run->cluster, run->on_s);
       if (run->label) clusters.record_labelled_run(run->cluster, *run->label, run->on_s);
     }
@@ -67,14 +68,22 @@ struct Engine::Impl {
     out_events.push_back(e);
   }
 
+  // The merged steps in `merged_steps`, in order.
+  void take_merged(std::int64_t now_ms) {
+    for (const SwitchEvent& e : merged_steps) on_mains_event(e, now_ms);
+    merged_steps.clear();
+  }
+
   void detect(const PowerSample& sample) {
     for (std::size_t ph = 0; ph < sample.phases; ++ph) {
       auto& det = mains_detectors[ph];
       if (!det) det.emplace(static_cast<std::uint8_t>(ph), detector_config());
       if (auto e = det->push(sample.t_ms, sample.p_w[ph], sample.q_var[ph]))
-        on_mains_event(*e, sample.t_ms);
-      while (auto more = det->take_pending()) on_mains_event(*more, sample.t_ms);
+        merger.push(*e, nominal_dt_ms, merged_steps);
+      while (auto more = det->take_pending()) merger.push(*more, nominal_dt_ms, merged_steps);
     }
+    merger.flush(sample.t_ms, nominal_dt_ms, merged_steps);
+    take_merged(sample.t_ms);
     if (sample.t_ms >= next_expiry_ms) {
       tracker.expire(sample.t_ms, model->clusters);
       tracked_stale = true;
@@ -231,6 +240,8 @@ struct Engine::Impl {
   // Running appliances are forgotten: their state after the silence is unknown.
   void close_gap() {
     ++stats.gaps;
+    merger.release_all(merged_steps);  // steps before the silence
+    take_merged(last_mains_ms);
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     tracker.clear();
     tracked_stale = true;
@@ -255,6 +266,7 @@ struct Engine::Impl {
         close_gap();
       } else {
         nominal_dt_ms = dt;
+        model->clusters.set_slow_sampling(dt >= StepMerger::kSlowSampleMs);
         flush_pending(dt);
       }
     }
@@ -278,6 +290,8 @@ struct Engine::Impl {
   }
 
   void finish() {
+    merger.release_all(merged_steps);
+    take_merged(last_mains_ms);
     if (has_pending) flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     const std::size_t before = out_steps.size();
     steps.close_all(out_steps);
@@ -290,6 +304,8 @@ struct Engine::Impl {
   std::vector<SubmeterChannel> subs;
   std::unique_ptr<LearnedModel> model;
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
+  StepMerger merger;
+  std::vector<SwitchEvent> merged_steps;  // out of the merger, not yet taken
   ApplianceTracker tracker;
   UsageArray tracked{};    // their power per category, cached
   double tracked_q = 0.0;  // and their reactive power (priors only)

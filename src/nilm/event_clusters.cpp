@@ -12,6 +12,8 @@ constexpr double kDefaultMaxOnS = 4.0 * 3600.0;
 constexpr double kMinMaxOnS = 120.0;
 constexpr double kMaxMaxOnS = 24.0 * 3600.0;
 constexpr double kMinPairedShare = 0.8;
+constexpr double kMinConfirmedShare = 0.8;        // of a cluster's labelled steps, one category
+constexpr double kMinConfirmedPairedShare = 0.5;  // its paired share then (slow sampling)
 constexpr double kMinLabelledRuns = 5.0;
 
 double tolerance(double w) noexcept {
@@ -102,7 +104,15 @@ void EventClusters::record_on(int cluster) {
 bool EventClusters::pairs_reliably(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return false;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  return c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons;
+  if (c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons) return true;
+  if (!slow_sampling_ || c.on_count < kMinConfirmedPairedShare * c.ons) return false;
+  double labelled = c.unmatched;
+  double most = 0.0;
+  for (double v : c.votes) {
+    labelled += v;
+    most = std::max(most, v);
+  }
+  return most >= kMinLabelledRuns && most >= kMinConfirmedShare * labelled;
 }
 
 void EventClusters::record_on_duration(int cluster, double seconds) {

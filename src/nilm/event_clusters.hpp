@@ -68,8 +68,15 @@ class EventClusters {
   void record_on(int cluster);
   void record_on_duration(int cluster, double seconds);
   // Whether the cluster's ON steps are mostly closed by a matching OFF step (a two-state
-  // appliance Hart's pairing follows; a cluster of coincident switchings is not).
+  // appliance Hart's pairing follows; a cluster of coincident switchings is not). With slow
+  // sampling (set_slow_sampling) a cluster the sub-meters confirmed as one category's
+  // switchings (>= 80 % of its labelled steps, >= 5 of them) needs only half of its ON steps
+  // paired: there another load switching in the same sample hides many OFF steps of a real
+  // two-state appliance (AMPds2 at 1 min: 45 % of the fridge's), and the sub-meter's
+  // confirmation is the direct evidence that the pairing share stands for.
   bool pairs_reliably(int cluster) const noexcept;
+  // Whether the mains are sampled slowly (StepMerger::kSlowSampleMs or more between samples).
+  void set_slow_sampling(bool slow) noexcept { slow_sampling_ = slow; }
 
   // A run of the cluster, labelled at its ON step, closed by an OFF step after `seconds`.
   void record_labelled_run(int cluster, const Label& label, double seconds);
@@ -95,6 +102,7 @@ class EventClusters {
 
  private:
   std::vector<Cluster> clusters_;
+  bool slow_sampling_ = false;
 };
 
 }  // namespace meterd::nilm
