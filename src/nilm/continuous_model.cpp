@@ -64,8 +64,11 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
   if (p.w <= 0.0) return 0.0;
-  // Blend towards the pooled fit while the slot has seen little (weight in seconds).
-  const double k = s.w / (s.w + kMinWeightS * 3.0);
+  // Blend towards the pooled fit while the slot has seen little (weight in seconds): the pooled
+  // fit counts as kMinWeightS of the slot's own data, so it fills an empty slot and fades once
+  // the slot has its own (a time-of-week profile is not the pooled one; worth one slot-day, it
+  // kept a sixth of the pooled fit in every estimate at kMaxWeightS of memory).
+  const double k = s.w / (s.w + kMinWeightS);
   return k * predict(s, residual_w) + (1.0 - k) * predict(p, residual_w);
 }
 

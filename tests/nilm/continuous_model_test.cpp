@@ -42,5 +42,19 @@ TEST(ContinuousModel, LearnsANegativeCorrectionAndIgnoresBadInput) {
   EXPECT_DOUBLE_EQ(m.estimate(kSlotCount, Usage::ventilation, 500.0), 0.0);
 }
 
+TEST(ContinuousModel, ASlotWithItsOwnDataIsHardlyPulledTowardsThePooledFit) {
+  // Lighting draws 800 W in slot 30 and nothing in slot 31: the pooled fit says 400 W. At the
+  // memory's full weight a slot keeps w / (w + kMinWeightS) of its own fit.
+  ContinuousModel m;
+  for (int i = 0; i < 150; ++i) {
+    m.learn(30, Usage::lighting, 1000.0, 800.0, 60.0);
+    m.learn(31, Usage::lighting, 1000.0, 0.0, 60.0);
+  }
+  const double w = ContinuousModel::kMaxWeightS;
+  const double k = w / (w + ContinuousModel::kMinWeightS);  // 0.9375
+  EXPECT_NEAR(m.estimate(30, Usage::lighting, 1000.0), k * 800.0 + (1.0 - k) * 400.0, 1e-6);
+  EXPECT_NEAR(m.estimate(31, Usage::lighting, 1000.0), (1.0 - k) * 400.0, 1e-6);
+}
+
 }  // namespace
 }  // namespace meterd::nilm
