@@ -16,48 +16,97 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
   running_.push_back({cluster, phase, dp_w, t_ms, label});
 }
 
-std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
-                                                      double dp_w, int cluster,
-                                                      const EventClusters* clusters) {
-  const double off = std::abs(dp_w);
-  const double tol =
-      kPairTolerance * std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off);
-  std::size_t best = running_.size();
+namespace {
+
+// The distance of an OFF step of `off_w` W and `cluster` from instance `a` closed at t_ms, in
+// pairing tolerances (NaN: too far): the size difference, plus 1 when `a` is of another cluster
+// and, with `clusters`, up to 1 when its run length would be unusual for its cluster.
+double pairing_distance(const ApplianceInstance& a, std::int64_t t_ms, std::uint8_t phase,
+                        double off_w, int cluster, const EventClusters* clusters) {
+  const double tol = ApplianceTracker::kPairTolerance *
+                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+  if (a.phase != phase) return std::numeric_limits<double>::quiet_NaN();
+  double d = std::abs(a.p_w - off_w) / tol;
+  if (d > 1.0) return std::numeric_limits<double>::quiet_NaN();
+  if (a.cluster != cluster) d += 1.0;  // prefer the OFF step's own cluster
+  if (clusters == nullptr) return d;
+  const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+  return d + 1.0 - clusters->run_plausibility(a.cluster, age_s);  // and a usual run length
+}
+
+// The index of the instance of `in` the OFF step closes, in.size() if none.
+std::size_t closest(const std::vector<ApplianceInstance>& in, std::int64_t t_ms,
+                    std::uint8_t phase, double off_w, int cluster,
+                    const EventClusters* clusters) {
+  std::size_t best = in.size();
   double best_d = std::numeric_limits<double>::infinity();
-  for (std::size_t i = 0; i < running_.size(); ++i) {
-    const ApplianceInstance& a = running_[i];
-    if (a.phase != phase) continue;
-    double d = std::abs(a.p_w - off) / tol;
-    if (d > 1.0) continue;
-    if (a.cluster != cluster) d += 1.0;  // prefer the OFF step's own cluster
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const double d = pairing_distance(in[i], t_ms, phase, off_w, cluster, clusters);
+    if (d < best_d) {  // false for NaN
+      best_d = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+// The index of the running instance an OFF step larger than any of them closes: the same
+// appliance, grown during its run (see switch_off()); in.size() if none.
+std::size_t grown(const std::vector<ApplianceInstance>& in, std::uint8_t phase, double off_w,
+                  int cluster, const EventClusters& clusters) {
+  const double tol = ApplianceTracker::kPairTolerance *
+                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+  const Usage usage = clusters.usage_of(cluster);
+  std::size_t best = in.size();
+  double best_d = std::numeric_limits<double>::infinity();
+  for (std::size_t i = 0; i < in.size() && usage != Usage::other; ++i) {
+    const ApplianceInstance& a = in[i];
+    if (a.phase != phase || a.p_w > off_w + tol || clusters.usage_of(a.cluster) != usage) continue;
+    const double d = std::abs(a.p_w - off_w);
     if (d < best_d) {
       best_d = d;
       best = i;
     }
   }
-  if (best == running_.size() && clusters != nullptr) {  // the same appliance, grown
-    const Usage usage = clusters->usage_of(cluster);
-    for (std::size_t i = 0; i < running_.size() && usage != Usage::other; ++i) {
-      const ApplianceInstance& a = running_[i];
-      if (a.phase != phase || a.p_w > off + tol || clusters->usage_of(a.cluster) != usage) continue;
-      const double d = std::abs(a.p_w - off);
-      if (d < best_d) {
-        best_d = d;
-        best = i;
-      }
-    }
-  }
-  if (best == running_.size()) return std::nullopt;
-  const ApplianceInstance a = running_[best];
-  running_.erase(running_.begin() + static_cast<std::ptrdiff_t>(best));
+  return best;
+}
+
+// Takes in[i] out of `in` as the run it made until t_ms.
+PairedRun close(std::vector<ApplianceInstance>& in, std::size_t i, std::int64_t t_ms) {
+  const ApplianceInstance a = in[i];
+  in.erase(in.begin() + static_cast<std::ptrdiff_t>(i));
   return PairedRun{a.cluster, static_cast<double>(t_ms - a.on_ms) / 1000.0, a.label};
 }
 
+}  // namespace
+
+std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::uint8_t phase,
+                                                      double dp_w, int cluster,
+                                                      const EventClusters* clusters) {
+  const double off = std::abs(dp_w);
+  if (const auto i = closest(running_, t_ms, phase, off, cluster, clusters); i < running_.size())
+    return close(running_, i, t_ms);
+  if (clusters != nullptr) {
+    if (const auto i = grown(running_, phase, off, cluster, *clusters); i < running_.size())
+      return close(running_, i, t_ms);
+  }
+  if (const auto i = closest(dropped_, t_ms, phase, off, cluster, clusters); i < dropped_.size())
+    return close(dropped_, i, t_ms);
+  return std::nullopt;
+}
+
 void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) {
+  const auto too_old = [&](const ApplianceInstance& a) {
+    return static_cast<double>(t_ms - a.on_ms) / 1000.0 > clusters.max_on_s(a.cluster);
+  };
+  std::erase_if(dropped_, too_old);
   std::erase_if(running_, [&](const ApplianceInstance& a) {
     const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
-    return age_s > clusters.max_on_s(a.cluster) ||
-           clusters.on_probability(a.cluster, age_s) < kMinOnProbability;
+    if (too_old(a)) return true;
+    if (clusters.on_probability(a.cluster, age_s) >= kMinOnProbability) return false;
+    if (dropped_.size() >= kMaxInstances) dropped_.erase(dropped_.begin());
+    dropped_.push_back(a);  // its OFF step may still come
+    return true;
   });
 }
 

@@ -3,14 +3,18 @@
 // An ON step (dP > 0) of a cluster opens an instance drawing the step's power (one instance per
 // cluster: an ON step of a running one means its OFF was missed, it restarts); an OFF step of
 // the same size on the same phase closes the running instance closest in size, preferring one
-// of the OFF step's own cluster (Hart 1992, section on appliance state machines for two-state
-// appliances). An instance whose OFF step has not been seen counts with the probability that it
-// is still on given its age (EventClusters::on_probability) and is dropped when that becomes
-// small or it outlives its cluster's learned maximum (its OFF was missed); a mains gap drops all
-// (their state is unknown). Each running instance's power is attributed to its cluster's categories
+// of the OFF step's own cluster and one whose run length is usual for its cluster (Hart 1992,
+// section on appliance state machines for two-state appliances, with the on-duration as a
+// pairing feature). An instance whose OFF step has not been seen counts with the probability
+// that it is still on given its age (EventClusters::on_probability) and is dropped when that
+// becomes small or it outlives its cluster's learned maximum (its OFF was missed); a dropped
+// instance attributes nothing but its OFF step may still close it while it is younger than its
+// cluster's maximum, so the run is learned with its true length (without that, a cluster whose
+// runs were only ever seen up to some age would drop every longer run there and never learn
+// it: right-censoring). A mains gap drops all (their state is unknown). Each running instance's power is attributed to its cluster's categories
 // by their shares, when the cluster pairs reliably (mostly closed by OFF steps; otherwise its power
-// stays in the residual). Bounded: at most kMaxInstances (the oldest is dropped). Not thread-safe;
-// owned by the engine.
+// stays in the residual). Bounded: at most kMaxInstances running and as many dropped (the oldest
+// go first). Not thread-safe; owned by the engine.
 #pragma once
 
 #include <cstdint>
@@ -47,19 +51,24 @@ class ApplianceTracker {
   void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
                  const std::optional<Label>& label);
 
-  // An OFF step (dp_w < 0); the instance it closes, if any. With `clusters`, an OFF step that
-  // matches no running instance in size closes the closest-sized running instance of its
-  // phase that is not larger than it and whose cluster has the OFF cluster's learned category
-  // (not `other`): an appliance whose power grew during its run (a heat pump's compressor
-  // draws more as the condensing temperature rises: 1.4 to 2.4 kW over a run on AMPds2) ends
-  // with a larger OFF step than its ON step; the sub-meters' labels say both are its.
+  // An OFF step (dp_w < 0) of `cluster`; the instance it closes, if any: a running one, else one
+  // dropped earlier (see the header comment). With `clusters`, the run lengths weigh in, and an
+  // OFF step that matches no running instance in size closes the closest-sized running instance
+  // of its phase that is not larger than it and whose cluster has the OFF cluster's learned
+  // category (not `other`): an appliance whose power grew during its run (a heat pump's
+  // compressor draws more as the condensing temperature rises: 1.4 to 2.4 kW over a run on
+  // AMPds2) ends with a larger OFF step than its ON step; the sub-meters' labels say both are its.
   std::optional<PairedRun> switch_off(std::int64_t t_ms, std::uint8_t phase, double dp_w,
                                       int cluster, const EventClusters* clusters = nullptr);
 
-  // Drops the instances on longer than their cluster allows at t_ms.
+  // Drops the instances on longer than their cluster allows at t_ms (they stay closable until
+  // the cluster's maximum on-time), and forgets the dropped ones older than that.
   void expire(std::int64_t t_ms, const EventClusters& clusters);
 
-  void clear() noexcept { running_.clear(); }
+  void clear() noexcept {
+    running_.clear();
+    dropped_.clear();
+  }
 
   // The power of the running instances per category at t_ms (by the clusters' shares given
   // each instance's age).
@@ -75,6 +84,7 @@ class ApplianceTracker {
 
  private:
   std::vector<ApplianceInstance> running_;
+  std::vector<ApplianceInstance> dropped_;  // closable by their OFF step, attribute nothing
 };
 
 }  // namespace meterd::nilm

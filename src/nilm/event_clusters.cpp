@@ -15,6 +15,8 @@ constexpr double kMinPairedShare = 0.8;
 constexpr double kMinConfirmedShare = 0.8;        // of a cluster's labelled steps, one category
 constexpr double kMinConfirmedPairedShare = 0.5;  // its paired share then (slow sampling)
 constexpr double kMinLabelledRuns = 5.0;
+constexpr double kUsualRunFactor = 1.5;  // run_plausibility(): a run "close" to age_s
+constexpr double kUsualRunShares = 3.0;  // and 1 / the share of close runs that is fully usual
 
 double tolerance(double w) noexcept {
   return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
@@ -213,6 +215,25 @@ double EventClusters::on_probability(int cluster, double age_s) const noexcept {
   const double seen_off = std::clamp(c.on_count / c.ons, 0.0, 0.99);
   const double denom = survive + (1.0 - survive) * (1.0 - seen_off);
   return denom > 0.0 ? survive / denom : 0.0;
+}
+
+double EventClusters::run_plausibility(int cluster, double age_s) const noexcept {
+  if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return 1.0;
+  const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
+  double total = 0.0;
+  for (double v : c.durations) total += v;
+  if (total < kMinLabelledRuns) return 1.0;
+  // The runs in [age / 1.5, 1.5 age], spread evenly inside each class (the last ends at 2 h).
+  const double from = age_s / kUsualRunFactor;
+  const double to = age_s * kUsualRunFactor;
+  double near = 0.0;
+  for (std::size_t b = 0; b < kDurationBins; ++b) {
+    const double lo = b == 0 ? 0.0 : kDurationEdgesS[b - 1];
+    const double hi = b < kDurationEdgesS.size() ? kDurationEdgesS[b] : 2.0 * 3600.0;
+    const double overlap = std::min(hi, to) - std::max(lo, from);
+    if (overlap > 0.0) near += c.durations[b] * overlap / (hi - lo);
+  }
+  return std::min(1.0, kUsualRunShares * near / total);
 }
 
 double EventClusters::max_on_s(int cluster) const noexcept {

@@ -97,6 +97,11 @@ class EventClusters {
   // than a few runs are known.
   double on_probability(int cluster, double age_s) const noexcept;
 
+  // How usual a run of age_s is for the cluster, 0..1: three times the share of its paired runs
+  // that lasted between age_s / 1.5 and 1.5 age_s, at most 1 (a length a third of the runs come
+  // close to is fully usual). 1 while fewer than a few runs are known.
+  double run_plausibility(int cluster, double age_s) const noexcept;
+
   const std::vector<Cluster>& clusters() const noexcept { return clusters_; }
   std::vector<Cluster>& clusters() noexcept { return clusters_; }
 

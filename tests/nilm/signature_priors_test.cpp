@@ -259,7 +259,7 @@ TEST(SignaturePriors, TrackedReactivePowerOfPairedInstances) {
     clusters.record_on(c);
     tracker.switch_on(t, 0, 3000.0, c, std::nullopt);
     t += 600'000;
-    const auto run = tracker.switch_off(t, 0, -3000.0, clusters.assign(0, -3000.0, -q));
+    const auto run = tracker.switch_off(t, 0, -3000.0, clusters.assign(0, -3000.0, -q), &clusters);
     ASSERT_TRUE(run.has_value());
     clusters.record_on_duration(run->cluster, run->on_s);
     t += 600'000;
