@@ -1,0 +1,119 @@
+// tests/nilm/appliance_tracker_test.cpp: Hart pairing of running instances with the clusters'
+// learned run lengths (src/nilm/appliance_tracker.hpp): a dropped instance's OFF step still
+// closes it (the run is learned with its true length), and an OFF step closes the instance
+// whose run length is usual for its cluster.
+#include "src/nilm/appliance_tracker.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace meterd::nilm {
+namespace {
+
+constexpr std::int64_t kT0 = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
+constexpr std::int64_t kS = 1'000;
+
+// Teaches `cluster` `n` paired runs of `seconds` each.
+void learn_runs(EventClusters& clusters, int cluster, int n, double seconds) {
+  for (int i = 0; i < n; ++i) {
+    clusters.record_on(cluster);
+    clusters.record_on_duration(cluster, seconds);
+  }
+}
+
+TEST(ApplianceTracker, RunPlausibilityFollowsTheLearnedRunLengths) {
+  EventClusters clusters;
+  const int c = clusters.assign(0, 2000.0, 0.0);
+  EXPECT_EQ(clusters.run_plausibility(c, 30.0), 1.0);  // nothing learned yet: anything goes
+  learn_runs(clusters, c, 10, 900.0);  // class [600, 1200)
+  // 900 s +- a factor 1.5 covers [600, 1200) whole: every run is close.
+  EXPECT_EQ(clusters.run_plausibility(c, 900.0), 1.0);
+  // [400, 900) overlaps half of the class: half of the runs, times 3, capped at 1.
+  EXPECT_EQ(clusters.run_plausibility(c, 600.0), 1.0);
+  // [93, 210): no run is close.
+  EXPECT_EQ(clusters.run_plausibility(c, 140.0), 0.0);
+  // [1000, 2250) overlaps a third of [600, 1200): a third of the runs, times 3.
+  EXPECT_NEAR(clusters.run_plausibility(c, 1500.0), 1.0, 1e-12);
+  // [1400, 3150): none of the runs.
+  EXPECT_EQ(clusters.run_plausibility(c, 2100.0), 0.0);
+}
+
+TEST(ApplianceTracker, ADroppedInstanceIsStillClosedByItsOffStep) {
+  EventClusters clusters;
+  const int c = clusters.assign(0, 1500.0, 0.0);
+  // Runs of 400-550 s so far: the class [300, 600), whose survival ends at 600 s.
+  for (const double s : {400.0, 450.0, 500.0, 550.0, 420.0, 480.0}) learn_runs(clusters, c, 1, s);
+  ASSERT_TRUE(clusters.pairs_reliably(c));
+  EXPECT_EQ(clusters.on_probability(c, 620.0), 0.0);
+  ASSERT_EQ(clusters.max_on_s(c), 1.5 * 550.0);
+
+  ApplianceTracker tracker;
+  tracker.switch_on(kT0, 0, 1500.0, c, std::nullopt);
+  tracker.expire(kT0 + 300 * kS, clusters);  // every run lasted 300 s: still on
+  ASSERT_EQ(tracker.running().size(), 1u);
+  tracker.expire(kT0 + 620 * kS, clusters);  // on-probability 0: dropped, attributes nothing
+  EXPECT_TRUE(tracker.running().empty());
+  // Its OFF step at 700 s (a run longer than any seen) closes it: the run is learned as it was.
+  const auto run = tracker.switch_off(kT0 + 700 * kS, 0, -1500.0, c, &clusters);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->cluster, c);
+  EXPECT_DOUBLE_EQ(run->on_s, 700.0);
+  // It is closed only once.
+  EXPECT_FALSE(tracker.switch_off(kT0 + 710 * kS, 0, -1500.0, c, &clusters).has_value());
+
+  // A dropped instance older than the cluster's maximum on-time (825 s) is forgotten.
+  const std::int64_t t1 = kT0 + 3'600 * kS;
+  tracker.switch_on(t1, 0, 1500.0, c, std::nullopt);
+  tracker.expire(t1 + 620 * kS, clusters);
+  tracker.expire(t1 + 830 * kS, clusters);
+  EXPECT_FALSE(tracker.switch_off(t1 + 840 * kS, 0, -1500.0, c, &clusters).has_value());
+
+  // A running instance is closed before a dropped one of the same size.
+  const std::int64_t t2 = kT0 + 7'200 * kS;
+  tracker.switch_on(t2, 0, 1500.0, c, std::nullopt);
+  tracker.expire(t2 + 620 * kS, clusters);  // dropped at 620 s
+  tracker.switch_on(t2 + 640 * kS, 0, 1500.0, c, std::nullopt);
+  const auto first = tracker.switch_off(t2 + 700 * kS, 0, -1500.0, c, &clusters);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_DOUBLE_EQ(first->on_s, 60.0);
+  const auto second = tracker.switch_off(t2 + 710 * kS, 0, -1500.0, c, &clusters);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_DOUBLE_EQ(second->on_s, 710.0);
+}
+
+TEST(ApplianceTracker, AnOffStepClosesTheInstanceWhoseRunLengthIsUsual) {
+  EventClusters clusters;
+  // Two 2 kW appliances on one phase, told apart by Q: a coffee machine (40 s runs) and a
+  // convector (15 min runs); an OFF step measured between them (Q of neither) closes...
+  const int coffee = clusters.assign(0, 2000.0, 0.0);
+  const int convector = clusters.assign(0, 2000.0, 600.0);
+  ASSERT_NE(coffee, convector);
+  learn_runs(clusters, coffee, 10, 40.0);
+  learn_runs(clusters, convector, 10, 900.0);
+
+  ApplianceTracker tracker;
+  tracker.switch_on(kT0, 0, 2000.0, convector, std::nullopt);
+  tracker.switch_on(kT0 + 100 * kS, 0, 2000.0, coffee, std::nullopt);
+  // ... at 140 s the coffee machine (on for 40 s), not the convector (on for 140 s).
+  const auto first = tracker.switch_off(kT0 + 140 * kS, 0, -2000.0, -1, &clusters);
+  ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->cluster, coffee);
+  EXPECT_DOUBLE_EQ(first->on_s, 40.0);
+  // ... and at 900 s the convector.
+  const auto second = tracker.switch_off(kT0 + 900 * kS, 0, -2000.0, -1, &clusters);
+  ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->cluster, convector);
+  EXPECT_DOUBLE_EQ(second->on_s, 900.0);
+
+  // The OFF step's own cluster still wins when both run lengths are usual.
+  tracker.switch_on(kT0 + 2'000 * kS, 0, 2000.0, convector, std::nullopt);
+  tracker.switch_on(kT0 + 2'860 * kS, 0, 2000.0, coffee, std::nullopt);
+  const auto own = tracker.switch_off(kT0 + 2'900 * kS, 0, -2000.0, convector, &clusters);
+  ASSERT_TRUE(own.has_value());
+  EXPECT_EQ(own->cluster, convector);
+}
+
+}  // namespace
+}  // namespace meterd::nilm
