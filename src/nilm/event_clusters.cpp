@@ -222,7 +222,7 @@ double EventClusters::run_plausibility(int cluster, double age_s) const noexcept
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
   double total = 0.0;
   for (double v : c.durations) total += v;
-  if (total < kMinLabelledRuns) return 1.0;
+  if (total < kMinLabelledRuns || slow_sampling_) return 1.0;
   // The runs in [age / 1.5, 1.5 age], spread evenly inside each class (the last ends at 2 h).
   const double from = age_s / kUsualRunFactor;
   const double to = age_s * kUsualRunFactor;
