@@ -10,8 +10,11 @@ namespace meterd::nilm {
 void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
                                  const std::optional<Label>& label) {
   if (cluster < 0 || !(dp_w > 0.0)) return;
-  // A two-state appliance switched on again: its OFF step was missed, it restarts now.
-  std::erase_if(running_, [&](const ApplianceInstance& a) { return a.cluster == cluster; });
+  // A two-state appliance switched on again: its OFF step was missed, it restarts now (and a
+  // dropped instance of it will not be closed any more).
+  const auto same = [&](const ApplianceInstance& a) { return a.cluster == cluster; };
+  std::erase_if(running_, same);
+  std::erase_if(dropped_, same);
   if (running_.size() >= kMaxInstances) running_.erase(running_.begin());
   running_.push_back({cluster, phase, dp_w, t_ms, label});
 }

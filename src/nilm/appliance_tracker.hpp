@@ -9,9 +9,10 @@
 // that it is still on given its age (EventClusters::on_probability) and is dropped when that
 // becomes small or it outlives its cluster's learned maximum (its OFF was missed); a dropped
 // instance attributes nothing but its OFF step may still close it while it is younger than its
-// cluster's maximum, so the run is learned with its true length (without that, a cluster whose
-// runs were only ever seen up to some age would drop every longer run there and never learn
-// it: right-censoring). A mains gap drops all (their state is unknown). Each running instance's power is attributed to its cluster's categories
+// cluster's maximum and its cluster has not switched on again, so the run is learned with its
+// true length (without that, a cluster whose runs were only ever seen up to some age would drop
+// every longer run there and never learn it: right-censoring). A mains gap drops all (their
+// state is unknown). Each running instance's power is attributed to its cluster's categories
 // by their shares, when the cluster pairs reliably (mostly closed by OFF steps; otherwise its power
 // stays in the residual). Bounded: at most kMaxInstances running and as many dropped (the oldest
 // go first). Not thread-safe; owned by the engine.
@@ -62,7 +63,8 @@ class ApplianceTracker {
                                       int cluster, const EventClusters* clusters = nullptr);
 
   // Drops the instances on longer than their cluster allows at t_ms (they stay closable until
-  // the cluster's maximum on-time), and forgets the dropped ones older than that.
+  // the cluster's maximum on-time or its next ON step), and forgets the dropped ones older than
+  // that.
   void expire(std::int64_t t_ms, const EventClusters& clusters);
 
   void clear() noexcept {

@@ -70,17 +70,32 @@ TEST(ApplianceTracker, ADroppedInstanceIsStillClosedByItsOffStep) {
   tracker.expire(t1 + 830 * kS, clusters);
   EXPECT_FALSE(tracker.switch_off(t1 + 840 * kS, 0, -1500.0, c, &clusters).has_value());
 
-  // A running instance is closed before a dropped one of the same size.
+  // A running instance (of another appliance of the same size) is closed before a dropped one.
+  const int other = clusters.assign(0, 1500.0, 400.0);
+  ASSERT_NE(other, c);
   const std::int64_t t2 = kT0 + 7'200 * kS;
   tracker.switch_on(t2, 0, 1500.0, c, std::nullopt);
   tracker.expire(t2 + 620 * kS, clusters);  // dropped at 620 s
-  tracker.switch_on(t2 + 640 * kS, 0, 1500.0, c, std::nullopt);
+  tracker.switch_on(t2 + 640 * kS, 0, 1500.0, other, std::nullopt);
   const auto first = tracker.switch_off(t2 + 700 * kS, 0, -1500.0, c, &clusters);
   ASSERT_TRUE(first.has_value());
+  EXPECT_EQ(first->cluster, other);
   EXPECT_DOUBLE_EQ(first->on_s, 60.0);
   const auto second = tracker.switch_off(t2 + 710 * kS, 0, -1500.0, c, &clusters);
   ASSERT_TRUE(second.has_value());
+  EXPECT_EQ(second->cluster, c);
   EXPECT_DOUBLE_EQ(second->on_s, 710.0);
+
+  // A new ON step of the cluster: the dropped instance's OFF will not come (a two-state
+  // appliance), the OFF step closes the new instance only.
+  const std::int64_t t3 = kT0 + 10'800 * kS;
+  tracker.switch_on(t3, 0, 1500.0, c, std::nullopt);
+  tracker.expire(t3 + 620 * kS, clusters);
+  tracker.switch_on(t3 + 700 * kS, 0, 1500.0, c, std::nullopt);
+  const auto restarted = tracker.switch_off(t3 + 720 * kS, 0, -1500.0, c, &clusters);
+  ASSERT_TRUE(restarted.has_value());
+  EXPECT_DOUBLE_EQ(restarted->on_s, 20.0);
+  EXPECT_FALSE(tracker.switch_off(t3 + 730 * kS, 0, -1500.0, c, &clusters).has_value());
 }
 
 TEST(ApplianceTracker, AnOffStepClosesTheInstanceWhoseRunLengthIsUsual) {
