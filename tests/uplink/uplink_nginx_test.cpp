@@ -139,13 +139,17 @@ TEST_F(UplinkNginx, NginxRefusesClientWithoutCertificateOrFromAnotherCa) {
   EXPECT_NE(good.find("HTTP/1."), std::string::npos);
 
   // The gateway with a certificate from another CA: refused, retried, never quarantined.
+  // nginx answers 403 and closes, sometimes before it has read the whole request: that
+  // attempt then ends in a broken pipe while the body is written (the early response of
+  // RFC 9112 section 9.5), so the 403 is looked for in the attempts' log, not only the last.
   auto f = fill_store(dir_.path() / "store.db", clock_, 1, 2);
   store::StoreUploadQueue queue(*f.store);
   auto up = make_uplink(options(nginx.url(), "client-other-ca"), queue);
   ASSERT_TRUE(up);
   EXPECT_FALSE(drain(*up, queue, 1500ms));
   const auto s = up->uplink_status();
-  EXPECT_NE(s.last_error.find("HTTP 403"), std::string::npos) << s.last_error << log();
+  EXPECT_NE(log().find("not delivered: HTTP 403"), std::string::npos) << log();
+  EXPECT_FALSE(s.last_error.empty());
   EXPECT_GT(s.retries, 0u);
   EXPECT_EQ(s.quarantined, 0u);
   EXPECT_EQ(queue.backlog().value().chunks, 2u);
