@@ -4,7 +4,10 @@
 // and pumps, many small loads) is modelled per category as a linear function of the residual
 // power R (mains minus known loads minus running appliance instances) for each time-of-week
 // slot: x_c = mean_x + beta * (R - mean_R), beta a ridge-regularised least-squares slope clamped
-// to [0, 1]. Slots with little data blend with the model pooled over all slots. Learned from
+// to [0, 1]. When the mains measure Q, a second regressor dQ, the residual's reactive power minus
+// its own running mean (the engine's high-pass), tells which categories the residual's changes
+// belong to (motors carry Q, resistive loads none): + gamma * (dQ - mean_dQ), gamma bounded;
+// without Q, dQ = 0 and the fit is the one on R alone. Slots with little data blend with the model pooled over all slots. Learned from
 // complete sub-meters by weighted running sums (weights = seconds held) with a bounded memory
 // of kMaxWeightS seconds per slot, so it keeps adapting. Confidence per category and slot is
 // 1 - the prequential normalised absolute error of the fit during training (NILMTK's NDE in L1
@@ -30,6 +33,11 @@ class ContinuousModel {
     double xr = 0.0;   // sum of w * x * R
     double err = 0.0;  // sum of w * |x - prediction| (prediction before the update)
     double ax = 0.0;   // sum of w * |x| over the same samples
+    // Second regressor: the high-passed reactive power of the residual, dQ (0 without Q).
+    double q = 0.0;   // sum of w * dQ
+    double qq = 0.0;  // sum of w * dQ^2
+    double xq = 0.0;  // sum of w * x * dQ
+    double rq = 0.0;  // sum of w * R * dQ
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
@@ -38,12 +46,16 @@ class ContinuousModel {
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
   // residual was `residual_w`, for `weight_s` seconds.
-  void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s);
+  // `dq_var` is the residual's reactive power minus its slow running mean (0 when the mains do
+  // not measure Q): motors carry Q, resistive loads none.
+  void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
+             double dq_var = 0.0);
 
   // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
   // was never learned. May be negative: it corrects what the tracked appliances attribute (the
   // caller clamps the category's total at 0).
-  double estimate(std::size_t slot, Usage usage, double residual_w) const noexcept;
+  double estimate(std::size_t slot, Usage usage, double residual_w,
+                  double dq_var = 0.0) const noexcept;
 
   // 0..1: how well the category's fit did in training in this slot (0 when never learned).
   double confidence(std::size_t slot, Usage usage) const noexcept;
@@ -58,8 +70,8 @@ class ContinuousModel {
   std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
 
  private:
-  static double predict(const Sums& s, double residual_w) noexcept;
-  static void add(Sums& s, double residual_w, double x_w, double weight_s) noexcept;
+  static double predict(const Sums& s, double residual_w, double dq_var) noexcept;
+  static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var) noexcept;
 
   Table table_{};
   std::array<Sums, kUsageCount> pooled_{};

@@ -22,6 +22,13 @@
 #include "src/nilm/total_split.hpp"
 
 namespace meterd::nilm {
+namespace {
+
+// Time constant of the running mean of the residual's Q that the continuous model's second
+// regressor is taken from (docs/nilm.md, Continuous part): 1800 s, one time-of-week slot.
+constexpr double kResidualQTauS = 1800.0;
+
+}  // namespace
 
 struct Engine::Impl {
   explicit Impl(EngineConfig c)
@@ -192,6 +199,7 @@ struct Engine::Impl {
         tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       } else {
         tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
+        if (std::isfinite(total_q_var)) tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       }
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
@@ -202,18 +210,31 @@ struct Engine::Impl {
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
     const double weight_s =
         static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
+    // The residual's reactive power high-passed: its deviation from its own running mean over
+    // kResidualQTauS (0 without Q). Its level drifts between weeks; its changes tell motors
+    // (Q) from resistive loads (none).
+    double dq = 0.0;
+    if (std::isfinite(total_q_var)) {
+      const double rq = total_q_var - tracked_q;
+      if (!has_rq_slow) {
+        rq_slow = rq;
+        has_rq_slow = true;
+      }
+      rq_slow += (1.0 - std::exp(-weight_s / kResidualQTauS)) * (rq - rq_slow);
+      dq = rq - rq_slow;
+    }
     double rest = residual;  // what the learned categories leave of the residual
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
-        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s);
+        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s, dq);
         rest -= complete_w[c] - tracked[c];
         continue;
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other) continue;
-      double continuous = model->continuous.estimate(slot, u, residual);
+      double continuous = model->continuous.estimate(slot, u, residual, dq);
       if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
       in.estimated_w[c] = std::max(tracked[c] + continuous, 0.0);
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
@@ -245,6 +266,7 @@ struct Engine::Impl {
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     tracker.clear();
     tracked_stale = true;
+    has_rq_slow = false;  // the residual's Q restarts from what the tracker knows now
   }
 
   void emit_until(std::int64_t t_ms) {
@@ -308,7 +330,9 @@ struct Engine::Impl {
   std::vector<SwitchEvent> merged_steps;  // out of the merger, not yet taken
   ApplianceTracker tracker;
   UsageArray tracked{};    // their power per category, cached
-  double tracked_q = 0.0;  // and their reactive power (priors only)
+  double tracked_q = 0.0;  // and their reactive power (when the mains measure Q)
+  double rq_slow = 0.0;    // running mean of the residual's Q (kResidualQTauS)
+  bool has_rq_slow = false;
   std::int64_t tracked_valid_until = 0;
   bool tracked_stale = true;
   std::int64_t next_expiry_ms = 0;

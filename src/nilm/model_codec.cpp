@@ -10,19 +10,20 @@ using nlohmann::json;
 constexpr std::string_view kFormat = "meterd-nilm-model";
 
 json sums_to_json(const ContinuousModel::Sums& s) {
-  return json::array({s.w, s.r, s.rr, s.x, s.xr, s.err, s.ax});
+  return json::array({s.w, s.r, s.rr, s.x, s.xr, s.err, s.ax, s.q, s.qq, s.xq, s.rq});
 }
 
 bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
-  if (!j.is_array() || j.size() != 7) return false;
-  std::array<double, 7> v{};
-  for (std::size_t i = 0; i < 7; ++i) {
+  // 7 fields before the residual's Q was a regressor (its sums then 0), 11 since.
+  if (!j.is_array() || (j.size() != 7 && j.size() != 11)) return false;
+  std::array<double, 11> v{};
+  for (std::size_t i = 0; i < j.size(); ++i) {
     if (!j[i].is_number()) return false;
     v[i] = j[i].get<double>();
     if (!std::isfinite(v[i])) return false;
   }
-  s = {v[0], v[1], v[2], v[3], v[4], v[5], v[6]};
-  return s.w >= 0.0;
+  s = {v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10]};
+  return s.w >= 0.0 && s.qq >= 0.0;
 }
 
 constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "engine_driver.hpp"
+#include "src/nilm/time_of_week.hpp"
 
 namespace meterd::nilm {
 namespace {
@@ -83,6 +84,30 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   Engine other(EngineConfig{});
   EXPECT_TRUE(other.load_model(model));
   EXPECT_EQ(other.save_model(), model);
+}
+
+TEST(EngineModel, AModelWithoutTheQSumsLoads) {
+  // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
+  // (no Q sums): they load with the Q sums at 0 and save again with 11.
+  Engine fresh(EngineConfig{});
+  const std::string model = fresh.save_model();
+  const std::string zeros11 = "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]";
+  const std::string zeros7 = "[0.0,0.0,0.0,0.0,0.0,0.0,0.0]";
+  std::string old = model;
+  std::size_t n = 0;
+  for (std::size_t at = old.find(zeros11); at != std::string::npos;
+       at = old.find(zeros11, at + zeros7.size())) {
+    old.replace(at, zeros11.size(), zeros7);
+    ++n;
+  }
+  ASSERT_EQ(n, (kSlotCount + 1) * kUsageCount);
+  Engine other(EngineConfig{});
+  ASSERT_TRUE(other.load_model(old));
+  EXPECT_EQ(other.save_model(), model);
+  // 8 numbers is neither format.
+  std::string bad = model;
+  bad.replace(bad.find(zeros11), zeros11.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
+  EXPECT_FALSE(other.load_model(bad));
 }
 
 }  // namespace
