@@ -71,6 +71,7 @@ int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
       clusters_[static_cast<std::size_t>(best)] = fresh;
     }
   }
+  ++version_;  // a centre moves
   Cluster& c = clusters_[static_cast<std::size_t>(best)];
   c.count = std::min(c.count + 1.0, kCountCap);
   c.dp_w += (p - c.dp_w) / c.count;
@@ -95,6 +96,7 @@ void EventClusters::unmatched(int cluster, double weight) {
 
 void EventClusters::record_on(int cluster) {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return;
+  ++version_;
   Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
   if (c.ons >= kCountCap) {  // keep the ratio, forget slowly
     c.ons *= 0.5;
@@ -106,7 +108,9 @@ void EventClusters::record_on(int cluster) {
 bool EventClusters::pairs_reliably(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return false;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  if (c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons) return true;
+  if (c.on_count >= kMinLabelledRuns && (c.on_count >= kMinPairedShare * c.ons ||
+                                         pooled_pairs_reliably(static_cast<std::size_t>(cluster))))
+    return true;
   if (!slow_sampling_ || c.on_count < kMinConfirmedPairedShare * c.ons) return false;
   double labelled = c.unmatched;
   double most = 0.0;
@@ -117,9 +121,32 @@ bool EventClusters::pairs_reliably(int cluster) const noexcept {
   return most >= kMinLabelledRuns && most >= kMinConfirmedShare * labelled;
 }
 
+bool EventClusters::pooled_pairs_reliably(std::size_t i) const noexcept {
+  if (reliable_version_.size() != clusters_.size()) {
+    reliable_version_.assign(clusters_.size(), 0);
+    reliable_.assign(clusters_.size(), false);
+  }
+  if (reliable_version_[i] == version_) return reliable_[i];
+  const Cluster& c = clusters_[i];
+  double ons = 0.0;
+  double paired = 0.0;
+  for (const Cluster& o : clusters_) {  // the neighbours within the matching tolerance
+    if (o.phase != c.phase) continue;
+    const double tol = tolerance(std::max(o.dp_w, c.dp_w));
+    const double d = std::abs(o.dp_w - c.dp_w) / tol;
+    if ((o.has_q && c.has_q ? std::hypot(d, (o.dq_var - c.dq_var) / tol) : d) > 1.0) continue;
+    ons += o.ons;
+    paired += o.on_count;
+  }
+  reliable_version_[i] = version_;
+  reliable_[i] = paired >= kMinPairedShare * ons;
+  return reliable_[i];
+}
+
 void EventClusters::record_on_duration(int cluster, double seconds) {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size() || seconds <= 0.0)
     return;
+  ++version_;
   Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
   double total = 0.0;
   for (double v : c.durations) total += v;

@@ -74,6 +74,13 @@ class EventClusters {
   // paired: there another load switching in the same sample hides many OFF steps of a real
   // two-state appliance (AMPds2 at 1 min: 45 % of the fridge's), and the sub-meter's
   // confirmation is the direct evidence that the pairing share stands for.
+  // The paired share is pooled over the clusters of the phase whose centres lie within the
+  // matching tolerance of the cluster's (itself included): the cluster means follow their steps,
+  // so one appliance's steps end up split over neighbouring clusters (leader clustering drifts),
+  // and its OFF step then often closes an instance of a neighbour (pairing across clusters is
+  // allowed), leaving each fragment's own share short of its appliance's. So a cluster with
+  // kMinLabelledRuns paired runs of its own pairs reliably when its own or its neighbourhood's
+  // paired share is >= 80 %.
   bool pairs_reliably(int cluster) const noexcept;
   // Whether the mains are sampled slowly (StepMerger::kSlowSampleMs or more between samples).
   void set_slow_sampling(bool slow) noexcept { slow_sampling_ = slow; }
@@ -105,11 +112,22 @@ class EventClusters {
   double run_plausibility(int cluster, double age_s) const noexcept;
 
   const std::vector<Cluster>& clusters() const noexcept { return clusters_; }
-  std::vector<Cluster>& clusters() noexcept { return clusters_; }
+  std::vector<Cluster>& clusters() noexcept {
+    ++version_;  // the caller may change them
+    return clusters_;
+  }
 
  private:
+  // The pooled paired share's test for cluster i (see pairs_reliably()).
+  bool pooled_pairs_reliably(std::size_t i) const noexcept;
+
   std::vector<Cluster> clusters_;
   bool slow_sampling_ = false;
+  // pairs_reliably()'s pooled test per cluster, valid while reliable_version_[i] == version_
+  // (version_ counts the changes of the clusters' centres and pairing counts).
+  std::uint64_t version_ = 1;
+  mutable std::vector<std::uint64_t> reliable_version_;
+  mutable std::vector<bool> reliable_;
 };
 
 }  // namespace meterd::nilm

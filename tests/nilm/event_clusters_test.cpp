@@ -1,0 +1,64 @@
+// tests/nilm/event_clusters_test.cpp: the paired share of a cluster pooled over its neighbours
+// within the matching tolerance (src/nilm/event_clusters.hpp, pairs_reliably()): an appliance
+// whose steps are split over neighbouring clusters pairs reliably as a whole.
+#include "src/nilm/event_clusters.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+
+namespace meterd::nilm {
+namespace {
+
+// A cluster of `dp_w` on `phase` with `ons` ON steps, `paired` of them closed by an OFF step.
+Cluster cluster_of(std::uint8_t phase, double dp_w, double ons, double paired) {
+  Cluster c;
+  c.phase = phase;
+  c.dp_w = dp_w;
+  c.count = 2.0 * ons;
+  c.ons = ons;
+  c.on_count = paired;
+  c.durations[4] = paired;  // runs of 5-10 min
+  return c;
+}
+
+TEST(EventClusters, AFragmentPairsReliablyWithItsNeighboursWithinTheTolerance) {
+  EventClusters clusters;
+  auto& all = clusters.clusters();
+  all.push_back(cluster_of(0, 1000.0, 10.0, 7.0));   // 0: 70 % paired alone
+  all.push_back(cluster_of(0, 1030.0, 10.0, 10.0));  // 1: 30 W away (tolerance 51.5 W)
+  all.push_back(cluster_of(0, 1200.0, 10.0, 7.0));   // 2: 170 W from 1: no neighbour
+  all.push_back(cluster_of(1, 1010.0, 10.0, 7.0));   // 3: another phase: no neighbour
+  all.push_back(cluster_of(0, 990.0, 4.0, 3.0));     // 4: next to 0 and 1, 3 runs of its own
+  // 0 with 1 and 4: (7 + 10 + 3) / (10 + 10 + 4) = 83 % >= 80 %.
+  EXPECT_TRUE(clusters.pairs_reliably(0));
+  EXPECT_TRUE(clusters.pairs_reliably(1));   // 100 % alone
+  EXPECT_FALSE(clusters.pairs_reliably(2));  // 70 %, alone
+  EXPECT_FALSE(clusters.pairs_reliably(3));  // 70 %, alone on its phase
+  EXPECT_FALSE(clusters.pairs_reliably(4));  // fewer than 5 paired runs of its own
+
+  // Ten more ON steps of cluster 1 without an OFF step: 20 / 34 = 59 % around 0, 50 % for 1.
+  for (int i = 0; i < 10; ++i) clusters.record_on(1);
+  EXPECT_FALSE(clusters.pairs_reliably(0));
+  EXPECT_FALSE(clusters.pairs_reliably(1));
+  // And 20 of their OFF steps closing instances of 1: (7 + 30 + 3) / 44 = 91 % around 0.
+  for (int i = 0; i < 20; ++i) clusters.record_on_duration(1, 400.0);
+  EXPECT_TRUE(clusters.pairs_reliably(0));
+}
+
+TEST(EventClusters, TheNeighbourhoodFollowsTheMovingCentres) {
+  EventClusters clusters;
+  clusters.clusters().push_back(cluster_of(0, 1000.0, 10.0, 7.0));
+  clusters.clusters().push_back(cluster_of(0, 1100.0, 10.0, 10.0));  // 100 W: too far
+  clusters.clusters()[1].count = 2.0;                                // a young mean
+  EXPECT_FALSE(clusters.pairs_reliably(0));
+  // Steps of 1051 W are 51 / 50 tolerances from 0 and 49 / 55 from 1: they join 1 and pull its
+  // mean down to (2 x 1100 + 200 x 1051) / 202 = 1051.49 W, 51.5 / 52.6 tolerances from 0:
+  // 1 becomes 0's neighbour, (7 + 10) / 20 = 85 % paired.
+  for (int i = 0; i < 200; ++i) ASSERT_EQ(clusters.assign(0, 1051.0, 0.0), 1);
+  EXPECT_NEAR(clusters.clusters()[1].dp_w, (2.0 * 1100.0 + 200.0 * 1051.0) / 202.0, 1e-9);
+  EXPECT_TRUE(clusters.pairs_reliably(0));
+}
+
+}  // namespace
+}  // namespace meterd::nilm
