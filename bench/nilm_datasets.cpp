@@ -55,6 +55,13 @@ Result<Series> load_series(const fs::path& file, const std::vector<std::string>&
   return out;
 }
 
+meterd::nilm::UsageSet present_usages(const RealDataset& d) {
+  meterd::nilm::UsageSet present{};
+  present[index_of(Usage::other)] = true;
+  for (const Appliance& a : d.appliances) present[index_of(a.usage)] = true;
+  return present;
+}
+
 Result<RealDataset> load_ampds2(const fs::path& data_dir, const std::string& test_file) {
   const fs::path dir = data_dir / "ampds2";
   return load_real(test_file.find("val") != std::string::npos ? "ampds2-val" : "ampds2",

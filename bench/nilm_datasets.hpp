@@ -11,7 +11,9 @@
 //   lab-1hz  tests/data/nilm/lab-1hz: four recordings, each with its mains and every appliance
 //            recorded alone (Active (W), Reactive (W)).
 // A slot is only a label for one distinct appliance: what is scored is whether the engine
-// separates it. Times are kept as recorded (a test file may be older than its training file:
+// separates it. A house has no other usage than its sub-metered slots and `other` (the
+// unmetered rest): present_usages() declares that to the engine (EngineConfig::present), as an
+// installer would, so no category a house lacks gets an estimate. Times are kept as recorded (a test file may be older than its training file:
 // bench-nilm then tests on a new engine that loads the trained model).
 // BLOCKING (file I/O); plain values.
 #pragma once
@@ -44,6 +46,9 @@ struct RealDataset {
   Series test_mains;
   std::vector<Appliance> appliances;
 };
+
+// The usages of the house: its appliances' slots and `other`.
+meterd::nilm::UsageSet present_usages(const RealDataset& d);
 
 // test_file: "ampds2_test_1min.csv" or "ampds2_val_1min.csv".
 Result<RealDataset> load_ampds2(const std::filesystem::path& data_dir, const std::string& test_file);

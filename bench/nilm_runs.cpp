@@ -172,6 +172,7 @@ Result<RunFigures> run_real(const RealDataset& d, std::int64_t step_ms) {
   const double cpu0 = thread_cpu_s();
   EngineConfig config;
   config.step_ms = step_ms;
+  config.present = present_usages(d);  // a house: its sub-metered slots and other
   for (const Appliance& a : d.appliances) {
     config.submeters.push_back({.name = a.name, .usage = a.usage, .complete = true});
   }

@@ -37,8 +37,17 @@ struct Engine::Impl {
         model(std::make_unique<LearnedModel>()) {
     if (config.max_gap_ms <= 0) config.max_gap_ms = 180'000;
     if (config.max_lag_ms < 0) config.max_lag_ms = 0;
+    config.present[index_of(Usage::other)] = true;
     subs.reserve(config.submeters.size());
-    for (const auto& spec : config.submeters) subs.emplace_back(spec);
+    for (const auto& spec : config.submeters) {
+      subs.emplace_back(spec);
+      config.present[index_of(spec.usage)] = true;  // measured: it exists
+    }
+  }
+
+  // `u`, or `other` when the site does not have it (EngineConfig::present).
+  Usage present_or_other(Usage u) const {
+    return config.present[index_of(u)] ? u : Usage::other;
   }
 
   DetectorConfig detector_config() const {
@@ -60,12 +69,13 @@ struct Engine::Impl {
     }
     tracked_stale = true;  // the running set changed
     e.cluster = cluster;
-    e.usage = clusters.usage_of(cluster);
+    e.usage = present_or_other(clusters.usage_of(cluster));
     if (e.usage == Usage::other) {  // unexplained: what the priors say of untaught categories
       const auto unlearned = unlearned_categories(now_ms);
       if (std::find(unlearned.begin(), unlearned.end(), true) != unlearned.end()) {
         const int occupied = occupied_hours(e.t_ms, config.utc_offset_ms) ? 1 : 0;
-        e.usage = most_likely(shares_with_priors(clusters, cluster, 0.0, occupied, unlearned));
+        e.usage = present_or_other(
+            most_likely(shares_with_priors(clusters, cluster, 0.0, occupied, unlearned)));
       }
     }
     if (std::isnan(e.dq_var)) e.dq_var = 0.0;
@@ -106,12 +116,14 @@ struct Engine::Impl {
     ++stats.submeter_samples;
   }
 
-  // The categories nothing taught the engine (no live complete sub-meter, nothing learned):
-  // the priors of signature_priors.hpp estimate them; `other` is never among them.
+  // The categories of the site nothing taught the engine (no live complete sub-meter, nothing
+  // learned): the priors of signature_priors.hpp estimate them; `other` and the usages the site
+  // does not have are never among them.
   std::array<bool, kUsageCount> unlearned_categories(std::int64_t t_ms) const {
     std::array<bool, kUsageCount> u{};
     for (const Usage c : kAllUsages)
-      u[index_of(c)] = c != Usage::other && !model->continuous.learned(c);
+      u[index_of(c)] =
+          c != Usage::other && config.present[index_of(c)] && !model->continuous.learned(c);
     for (const auto& s : subs)
       if (s.spec().complete && s.live_at(t_ms, config.max_gap_ms))
         u[index_of(s.spec().usage)] = false;
@@ -124,8 +136,13 @@ struct Engine::Impl {
   void add_residual_prior(SplitInput& in, const std::array<bool, kUsageCount>& unlearned,
                           double rest_w, double rest_q_var, double weight_s) {
     model->base_load.update(rest_w, weight_s);
-    const UsageArray prior = restrict_prior(
-        residual_prior_w(rest_w, rest_q_var, model->base_load.base_w()), unlearned, true);
+    UsageArray shares = residual_prior_w(rest_w, rest_q_var, model->base_load.base_w());
+    for (std::size_t c = 0; c < kUsageCount; ++c) {  // an absent usage's share is `other`'s
+      if (config.present[c]) continue;
+      shares[index_of(Usage::other)] += shares[c];
+      shares[c] = 0.0;
+    }
+    const UsageArray prior = restrict_prior(shares, unlearned, true);
     for (std::size_t c = 0; c < kUsageCount; ++c) {
       if (!unlearned[c]) continue;
       in.estimated_w[c] += prior[c];
@@ -201,6 +218,11 @@ struct Engine::Impl {
         tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
         if (std::isfinite(total_q_var)) tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       }
+      for (std::size_t c = 0; c < kUsageCount; ++c) {  // labels of a model from another config
+        if (config.present[c]) continue;
+        tracked[index_of(Usage::other)] += tracked[c];
+        tracked[c] = 0.0;
+      }
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
     }
@@ -233,7 +255,7 @@ struct Engine::Impl {
         continue;
       }
       in.measured_w[c] = partial[c];
-      if (u == Usage::other) continue;
+      if (u == Usage::other || !config.present[c]) continue;  // absent: 0, the rest is other's
       double continuous = model->continuous.estimate(slot, u, residual, dq);
       if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
       in.estimated_w[c] = std::max(tracked[c] + continuous, 0.0);

@@ -47,12 +47,26 @@ struct SubmeterSpec {
   bool complete = false;
 };
 
+// Which usages a site has, by index_of(Usage).
+using UsageSet = std::array<bool, kUsageCount>;
+inline constexpr UsageSet kAllUsagesPresent = [] {
+  UsageSet all{};
+  all.fill(true);
+  return all;
+}();
+
 struct EngineConfig {
   std::int64_t step_ms = 600'000;     // output resolution
   std::int64_t max_lag_ms = 600'000;  // a step is emitted at most this long after its end
   std::int64_t max_gap_ms = 180'000;  // mains silence longer than this is a gap: no energy
   std::int64_t utc_offset_ms = 0;     // local time = UTC + offset (time-of-day/week features)
   std::vector<SubmeterSpec> submeters;  // indexes are the `submeter` of push_submeter()
+  // The usages the site has (the installer knows them). A usage marked false is never
+  // estimated: no prior, no continuous part, no share of a tracked appliance (that share goes to
+  // `other`), its energy is 0 on every step and no event is labelled with it. `other` is always
+  // present, and so is the usage of every sub-meter (a measurement shows the usage exists; the
+  // daemon's configuration and the replay reject such a sub-meter before it gets here).
+  UsageSet present = kAllUsagesPresent;
 };
 
 // The result of one closed step [start_ms, end_ms).
