@@ -19,7 +19,8 @@ namespace replay = nilm::replay;
 
 constexpr std::string_view kReplaySynopsis =
     "replay --mains FILE.csv[:PCOL[,QCOL]] [--submeter CATEGORY=FILE.csv[:COL]]...\n"
-    "                   [--train-until TIME] [--step 10min] [--out FILE.csv]";
+    "                   [--usages CATEGORY,...] [--train-until TIME] [--step 10min]\n"
+    "                   [--out FILE.csv]";
 
 constexpr std::string_view kReplayHelp =
     "Runs the streaming NILM engine over recorded CSV files and writes, for every step, the\n"
@@ -29,6 +30,9 @@ constexpr std::string_view kReplayHelp =
     "  --submeter CATEGORY=FILE[:COL] a complete sub-meter of CATEGORY (lighting, it,\n"
     "                                 heat_cold_production, heating_elements, ventilation,\n"
     "                                 hvac_auxiliaries, other); repeatable\n"
+    "  --usages CATEGORY,...          the usages the site has (default: all); the others are\n"
+    "                                 never estimated (their share goes to other); every\n"
+    "                                 sub-meter's category must be listed\n"
     "  --train-until TIME             sub-meter data from TIME on is withheld (ISO 8601 UTC,\n"
     "                                 'YYYY-MM-DD HH:MM:SS' as UTC, or unix seconds)\n"
     "  --step DURATION                output resolution (default 10min; ms, s, min, h)\n"
@@ -62,8 +66,8 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       value = name.substr(eq + 1);
       name.resize(eq);
     }
-    if (name != "--mains" && name != "--submeter" && name != "--train-until" &&
-        name != "--step" && name != "--out") {
+    if (name != "--mains" && name != "--submeter" && name != "--usages" &&
+        name != "--train-until" && name != "--step" && name != "--out") {
       return usage(io, "unknown option '" + name + "'");
     }
     if (!value) {
@@ -81,6 +85,10 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       auto sub = replay::parse_submeter_input(*value);
       if (!sub) return usage(io, "--submeter: " + sub.error().detail);
       a.options.submeters.push_back(std::move(*sub));
+    } else if (name == "--usages") {
+      auto present = replay::parse_usage_list(*value);
+      if (!present) return usage(io, "--usages: " + present.error().detail);
+      a.options.present = *present;
     } else if (name == "--train-until") {
       auto t = replay::parse_timestamp_ms(*value);
       if (!t) return usage(io, "--train-until: " + t.error().detail);

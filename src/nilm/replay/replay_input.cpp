@@ -79,6 +79,31 @@ Result<SubmeterInput> parse_submeter_input(std::string_view text) {
   return SubmeterInput{*usage, std::move(*source)};
 }
 
+Result<UsageSet> parse_usage_list(std::string_view text) {
+  UsageSet present{};
+  present[index_of(Usage::other)] = true;
+  bool any = false;
+  UsageSet seen{};
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view name = text.substr(start, comma - start);
+    const auto usage = usage_from_string(name);
+    if (!usage) {
+      std::string known;
+      for (const Usage u : kAllUsages) known += (known.empty() ? "" : ", ") + std::string{to_string(u)};
+      return invalid("unknown category '" + std::string{name} + "' (expected one of: " + known + ")");
+    }
+    if (seen[index_of(*usage)]) return invalid("category '" + std::string{name} + "' listed twice");
+    seen[index_of(*usage)] = true;
+    present[index_of(*usage)] = true;
+    any = any || *usage != Usage::other;
+    start = comma + 1;
+  }
+  if (!any) return invalid("expected at least one category besides other, e.g. lighting,it");
+  return present;
+}
+
 Result<std::int64_t> parse_timestamp_ms(std::string_view text) {
   std::int64_t ms = 0;
   if (parse_unix_seconds(text, ms)) return ms;

@@ -6,6 +6,7 @@
 //   timestamp        ISO 8601 UTC (2026-01-05T00:00:00Z, or an offset), naive
 //                    "YYYY-MM-DD HH:MM:SS" (taken as UTC), or unix seconds (1700000000[.5])
 //   duration         <integer><unit>, unit ms | s | min | h | d (e.g. 10min)
+//   usage list       CATEGORY[,CATEGORY]...                e.g. heat_cold_production,lighting
 // Pure functions of their input: thread-safe, no I/O. Errors are Errc::invalid_argument (or
 // parse_error for timestamps, with the column) and say what was expected.
 #pragma once
@@ -18,6 +19,7 @@
 
 #include "meterd/error.hpp"
 #include "meterd/usage.hpp"
+#include "src/nilm/engine.hpp"
 
 namespace meterd::nilm::replay {
 
@@ -39,6 +41,10 @@ Result<ColumnSelector> parse_column_selector(std::string_view text, std::size_t 
 
 // "CATEGORY=FILE[:PCOL]", CATEGORY one of meterd::to_string(Usage).
 Result<SubmeterInput> parse_submeter_input(std::string_view text);
+
+// "CATEGORY[,CATEGORY]...": the usages the site has (EngineConfig::present), `other` always
+// among them. Each name once; at least one besides `other`.
+Result<UsageSet> parse_usage_list(std::string_view text);
 
 // A timestamp as accepted in CSV files and on the command line, in UTC milliseconds.
 // Errc::parse_error naming the 1-based column of `text` where it stops making sense.

@@ -23,6 +23,11 @@ Result<void> check_options(const ReplayOptions& options) {
                                                "' given to two sub-meters (each is complete)"};
     }
     seen[index_of(s.usage)] = true;
+    if (!options.present[index_of(s.usage)]) {
+      return Error{Errc::invalid_argument,
+                   "category '" + std::string{to_string(s.usage)} +
+                       "' has a sub-meter but is not among the site's usages (--usages)"};
+    }
   }
   return {};
 }
@@ -47,6 +52,7 @@ Result<ReplayRunner> ReplayRunner::open(const ReplayOptions& options) {
   if (auto ok = check_options(options); !ok) return ok.error();
   EngineConfig config;
   config.step_ms = options.step_ms;
+  config.present = options.present;
   std::vector<Source> sources;
   for (std::size_t i = 0; i < options.submeters.size(); ++i) {
     const auto& input = options.submeters[i];

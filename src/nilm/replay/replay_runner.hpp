@@ -25,7 +25,8 @@ namespace meterd::nilm::replay {
 
 struct ReplayOptions {
   ColumnSelector mains;
-  std::vector<SubmeterInput> submeters;  // distinct categories
+  std::vector<SubmeterInput> submeters;  // distinct categories, each among `present`
+  UsageSet present = kAllUsagesPresent;  // the usages the site has (EngineConfig::present)
   std::optional<std::int64_t> train_until_ms;  // sub-meter data from here on is withheld
   std::int64_t step_ms = 600'000;
 };
@@ -37,7 +38,8 @@ struct ReplayStats {
   EngineStats engine;
 };
 
-// One replay: open() checks the options (distinct categories, a step that divides a day) and
+// One replay: open() checks the options (distinct categories, each a usage the site has, a step
+// that divides a day) and
 // opens every file, so a bad argument fails before any output; run() then replays.
 class ReplayRunner {
  public:

@@ -125,6 +125,23 @@ TEST_F(NilmReplayCli, WritesToStdoutByDefault) {
   EXPECT_EQ(rows[1][1], "2013-11-21T01:00:00Z");
 }
 
+// --usages: the house has its fridge and `other` only; the other categories are empty columns.
+TEST_F(NilmReplayCli, UsagesTheSiteLacksStayAtZero) {
+  const auto r = run_meterd({"nilm", "replay", "--mains=" + data_.string() + ":mains_P_W",
+                             "--submeter", "hvac_auxiliaries=" + data_.string() + ":FGE_fridge_P_W",
+                             "--train-until", "2013-11-26 00:00:00", "--usages",
+                             "hvac_auxiliaries", "--step=1h"},
+                            seconds{60});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rows = read_csv(r.out);
+  ASSERT_EQ(rows.size(), 1 + 7 * 24u);
+  for (const std::string usage : {"lighting", "it", "heat_cold_production", "heating_elements",
+                                  "ventilation"}) {
+    const std::size_t c = column(rows[0], usage + "_wh");
+    for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][c], "0.000") << usage << i;
+  }
+}
+
 TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
   struct Case {
     std::vector<std::string> args;
@@ -139,6 +156,10 @@ TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
       {{"--mains", data_.string() + ":kettle_W"}, "no column 'kettle_W'"},
       {{"--mains", mains, "--train-until", "tomorrow"}, "--train-until: expected a timestamp"},
       {{"--mains", mains, "--frobnicate", "1"}, "unknown option '--frobnicate'"},
+      {{"--mains", mains, "--usages", "lighting,lights"}, "--usages: unknown category 'lights'"},
+      {{"--mains", mains, "--usages=lighting", "--submeter",
+        "hvac_auxiliaries=" + data_.string() + ":FGE_fridge_P_W"},
+       "'hvac_auxiliaries' has a sub-meter but is not among the site's usages"},
       {{"--step", "10min"}, "replay needs --mains"},
       {{"--mains", mains, "--step", "1h", "--step=2h"}, "option '--step' given twice"},
   };

@@ -59,6 +59,35 @@ TEST(ReplaySubmeterInput, NeedsEqualsAndOneColumn) {
   EXPECT_FALSE(parse_submeter_input("lighting=a.csv:p,q"));
 }
 
+TEST(ReplayUsageList, NamesTheSitesUsagesWithOtherAlwaysAmongThem) {
+  const auto u = parse_usage_list("heat_cold_production,lighting");
+  ASSERT_TRUE(u) << u.error().message();
+  UsageSet expected{};
+  expected[index_of(Usage::heat_cold_production)] = true;
+  expected[index_of(Usage::lighting)] = true;
+  expected[index_of(Usage::other)] = true;
+  EXPECT_EQ(*u, expected);
+  const auto with_other = parse_usage_list("other,lighting,heat_cold_production");
+  ASSERT_TRUE(with_other) << with_other.error().message();
+  EXPECT_EQ(*with_other, expected);
+}
+
+TEST(ReplayUsageList, RejectsUnknownRepeatedAndEmptyLists) {
+  const auto unknown = parse_usage_list("lighting,fridge");
+  ASSERT_FALSE(unknown);
+  EXPECT_TRUE(unknown.error().is(Errc::invalid_argument));
+  EXPECT_NE(unknown.error().detail.find("unknown category 'fridge'"), std::string::npos);
+  EXPECT_NE(unknown.error().detail.find("hvac_auxiliaries"), std::string::npos);
+  const auto twice = parse_usage_list("it,lighting,it");
+  ASSERT_FALSE(twice);
+  EXPECT_NE(twice.error().detail.find("'it' listed twice"), std::string::npos);
+  for (const std::string_view none : {"", "other", "lighting,", ",it"}) {
+    EXPECT_FALSE(parse_usage_list(none)) << none;
+  }
+  EXPECT_NE(parse_usage_list("other").error().detail.find("at least one category besides other"),
+            std::string::npos);
+}
+
 TEST(ReplayTimestamp, IsoUtcNaiveAndUnixSecondsAgree) {
   const std::int64_t expected = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
   for (const char* text : {"2026-01-05T00:00:00Z", "2026-01-05 00:00:00", "2026-01-05T00:00:00",

@@ -125,6 +125,48 @@ TEST(ReplayRunner, BadOptionsAndMissingFilesFailBeforeAnyStep) {
   EXPECT_EQ(steps, 12);
 }
 
+// --usages: a site of the heater and `other` only. Every step: the categories it lacks 0 Wh,
+// the heater's steps as in FeedsAll... (measured, then estimated), `other` the rest.
+TEST(ReplayRunner, UsagesTheSiteLacksAreNeverEstimated) {
+  const TempDir dir;
+  ReplayOptions o = options_for(write_site(dir));
+  o.present = UsageSet{};
+  o.present[index_of(Usage::heating_elements)] = true;
+  std::vector<StepResult> steps;
+  const auto stats = run_replay(o, [&](const StepResult& s) { steps.push_back(s); });
+  ASSERT_TRUE(stats) << stats.error().message();
+  ASSERT_EQ(steps.size(), 12u);
+  const std::size_t h = index_of(Usage::heating_elements);
+  for (std::size_t k = 0; k < steps.size(); ++k) {
+    const StepResult& s = steps[k];
+    for (const Usage u : kAllUsages) {
+      if (u != Usage::heating_elements && u != Usage::other) {
+        EXPECT_EQ(s.energy_wh[index_of(u)], 0.0) << to_string(u) << ", step " << k;
+      }
+    }
+    EXPECT_NEAR(s.energy_wh[index_of(Usage::other)], s.total_wh - s.energy_wh[h], 1e-6) << k;
+  }
+  // While the heater's sub-meter reports: 300 s x 1000 W is the heater's, the 200 W base
+  // (600 s) is `other`'s.
+  for (std::size_t k = 0; k < 6; ++k) {
+    EXPECT_NEAR(steps[k].energy_wh[h], 1000.0 * 300.0 / 3600.0, 1e-6) << k;
+    EXPECT_NEAR(steps[k].energy_wh[index_of(Usage::other)], 200.0 * 600.0 / 3600.0, 1e-6) << k;
+  }
+
+  // A sub-meter of a usage the site lacks is an error before any step.
+  o.present[h] = false;
+  o.present[index_of(Usage::lighting)] = true;
+  int count = 0;
+  const auto bad = run_replay(o, [&](const StepResult&) { ++count; });
+  ASSERT_FALSE(bad);
+  EXPECT_TRUE(bad.error().is(Errc::invalid_argument));
+  EXPECT_NE(bad.error().detail.find("'heating_elements' has a sub-meter but is not among the "
+                                    "site's usages (--usages)"),
+            std::string::npos)
+      << bad.error().detail;
+  EXPECT_EQ(count, 0);
+}
+
 TEST(ReplayRunner, MalformedLineStopsWithItsLocationAfterTheStepsBeforeIt) {
   const TempDir dir;
   const Site site = write_site(dir, 4'000);  // data line 4000 = file line 4002
