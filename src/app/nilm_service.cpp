@@ -3,6 +3,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <utility>
@@ -34,6 +35,7 @@ nilm::EngineConfig engine_config(const config::NilmConfig& nilm, std::chrono::mi
   c.max_lag_ms = nilm.max_lag.count();
   c.max_gap_ms = nilm.max_gap.count();
   c.utc_offset_ms = std::chrono::milliseconds(utc_offset).count();
+  c.present = nilm.usages;
   for (const auto& s : nilm.submeters) c.submeters.push_back({s.name, s.usage, s.complete});
   return c;
 }
@@ -95,9 +97,17 @@ void NilmService::start_engine(std::optional<std::string> model) {
     mains += fmt::format("{}L{} {} {}", i == 0 ? "" : ", ", i + 1, config_.mains[i].meter,
                          config_.mains[i].power.to_string());
   }
-  spdlog::info("nilm: running on {} ({} sub-meter(s)), virtual meter {}, step {}, UTC offset {} min",
+  std::string usages;
+  for (const Usage u : kAllUsages) {
+    if (config_.usages[index_of(u)]) usages += (usages.empty() ? "" : ",") + std::string(to_string(u));
+  }
+  if (std::find(config_.usages.begin(), config_.usages.end(), false) == config_.usages.end()) {
+    usages = "all";
+  }
+  spdlog::info("nilm: running on {} ({} sub-meter(s)), virtual meter {}, step {}, UTC offset {} "
+               "min, usages {}",
                mains, config_.submeters.size(), config_.meter_id,
-               config::format_duration(config_.step), offset.count());
+               config::format_duration(config_.step), offset.count(), usages);
   schedule_tick();
 }
 

@@ -16,6 +16,7 @@
 #include "meterd/time_stamper.hpp"
 #include "meterd/usage.hpp"
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -194,6 +195,14 @@ struct NilmConfig {
   std::string meter_id = "usages";                   // meter_id: the virtual meter's id
   std::vector<NilmPhaseConfig> mains;                // mains: 1 to 3 phases when enabled
   std::vector<NilmSubmeterConfig> submeters;         // submeters: none by default
+  // usages: the usages the site has, by index_of(Usage); all by default. One marked false is
+  // never estimated (its share goes to `other`); `other` is always true; every sub-meter's usage
+  // must be true.
+  std::array<bool, kUsageCount> usages = [] {
+    std::array<bool, kUsageCount> all{};
+    all.fill(true);
+    return all;
+  }();
   std::chrono::milliseconds step{600'000};           // step: 1s..1h, divides a day
   std::chrono::milliseconds max_lag{600'000};        // max_lag: 1s..1h
   std::chrono::milliseconds max_gap{180'000};        // max_gap: 1s..1h

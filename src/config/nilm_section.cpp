@@ -2,7 +2,9 @@
 // src/app/nilm_service.hpp, docs/nilm.md). Read after `buses`: every meter it names must be a
 // meter there, and the virtual meter's id must not be one. Checks across items: 1 to 3 mains
 // phases, no value used twice (as two phases, or as a phase and a sub-meter), sub-meter names
-// unique.
+// unique, every sub-meter's usage among `usages` (a usage the site does not have cannot be
+// metered).
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <ctime>
@@ -10,6 +12,7 @@
 #include <set>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "src/config/quote.hpp"
 #include "src/config/sections.hpp"
@@ -81,8 +84,37 @@ void read_phase(SectionReader& s, const MeterIds& meters, Used& used, NilmPhaseC
   if (meter_ok) claim(s, used, out.meter, out.power);
 }
 
+// The names of every usage, for messages: "lighting, it, ..., other".
+std::string usage_names() {
+  std::string all;
+  for (const Usage each : kAllUsages) all += (all.empty() ? "" : ", ") + std::string(to_string(each));
+  return all;
+}
+
+// Reads `usages` into `out` (true for each usage listed, and `other`); absent: all usages.
+void read_usages(SectionReader& s, std::array<bool, kUsageCount>& out) {
+  std::array<std::string_view, kUsageCount> names{};
+  for (const Usage each : kAllUsages) names[index_of(each)] = to_string(each);
+  std::vector<std::size_t> listed;
+  if (!s.get_choice_list("usages", names, listed)) return;
+  std::array<bool, kUsageCount> present{};
+  present[index_of(Usage::other)] = true;
+  bool any = false;
+  for (const std::size_t i : listed) {
+    present[i] = true;
+    any = any || i != index_of(Usage::other);
+  }
+  if (!any) {
+    s.report("usages", "expected at least one usage besides other (leave the key out when the "
+                       "site has them all)");
+    return;
+  }
+  out = present;
+}
+
 void read_submeter(SectionReader& s, const MeterIds& meters, Used& used,
-                   std::set<std::string>& names, NilmSubmeterConfig& out) {
+                   std::set<std::string>& names, const std::array<bool, kUsageCount>& present,
+                   NilmSubmeterConfig& out) {
   if (s.require("name") && s.get_string("name", out.name)) {
     if (const auto problem = check_id(out.name); !problem.empty()) {
       s.report("name", problem);
@@ -94,12 +126,13 @@ void read_submeter(SectionReader& s, const MeterIds& meters, Used& used,
   get_obis(s, "power", out.power);
   std::string usage;
   if (s.require("usage") && s.get_string("usage", usage)) {
-    if (const auto u = usage_from_string(usage)) {
-      out.usage = *u;
+    if (const auto u = usage_from_string(usage); !u) {
+      s.report("usage", "expected one of " + usage_names() + ", found " + quote(usage));
+    } else if (!present[index_of(*u)]) {
+      s.report("usage", "usage " + quote(usage) + " is not among nilm.usages: a sub-meter "
+                        "measures a usage the site has; add it to usages");
     } else {
-      std::string all;
-      for (const Usage each : kAllUsages) all += (all.empty() ? "" : ", ") + std::string(to_string(each));
-      s.report("usage", "expected one of " + all + ", found " + quote(usage));
+      out.usage = *u;
     }
   }
   s.get_bool("complete", out.complete);
@@ -165,10 +198,11 @@ void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, Nilm
   }
   out.mains = std::move(mains);
 
+  read_usages(section, out.usages);  // before the sub-meters, which must be among them
   std::set<std::string> names;
   section.get_list("submeters", [&](SectionReader& item, std::size_t) {
     NilmSubmeterConfig sub;
-    read_submeter(item, meters, used, names, sub);
+    read_submeter(item, meters, used, names, out.usages, sub);
     out.submeters.push_back(std::move(sub));
   });
 

@@ -110,6 +110,11 @@ class SectionReader {
   // A sequence of integers, each in [min, max], e.g. `[1, 2]` (yaml_reader_values.cpp).
   bool get_int_list(std::string_view key, std::vector<std::int64_t>& out, std::int64_t min,
                     std::int64_t max);
+  // A sequence of names, each one of `names` (case-sensitive) and at most once, e.g.
+  // `[lighting, it]`; `out` gets their indexes in `names`, in the file's order. Each bad item is
+  // reported at its own position (yaml_reader_values.cpp). An empty sequence is read as empty.
+  bool get_choice_list(std::string_view key, std::span<const std::string_view> names,
+                       std::vector<std::size_t>& out);
   // A non-empty path; relative ones are resolved against ReadContext::base_dir.
   bool get_path(std::string_view key, std::filesystem::path& out);
 

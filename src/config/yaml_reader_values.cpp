@@ -1,4 +1,6 @@
-// SectionReader getters for decimal numbers and lists of integers (declared in yaml_reader.hpp).
+// SectionReader getters for decimal numbers and lists of integers and of names (declared in
+// yaml_reader.hpp).
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -70,6 +72,42 @@ bool SectionReader::get_int_list(std::string_view key, std::vector<std::int64_t>
     values.push_back(v);
   }
   if (ok) out = std::move(values);
+  return ok;
+}
+
+bool SectionReader::get_choice_list(std::string_view key, std::span<const std::string_view> names,
+                                    std::vector<std::size_t>& out) {
+  const Entry* e = lookup(key);
+  if (e == nullptr) return false;
+  std::string list;
+  for (const auto n : names) list += (list.empty() ? "" : ", ") + std::string(n);
+  if (!e->value.IsSequence()) {
+    fail(*e, "expected a list of names (" + list + ") such as [" + std::string(names.front()) +
+                 "], found " + describe(e->value));
+    return false;
+  }
+  std::vector<std::size_t> indexes;
+  bool ok = true;
+  for (auto it = e->value.begin(); it != e->value.end(); ++it) {
+    const YAML::Node item = *it;
+    const YAML::Mark at = item.Mark().is_null() ? value_mark(*e) : item.Mark();
+    const auto found = item.IsScalar() ? std::find(names.begin(), names.end(), item.Scalar())
+                                       : names.end();
+    if (found == names.end()) {
+      ctx_.issues.add(at, qualified(e->key) + ": expected one of " + list + ", found " +
+                              describe(item));
+      ok = false;
+      continue;
+    }
+    const auto index = static_cast<std::size_t>(found - names.begin());
+    if (std::find(indexes.begin(), indexes.end(), index) != indexes.end()) {
+      ctx_.issues.add(at, qualified(e->key) + ": " + quote(item.Scalar()) + " is listed twice");
+      ok = false;
+      continue;
+    }
+    indexes.push_back(index);
+  }
+  if (ok) out = std::move(indexes);
   return ok;
 }
 

@@ -158,6 +158,58 @@ TEST(NilmSection, SubmeterChecks) {
                      "'x'")));
 }
 
+// `usages`: the usages the site has (index_of order); `other` is always one of them.
+TEST(NilmSection, UsagesListTheSitesUsages) {
+  const auto all = load_config_text(with_buses("nilm:\n  enabled: false\n"), "ok.yaml");
+  ASSERT_TRUE(all) << all.error().to_string();
+  EXPECT_THAT(all->nilm.usages, ElementsAre(true, true, true, true, true, true, true));
+
+  // The sub-meter's usage is checked against the list wherever the key is in the section.
+  const auto r = load_config_text(with_buses(R"(nilm:
+  submeters:
+    - {name: hp, meter: m2, usage: heat_cold_production, complete: true}
+  usages: [heat_cold_production, lighting]
+)"),
+                                  "ok.yaml");
+  ASSERT_TRUE(r) << r.error().to_string();
+  //                                     lighting it     heat/cold heating vent.  aux.   other
+  EXPECT_THAT(r->nilm.usages, ElementsAre(true, false, true, false, false, false, true));
+
+  const auto block = load_config_text(
+      with_buses("nilm:\n  usages:\n    - it\n    - other\n    - hvac_auxiliaries\n"), "ok.yaml");
+  ASSERT_TRUE(block) << block.error().to_string();
+  EXPECT_THAT(block->nilm.usages, ElementsAre(false, true, false, false, false, true, true));
+}
+
+TEST(NilmSection, UsagesChecks) {
+  EXPECT_THAT(issues_of(with_buses("nilm:\n  usages: [lighting, lights, it, it]\n")),
+              ElementsAre(at(8, 22,
+                             "nilm.usages: expected one of lighting, it, heat_cold_production, "
+                             "heating_elements, ventilation, hvac_auxiliaries, other, found "
+                             "'lights'"),
+                          at(8, 34, "nilm.usages: 'it' is listed twice")));
+  const std::string none =
+      "nilm.usages: expected at least one usage besides other (leave the key out when the site "
+      "has them all)";
+  EXPECT_THAT(issues_of(with_buses("nilm:\n  usages: []\n")), ElementsAre(at(8, 11, none)));
+  EXPECT_THAT(issues_of(with_buses("nilm:\n  usages: [other]\n")), ElementsAre(at(8, 11, none)));
+  EXPECT_THAT(issues_of(with_buses("nilm:\n  usages: lighting\n")),
+              ElementsAre(at(8, 11,
+                             "nilm.usages: expected a list of names (lighting, it, "
+                             "heat_cold_production, heating_elements, ventilation, "
+                             "hvac_auxiliaries, other) such as [lighting], found 'lighting'")));
+  // A sub-meter measures a usage the site has: complete or partial, it must be listed.
+  EXPECT_THAT(
+      issues_of(with_buses("nilm:\n  usages: [lighting]\n  submeters:\n"
+                           "    - {name: hp, meter: m2, usage: heat_cold_production}\n"
+                           "    - {name: zone, meter: m1, usage: lighting}\n"
+                           "    - {name: rest, meter: m1, power: 1-2:16.7.0, usage: other}\n")),
+      ElementsAre(at(10, 36,
+                     "nilm.submeters[0].usage: usage 'heat_cold_production' is not among "
+                     "nilm.usages: a sub-meter measures a usage the site has; add it to "
+                     "usages")));
+}
+
 TEST(NilmSection, DurationsAndOffset) {
   EXPECT_THAT(issues_of(with_buses("nilm:\n"
                                    "  step: 7min\n"
@@ -175,7 +227,7 @@ TEST(NilmSection, DurationsAndOffset) {
                              "such as +01:00, found 'CET'"),
                           at(12, 3,
                              "unknown key 'mode' in nilm (expected one of: enabled, meter_id, "
-                             "mains, submeters, step, max_lag, max_gap, utc_offset)")));
+                             "mains, usages, submeters, step, max_lag, max_gap, utc_offset)")));
   EXPECT_THAT(issues_of(with_buses("nilm:\n  utc_offset: \"+14:30\"\n")),
               ElementsAre(at(8, 15,
                              "nilm.utc_offset: expected local or an offset from -14:00 to +14:00 "
