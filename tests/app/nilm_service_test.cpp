@@ -172,6 +172,36 @@ TEST_F(NilmServiceTest, StepsOfTheVirtualMeterAddUpToTheMeasuredTotal) {
   stop(*service);
 }
 
+// nilm.usages: a site with the boiler's usage only. The engine gets it as EngineConfig::present;
+// every other usage is published as 0 Wh and `other` is the total minus the boiler.
+TEST_F(NilmServiceTest, UsagesTheSiteLacksArePublishedAsZero) {
+  config_.nilm.usages = {};
+  config_.nilm.usages[index_of(Usage::heating_elements)] = true;
+  config_.nilm.usages[index_of(Usage::other)] = true;
+  const auto offset = config::effective_utc_offset(config_.nilm, clock_.utc_now());
+  EXPECT_EQ(engine_config(config_.nilm, offset).present, config_.nilm.usages);
+  auto service = make_service();
+  ASSERT_TRUE(service->start());
+  for (std::int64_t i = 0; i <= 120; ++i) {
+    const std::int64_t t = kT0 + i * 1000;
+    service->publish(boiler(t - 40, 400.0));
+    service->publish(mains(t, i < 90 ? 1000.0 : 3000.0, i < 90 ? 100.0 : 1500.0));
+  }
+  const auto published = steps();
+  ASSERT_EQ(published.size(), 2u);
+  for (const Reading& r : published) {
+    for (const Usage u : kAllUsages) {
+      if (u == Usage::heating_elements || u == Usage::other) continue;
+      EXPECT_EQ(value(r, usage_energy_obis(u)), 0.0) << to_string(u);
+      EXPECT_EQ(value(r, usage_power_obis(u)), 0.0) << to_string(u);
+    }
+    EXPECT_NEAR(value(r, usage_energy_obis(Usage::other)),
+                value(r, kTotalEnergyObis) - value(r, usage_energy_obis(Usage::heating_elements)),
+                1e-9);
+  }
+  stop(*service);
+}
+
 TEST_F(NilmServiceTest, PhasesOfTwoMetersAreHeldAndSummed) {
   config_.nilm.mains = {{"m1", kP, std::nullopt}, {"m2", kP, std::nullopt}};
   config_.nilm.submeters.clear();
