@@ -100,6 +100,15 @@ class NilmServiceTest : public ::testing::Test {
     }
   }
 
+  // Two minutes at 1 Hz: 1000 W, then 3000 W from 30 s into the second minute; a 400 W boiler.
+  static void publish_two_minutes(NilmService& service) {
+    for (std::int64_t i = 0; i <= 120; ++i) {
+      const std::int64_t t = kT0 + i * 1000;
+      service.publish(boiler(t - 40, 400.0));
+      service.publish(mains(t, i < 90 ? 1000.0 : 3000.0, i < 90 ? 100.0 : 1500.0));
+    }
+  }
+
   // Readings of the virtual meter published so far, by step start.
   std::vector<Reading> steps() const {
     std::vector<Reading> v;
@@ -126,12 +135,7 @@ class NilmServiceTest : public ::testing::Test {
 TEST_F(NilmServiceTest, StepsOfTheVirtualMeterAddUpToTheMeasuredTotal) {
   auto service = make_service();
   ASSERT_TRUE(service->start());
-  // Two minutes at 1 Hz: 1000 W, then 3000 W from 30 s into the second minute; a 400 W boiler.
-  for (std::int64_t i = 0; i <= 120; ++i) {
-    const std::int64_t t = kT0 + i * 1000;
-    service->publish(boiler(t - 40, 400.0));
-    service->publish(mains(t, i < 90 ? 1000.0 : 3000.0, i < 90 ? 100.0 : 1500.0));
-  }
+  publish_two_minutes(*service);
   const auto published = steps();
   ASSERT_EQ(published.size(), 2u);
   const double expected_wh[] = {1000.0 * 60 / 3600, (1000.0 * 30 + 3000.0 * 30) / 3600};
@@ -182,11 +186,7 @@ TEST_F(NilmServiceTest, UsagesTheSiteLacksArePublishedAsZero) {
   EXPECT_EQ(engine_config(config_.nilm, offset).present, config_.nilm.usages);
   auto service = make_service();
   ASSERT_TRUE(service->start());
-  for (std::int64_t i = 0; i <= 120; ++i) {
-    const std::int64_t t = kT0 + i * 1000;
-    service->publish(boiler(t - 40, 400.0));
-    service->publish(mains(t, i < 90 ? 1000.0 : 3000.0, i < 90 ? 100.0 : 1500.0));
-  }
+  publish_two_minutes(*service);
   const auto published = steps();
   ASSERT_EQ(published.size(), 2u);
   for (const Reading& r : published) {
