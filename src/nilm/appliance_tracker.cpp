@@ -21,13 +21,18 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
 
 namespace {
 
+// How far (W) an instance's power may be from an OFF step of off_w and still be its appliance.
+double pair_tolerance_w(double off_w) noexcept {
+  return ApplianceTracker::kPairTolerance *
+         std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+}
+
 // The distance of an OFF step of `off_w` W and `cluster` from instance `a` closed at t_ms, in
 // pairing tolerances (NaN: too far): the size difference, plus 1 when `a` is of another cluster
 // and, with `clusters`, up to 1 when its run length would be unusual for its cluster.
 double pairing_distance(const ApplianceInstance& a, std::int64_t t_ms, std::uint8_t phase,
                         double off_w, int cluster, const EventClusters* clusters) {
-  const double tol = ApplianceTracker::kPairTolerance *
-                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+  const double tol = pair_tolerance_w(off_w);
   if (a.phase != phase) return std::numeric_limits<double>::quiet_NaN();
   double d = std::abs(a.p_w - off_w) / tol;
   if (d > 1.0) return std::numeric_limits<double>::quiet_NaN();
@@ -38,9 +43,8 @@ double pairing_distance(const ApplianceInstance& a, std::int64_t t_ms, std::uint
 }
 
 // The index of the instance of `in` the OFF step closes, in.size() if none.
-std::size_t closest(const std::vector<ApplianceInstance>& in, std::int64_t t_ms,
-                    std::uint8_t phase, double off_w, int cluster,
-                    const EventClusters* clusters) {
+std::size_t closest(const std::vector<ApplianceInstance>& in, std::int64_t t_ms, std::uint8_t phase,
+                    double off_w, int cluster, const EventClusters* clusters) {
   std::size_t best = in.size();
   double best_d = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -57,8 +61,7 @@ std::size_t closest(const std::vector<ApplianceInstance>& in, std::int64_t t_ms,
 // appliance, grown during its run (see switch_off()); in.size() if none.
 std::size_t grown(const std::vector<ApplianceInstance>& in, std::uint8_t phase, double off_w,
                   int cluster, const EventClusters& clusters) {
-  const double tol = ApplianceTracker::kPairTolerance *
-                     std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+  const double tol = pair_tolerance_w(off_w);
   const Usage usage = clusters.usage_of(cluster);
   std::size_t best = in.size();
   double best_d = std::numeric_limits<double>::infinity();

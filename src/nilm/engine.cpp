@@ -45,10 +45,17 @@ struct Engine::Impl {
     }
   }
 
-  // `u`, or `other` when the site does not have it (EngineConfig::present).
-  Usage present_or_other(Usage u) const {
-    return config.present[index_of(u)] ? u : Usage::other;
+  // Moves what `w` gives the usages the site does not have (EngineConfig::present) to `other`.
+  void fold_absent_into_other(UsageArray& w) const {
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      if (config.present[c]) continue;
+      w[index_of(Usage::other)] += w[c];
+      w[c] = 0.0;
+    }
   }
+
+  // `u`, or `other` when the site does not have it (EngineConfig::present).
+  Usage present_or_other(Usage u) const { return config.present[index_of(u)] ? u : Usage::other; }
 
   DetectorConfig detector_config() const {
     DetectorConfig d;
@@ -137,11 +144,7 @@ struct Engine::Impl {
                           double rest_w, double rest_q_var, double weight_s) {
     model->base_load.update(rest_w, weight_s);
     UsageArray shares = residual_prior_w(rest_w, rest_q_var, model->base_load.base_w());
-    for (std::size_t c = 0; c < kUsageCount; ++c) {  // an absent usage's share is `other`'s
-      if (config.present[c]) continue;
-      shares[index_of(Usage::other)] += shares[c];
-      shares[c] = 0.0;
-    }
+    fold_absent_into_other(shares);
     const UsageArray prior = restrict_prior(shares, unlearned, true);
     for (std::size_t c = 0; c < kUsageCount; ++c) {
       if (!unlearned[c]) continue;
@@ -218,11 +221,7 @@ struct Engine::Impl {
         tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
         if (std::isfinite(total_q_var)) tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       }
-      for (std::size_t c = 0; c < kUsageCount; ++c) {  // labels of a model from another config
-        if (config.present[c]) continue;
-        tracked[index_of(Usage::other)] += tracked[c];
-        tracked[c] = 0.0;
-      }
+      fold_absent_into_other(tracked);  // labels of a model learned with another config
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
     }

@@ -45,20 +45,28 @@ PowerSample sample(std::int64_t t_ms, double p_w) {
   return s;
 }
 
+// Trains `engine` on the week from kMonday at 1 min: the mains (the house and the pump) and the
+// pump's own sub-meter (sub-meter 0). The pump's energy over the week, Wh.
+template <class PumpW>
+double train_week(Engine& engine, PumpW pump_at) {
+  double wh = 0.0;
+  for (std::int64_t t = kMonday; t < kMonday + 7 * kDayMs; t += kMinuteMs) {
+    const double pump = pump_at(t);
+    wh += pump / 60.0;
+    engine.push_submeter(0, sample(t, pump));
+    engine.push_mains(sample(t, base_w(t) + pump));
+  }
+  engine.take_steps();
+  return wh;
+}
+
 TEST(EngineSwitched, ACategoryOffMostOfTheTimeGetsNoEnergyOnADayItDoesNotRun) {
   EngineConfig config;
   config.step_ms = 600'000;
   config.submeters = {{"heat pump", Usage::heat_cold_production, true}};
   Engine engine(config);
-  double trained_wh = 0.0;
+  const double trained_wh = train_week(engine, [](std::int64_t t) { return pump_w(t, true); });
   const std::int64_t test_from = kMonday + 7 * kDayMs;
-  for (std::int64_t t = kMonday; t < test_from; t += kMinuteMs) {
-    const double pump = pump_w(t, true);
-    trained_wh += pump / 60.0;
-    engine.push_submeter(0, sample(t, pump));
-    engine.push_mains(sample(t, base_w(t) + pump));
-  }
-  engine.take_steps();
   double pump_wh = 0.0;
   double total_wh = 0.0;
   for (std::int64_t t = test_from; t < test_from + kDayMs; t += kMinuteMs) {
@@ -92,13 +100,8 @@ TEST(EngineSwitched, ARampedGrowingHeatPumpAt1MinIsTrackedOnADayItRuns) {
   config.step_ms = 600'000;
   config.submeters = {{"heat pump", Usage::heat_cold_production, true}};
   Engine engine(config);
+  train_week(engine, growing_pump_w);
   const std::int64_t test_from = kMonday + 7 * kDayMs;
-  for (std::int64_t t = kMonday; t < test_from; t += kMinuteMs) {
-    const double pump = growing_pump_w(t);
-    engine.push_submeter(0, sample(t, pump));
-    engine.push_mains(sample(t, base_w(t) + pump));
-  }
-  engine.take_steps();
   double pump_wh = 0.0;
   double true_wh = 0.0;
   for (std::int64_t t = test_from; t < test_from + kDayMs; t += kMinuteMs) {
