@@ -3,12 +3,15 @@
 // Plain values; the composition root maps config::ApiConfig onto them.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
+
+#include "meterd/usage.hpp"
 
 namespace meterd::api {
 
@@ -23,6 +26,13 @@ struct UsageOptions {
   std::string meter_id;                     // empty: NILM is off (404 nilm_disabled)
   std::chrono::milliseconds step{600'000};  // the engine's step: the finest step served
   std::chrono::minutes utc_offset{0};       // local time = UTC + offset: "today", 1d steps
+  // The usages the site has (nilm.usages), by index_of(Usage): an absent one is not listed
+  // unless the range holds energy for it (stored under an earlier configuration).
+  std::array<bool, kUsageCount> present = [] {
+    std::array<bool, kUsageCount> all{};
+    all.fill(true);
+    return all;
+  }();
 };
 
 struct ApiOptions {

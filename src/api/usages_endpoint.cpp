@@ -5,7 +5,10 @@
 // confidence, plus the totals over the range (energy, share of the total, confidence per
 // category); see usage_steps.hpp for what is absent, clipped or skipped. Parameters: from/to
 // (default: today's local midnight to now; same rules and errors as /series), step (default the
-// engine's step; a multiple of it that divides a day, or whole days). 404 nilm_disabled when the
+// engine's step; a multiple of it that divides a day, or whole days). The categories listed are
+// the usages the site has (nilm.usages; an absent one is estimated at exactly 0 Wh, its energy is
+// in `other`) plus any absent one with energy in the range (an earlier configuration), so the
+// listed categories always add up to the total. 404 nilm_disabled when the
 // daemon runs no NILM. Identical requests within a second share one store read (SeriesCache).
 // Runs off the event loop (store reads).
 #include <nlohmann/json.hpp>
@@ -34,10 +37,22 @@ json confidence_json(const std::optional<double>& c) {
   return c ? number_or_null(*c) : json(nullptr);
 }
 
-json step_json(const UsageStep& s) {
+using Listed = std::array<bool, kUsageCount>;
+
+// The usages to list: present ones, and absent ones that hold energy somewhere in the range.
+Listed listed_usages(const Listed& present, const UsageTable& table) {
+  Listed listed = present;
+  for (const auto& s : table.steps) {
+    for (std::size_t i = 0; i < kUsageCount; ++i) listed[i] = listed[i] || s.energy_wh[i] != 0.0;
+  }
+  return listed;
+}
+
+json step_json(const UsageStep& s, const Listed& listed) {
   json usages = json::object();
   for (const Usage u : kAllUsages) {
     const auto i = index_of(u);
+    if (!listed[i]) continue;
     usages[std::string{to_string(u)}] = {{"energy_wh", number_or_null(s.energy_wh[i])},
                                          {"power_w", power_w(s.energy_wh[i], s.covered_s)},
                                          {"confidence", confidence_json(s.confidence[i])}};
@@ -53,10 +68,11 @@ json step_json(const UsageStep& s) {
       {"usages", std::move(usages)}};
 }
 
-json totals_json(const UsageStep& t, std::size_t skipped) {
+json totals_json(const UsageStep& t, std::size_t skipped, const Listed& listed) {
   json usages = json::object();
   for (const Usage u : kAllUsages) {
     const auto i = index_of(u);
+    if (!listed[i]) continue;
     usages[std::string{to_string(u)}] = {
         {"energy_wh", number_or_null(t.energy_wh[i])},
         {"share", t.total_wh > 0.0 ? number_or_null(t.energy_wh[i] / t.total_wh) : json(nullptr)},
@@ -126,10 +142,13 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     } else if (!readings.error().is(Errc::not_found)) {  // not_found: nothing stored yet
       return error_response(503, "series_unavailable", readings.error().message());
     }
+    const Listed listed = listed_usages(nilm.present, table);
     json categories = json::array();
-    for (const Usage u : kAllUsages) categories.push_back(to_string(u));
+    for (const Usage u : kAllUsages) {
+      if (listed[index_of(u)]) categories.push_back(to_string(u));
+    }
     json list = json::array();
-    for (const auto& s : table.steps) list.push_back(step_json(s));
+    for (const auto& s : table.steps) list.push_back(step_json(s, listed));
     return json_response(200, json{{"meter", nilm.meter_id},
                                    {"from", format_utc(range->from)},
                                    {"to", format_utc(range->to)},
@@ -138,7 +157,7 @@ HttpResponse Api::usages(const HttpRequest& r) const {
                                    {"utc_offset_s", seconds(nilm.utc_offset)},
                                    {"categories", std::move(categories)},
                                    {"steps", std::move(list)},
-                                   {"totals", totals_json(table.totals, table.skipped)}});
+                                   {"totals", totals_json(table.totals, table.skipped, listed)}});
   });
 }
 

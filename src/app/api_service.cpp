@@ -28,7 +28,7 @@ api::ApiOptions api_options(const config::ApiConfig& c) {
 
 api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now) {
   if (!nilm.enabled) return {};
-  return {nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now)};
+  return {nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now), nilm.usages};
 }
 
 ApiService::ApiService(boost::asio::io_context& io, const Clock& clock,

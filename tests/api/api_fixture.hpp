@@ -60,8 +60,9 @@ class ApiFixture {
  public:
   static inline const std::vector<std::string> kMeters{"grid", "pv", "heat-pump"};
 
-  explicit ApiFixture(ApiOptions options = test_options())
-      : clock_(now_second()), options_(std::move(options)) {
+  // `stored`: the usages with energy in the NILM readings (the others are stored at 0).
+  explicit ApiFixture(ApiOptions options = test_options(), UsageFlags stored = kAllStored)
+      : clock_(now_second()), options_(std::move(options)), stored_usages_(stored) {
     store::StoreOptions so;
     so.path = dir_.path() / "store.db";
     store::KeyBytes key{};
@@ -134,7 +135,7 @@ class ApiFixture {
       }
     }
     if (!options_.usages.meter_id.empty()) {
-      fill_usages(now, options_.usages.utc_offset, [&](const Reading& r) { store_->publish(r); });
+      fill_usages(now, options_.usages.utc_offset, stored_usages_, [&](const Reading& r) { store_->publish(r); });
     }
     store_->flush().value();
     store_->close_all_windows().value();
@@ -168,6 +169,7 @@ class ApiFixture {
   TempDir dir_;
   ManualClock clock_;
   ApiOptions options_;
+  UsageFlags stored_usages_;
   std::unique_ptr<store::Store> store_;
   pipeline::LatestValues latest_;
   pipeline::RecentEvents events_;

@@ -118,10 +118,11 @@ TEST(ApiService, DisabledStartsNothing) {
 TEST(ApiService, UsagesFollowTheNilmSection) {
   const std::string nilm =
       "nilm:\n  enabled: true\n  meter_id: split\n  step: 15min\n  utc_offset: \"-03:30\"\n"
-      "  mains:\n    - { meter: m1 }\n";
+      "  mains:\n    - { meter: m1 }\n  usages: [lighting, heating_elements]\n";
   const auto on = simulated(nilm);
   const auto u = usage_options(on.nilm, UtcTime{});
   EXPECT_EQ(u.meter_id, "split");
+  EXPECT_EQ(u.present, (std::array<bool, kUsageCount>{true, false, false, true, false, false, true}));
   EXPECT_EQ(u.step, std::chrono::minutes(15));
   EXPECT_EQ(u.utc_offset, std::chrono::minutes(-210));
   EXPECT_TRUE(usage_options(simulated("").nilm, UtcTime{}).meter_id.empty());

@@ -191,6 +191,24 @@ TEST(PageChromium, ShowsEveryMeterWithChartAndTheApiNumbers) {
   EXPECT_TRUE(std::filesystem::exists(phone));
 }
 
+// A site without IT (nilm.usages): no IT bar and no IT shape; the other categories are shown.
+TEST(PageChromium, UsageSectionShowsOnlyTheSitesUsages) {
+  ApiOptions o = ApiFixture::nilm_options();
+  o.usages.present[index_of(Usage::it)] = false;
+  ApiFixture f(o, o.usages.present);
+  ASSERT_TRUE(f.start_result());
+  TempDir dir;
+  const auto run =
+      chromium("http://127.0.0.1:" + std::to_string(f.port()) + "/", "--dump-dom", dir);
+  ASSERT_NE(run.out.find("<section id=\"usages\">"), std::string::npos) << run.out << run.err;
+  EXPECT_EQ(attribute_of(run.out, "div", "data-usage", "it", "data-energy-wh"), "<no element>");
+  EXPECT_EQ(attribute_of(run.out, "path", "data-usage", "it", "data-steps"), "<no element>");
+  for (const char* c : {"lighting", "heating_elements", "other"}) {
+    EXPECT_NE(attribute_of(run.out, "div", "data-usage", c, "data-energy-wh"), "<no element>")
+        << c;
+  }
+}
+
 TEST(PageChromium, UsageSectionHiddenWithoutNilm) {
   ApiFixture f;  // test_options(): no virtual meter
   ASSERT_TRUE(f.start_result());

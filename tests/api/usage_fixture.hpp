@@ -6,9 +6,11 @@
 // power is a distinct smooth function of the step, so sums over any range are known exactly.
 // Local midnight is taken with an offset that puts "now" near local noon, so "today" always
 // holds about 12 hours. Today's plan: 03:00 and 03:10 are a gap (nothing stored), 03:20 covers
-// 240 s only, 04:00 has a category value missing (timeout): the API must skip it whole.
+// 240 s only, 04:00 has a category value missing (timeout): the API must skip it whole. A usage
+// the site does not have (not in `stored`) is stored as the engine stores it: exactly 0 W, 0 Wh.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -56,14 +58,18 @@ inline UtcTime today_local_midnight(UtcTime now, std::chrono::minutes offset) {
   return std::chrono::floor<std::chrono::days>(now + offset) - offset;
 }
 
+using UsageFlags = std::array<bool, kUsageCount>;
+inline constexpr UsageFlags kAllStored = {true, true, true, true, true, true, true};
+
 // The reading of engine step k covering `covered_s` seconds; `broken` loses `it`'s energy.
-inline Reading usage_reading(std::int64_t k, double covered_s, bool broken) {
+inline Reading usage_reading(std::int64_t k, double covered_s, bool broken,
+                             const UsageFlags& stored = kAllStored) {
   Reading r{
       kUsageMeter, UtcTime{std::chrono::milliseconds{k * 600'000}}, TimeSync::synchronized, {}};
   double total_w = 0.0;
   double total_wh = 0.0;
   for (const Usage u : kAllUsages) {
-    const double p = usage_power(u, k);
+    const double p = stored[index_of(u)] ? usage_power(u, k) : 0.0;
     const double e = p * covered_s / 3600.0;
     total_w += p;
     total_wh += e;
@@ -82,7 +88,7 @@ inline Reading usage_reading(std::int64_t k, double covered_s, bool broken) {
 }
 
 // Publishes every step from yesterday's local midnight to the last one ended by `now`.
-inline void fill_usages(UtcTime now, std::chrono::minutes offset,
+inline void fill_usages(UtcTime now, std::chrono::minutes offset, const UsageFlags& stored,
                         const std::function<void(const Reading&)>& publish) {
   const auto midnight = today_local_midnight(now, offset);
   const std::int64_t step_ms = std::chrono::milliseconds(kEngineStep).count();
@@ -91,7 +97,7 @@ inline void fill_usages(UtcTime now, std::chrono::minutes offset,
     const auto plan = plan_of(std::chrono::milliseconds{k * step_ms} - midnight.time_since_epoch());
     if (plan == StepPlan::absent) continue;
     publish(usage_reading(k, plan == StepPlan::partial ? kPartialCoveredS : 600.0,
-                          plan == StepPlan::broken));
+                          plan == StepPlan::broken, stored));
   }
 }
 

@@ -221,6 +221,45 @@ TEST_F(UsagesEndpoint, BadParameters) {
             200);
 }
 
+// A site without IT or ventilation (nilm.usages): the engine stores them at 0 Wh, the API does not
+// list them, and the listed categories still add up to the total.
+TEST(UsagesEndpointSiteUsages, AbsentUsagesAreNotListed) {
+  ApiOptions o = ApiFixture::nilm_options();
+  o.usages.present[index_of(Usage::it)] = false;
+  o.usages.present[index_of(Usage::ventilation)] = false;
+  ApiFixture f(o, o.usages.present);
+  ASSERT_TRUE(f.start_result());
+  const auto reply = get(f.port(), "/api/v1/usages?step=1h");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = json::parse(reply.body);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, body).empty());
+  EXPECT_EQ(body["categories"], json({"lighting", "heat_cold_production", "heating_elements",
+                                      "hvac_auxiliaries", "other"}));
+  ASSERT_FALSE(body["steps"].empty());
+  for (const auto& s : body["steps"]) {
+    EXPECT_EQ(s["usages"].size(), 5u) << s["start"];
+    EXPECT_FALSE(s["usages"].contains("it"));
+    double sum = 0;
+    for (const auto& [name, v] : s["usages"].items()) sum += v["energy_wh"].get<double>();
+    EXPECT_NEAR(sum, s["total"]["energy_wh"].get<double>(), 1e-6) << s["start"] << ": closure";
+  }
+  EXPECT_EQ(body["totals"]["usages"].size(), 5u);
+  EXPECT_FALSE(body["totals"]["usages"].contains("ventilation"));
+}
+
+// A usage removed from nilm.usages after the engine estimated it: the range still holds its
+// energy, so it stays listed (dropping it would break closure over that range).
+TEST(UsagesEndpointSiteUsages, AbsentUsageWithStoredEnergyStaysListed) {
+  ApiOptions o = ApiFixture::nilm_options();
+  o.usages.present[index_of(Usage::it)] = false;
+  ApiFixture f(o);  // every usage stored with energy
+  ASSERT_TRUE(f.start_result());
+  const auto body = json::parse(get(f.port(), "/api/v1/usages").body);
+  ASSERT_EQ(body["categories"].size(), kUsageCount);
+  EXPECT_EQ(body["categories"][1], "it");
+  EXPECT_GT(body["totals"]["usages"]["it"]["energy_wh"].get<double>(), 0.0);
+}
+
 TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {
   ApiFixture f;  // test_options(): no virtual meter
   ASSERT_TRUE(f.start_result());
