@@ -27,6 +27,37 @@ void scale(ContinuousModel::Sums& s, double f) noexcept {
   s.qq *= f;
   s.xq *= f;
   s.rq *= f;
+  s.w0 *= f;
+  s.r0 *= f;
+  s.rr0 *= f;
+  s.w1 *= f;
+  s.r1 *= f;
+  s.rr1 *= f;
+}
+
+// A category's on and off states (a switching regression): the residual in each is a Gaussian
+// whose standard deviation is at least kStateSdW; they are used where their means lie
+// kMinSeparation pooled standard deviations apart.
+constexpr double kStateSdW = 100.0;
+constexpr double kMinSeparation = 2.0;
+
+// Log of the state's weight x its Gaussian density at r (constants dropped).
+double state_log_likelihood(double w, double sr, double srr, double r) noexcept {
+  const double m = sr / w;
+  const double var = std::max(srr / w - m * m, 0.0) + kStateSdW * kStateSdW;
+  return std::log(w) - 0.5 * std::log(var) - 0.5 * (r - m) * (r - m) / var;
+}
+
+bool states_apart(const ContinuousModel::Sums& s) noexcept {
+  if (s.w0 <= 0.0 || s.w1 <= 0.0) return false;
+  // A building's plant stopped moves R by its whole schedule; a thermostat's cycle hides in the
+  // residual's spread.
+  const double m1 = s.r1 / s.w1;
+  const double m0 = s.r0 / s.w0;
+  const double v1 = std::max(s.rr1 / s.w1 - m1 * m1, 0.0);
+  const double v0 = std::max(s.rr0 / s.w0 - m0 * m0, 0.0);
+  const double sd = std::sqrt(0.5 * (v1 + v0) + kStateSdW * kStateSdW);
+  return std::abs(m1 - m0) >= kMinSeparation * sd;
 }
 
 }  // namespace
@@ -55,6 +86,15 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var)
   return mx + beta * (residual_w - mr) + gamma * (dq_var - mq);
 }
 
+double ContinuousModel::on_probability(const Sums& s, double residual_w) noexcept {
+  if (s.w0 <= 0.0) return 1.0;
+  if (s.w1 <= 0.0) return 0.0;
+  if (!states_apart(s)) return 1.0;
+  const double on = state_log_likelihood(s.w1, s.r1, s.rr1, residual_w);
+  const double off = state_log_likelihood(s.w0, s.r0, s.rr0, residual_w);
+  return 1.0 / (1.0 + std::exp(std::clamp(off - on, -700.0, 700.0)));
+}
+
 void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_s,
                           double dq_var) noexcept {
   s.w += weight_s;
@@ -69,7 +109,7 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
 }
 
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
-                            double weight_s, double dq_var) {
+                            double weight_s, double dq_var, bool off) {
   if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
@@ -79,10 +119,20 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
     s.err += weight_s * std::abs(x_w - std::max(predict(s, residual_w, dq_var), 0.0));
     s.ax += weight_s * std::abs(x_w);
   }
-  add(s, residual_w, x_w, weight_s, dq_var);
-  if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
   Sums& p = pooled_[c];
-  add(p, residual_w, x_w, weight_s, dq_var);
+  for (Sums* t : {&s, &p}) {
+    add(*t, residual_w, x_w, weight_s, dq_var);
+    if (off) {
+      t->w0 += weight_s;
+      t->r0 += weight_s * residual_w;
+      t->rr0 += weight_s * residual_w * residual_w;
+      continue;
+    }
+    t->w1 += weight_s;
+    t->r1 += weight_s * residual_w;
+    t->rr1 += weight_s * residual_w * residual_w;
+  }
+  if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
 }
 
@@ -100,6 +150,18 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   // kept a sixth of the pooled fit in every estimate at kMaxWeightS of memory).
   const double k = s.w / (s.w + kMinWeightS);
   return k * predict(s, residual_w, dq_var) + (1.0 - k) * predict(p, residual_w, dq_var);
+}
+
+double ContinuousModel::on_probability(std::size_t slot, Usage usage,
+                                       double residual_w) const noexcept {
+  if (slot >= kSlotCount || !std::isfinite(residual_w)) return 1.0;
+  const std::size_t c = index_of(usage);
+  const Sums& s = table_[slot][c];
+  const Sums& p = pooled_[c];
+  if (p.w <= 0.0) return 1.0;
+  const double k = s.w / (s.w + kMinWeightS);  // the pooled states while the slot saw little
+  return k * (s.w > 0.0 ? on_probability(s, residual_w) : 1.0) +
+         (1.0 - k) * on_probability(p, residual_w);
 }
 
 double ContinuousModel::confidence(std::size_t slot, Usage usage) const noexcept {

@@ -7,11 +7,15 @@
 // to [0, 1]. When the mains measure Q, a second regressor dQ, the residual's reactive power minus
 // its own running mean (the engine's high-pass), tells which categories the residual's changes
 // belong to (motors carry Q, resistive loads none): + gamma * (dQ - mean_dQ), gamma bounded;
-// without Q, dQ = 0 and the fit is the one on R alone. Slots with little data blend with the model pooled over all slots. Learned from
-// complete sub-meters by weighted running sums (weights = seconds held) with a bounded memory
-// of kMaxWeightS seconds per slot, so it keeps adapting. Confidence per category and slot is
-// 1 - the prequential normalised absolute error of the fit during training (NILMTK's NDE in L1
-// form, Batra et al. 2014). Not thread-safe; owned by the engine.
+// without Q, dQ = 0 and the fit is the one on R alone. Slots with little data blend with the model
+// pooled over all slots. Learned from complete sub-meters by weighted running sums (weights =
+// seconds held) with a bounded memory of kMaxWeightS seconds per slot, so it keeps adapting.
+// A category whose sub-meter reads (nearly) nothing at times (a plant that stops: a school's
+// air-handling units on a closed afternoon) has two states; the residual's distribution in each
+// is kept per slot, and where they lie apart, on_probability() tells the on state's probability
+// given R (a switching regression, Quandt 1972). Confidence per category and slot is 1 - the
+// prequential normalised absolute error of the fit during training (NILMTK's NDE in L1 form,
+// Batra et al. 2014). Not thread-safe; owned by the engine.
 #pragma once
 
 #include <array>
@@ -38,24 +42,41 @@ class ContinuousModel {
     double qq = 0.0;  // sum of w * dQ^2
     double xq = 0.0;  // sum of w * x * dQ
     double rq = 0.0;  // sum of w * R * dQ
+    // The residual's distribution in the category's two states: off (its whole sub-metered
+    // power <= kOffW) and on. The sums above are over both.
+    double w0 = 0.0;   // seconds off
+    double r0 = 0.0;   // sum of w * R while off
+    double rr0 = 0.0;  // sum of w * R^2 while off
+    double w1 = 0.0;   // seconds on
+    double r1 = 0.0;   // sum of w * R while on
+    double rr1 = 0.0;  // sum of w * R^2 while on
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
   static constexpr double kMaxWeightS = 5.0 * 1800.0;  // ~5 days of one slot
   static constexpr double kMinWeightS = 600.0;         // below: no estimate from the slot
+  static constexpr double kOffW = 5.0;  // a category's sub-meter at or below: the category is off
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
   // residual was `residual_w`, for `weight_s` seconds.
   // `dq_var` is the residual's reactive power minus its slow running mean (0 when the mains do
   // not measure Q): motors carry Q, resistive loads none.
+  // `off`: the category's whole sub-metered power was at most kOffW.
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
-             double dq_var = 0.0);
+             double dq_var = 0.0, bool off = false);
 
   // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
   // was never learned. May be negative: it corrects what the tracked appliances attribute (the
   // caller clamps the category's total at 0).
   double estimate(std::size_t slot, Usage usage, double residual_w,
                   double dq_var = 0.0) const noexcept;
+
+  // 0..1: the probability that the category is on (not entirely off) in `slot` given the
+  // residual: the two states' residuals as Gaussians weighted by their time in the slot (a
+  // switching regression), blended with the pooled states as estimate() is. 1 where the
+  // category was never seen off or its states' residuals are not 2 standard deviations apart,
+  // 0 where it was never seen on.
+  double on_probability(std::size_t slot, Usage usage, double residual_w) const noexcept;
 
   // 0..1: how well the category's fit did in training in this slot (0 when never learned).
   double confidence(std::size_t slot, Usage usage) const noexcept;
@@ -71,6 +92,7 @@ class ContinuousModel {
 
  private:
   static double predict(const Sums& s, double residual_w, double dq_var) noexcept;
+  static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var) noexcept;
 
   Table table_{};

@@ -249,7 +249,8 @@ struct Engine::Impl {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
-        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s, dq);
+        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
+                                complete_w[c] <= ContinuousModel::kOffW);
         rest -= complete_w[c] - tracked[c];
         continue;
       }
@@ -257,7 +258,14 @@ struct Engine::Impl {
       if (u == Usage::other || !config.present[c]) continue;  // absent: 0, the rest is other's
       double continuous = model->continuous.estimate(slot, u, residual, dq);
       if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
-      in.estimated_w[c] = std::max(tracked[c] + continuous, 0.0);
+      // With none of its appliances tracked running, the category may be entirely off (a
+      // stopped air-handling unit): its expected power is the fit times the probability of
+      // the on state given the residual (a switching regression).
+      const double on = tracked[c] <= ContinuousModel::kOffW
+                            ? model->continuous.on_probability(slot, u, residual)
+                            : 1.0;
+      in.estimated_w[c] = on * std::max(tracked[c] + continuous, 0.0);
+      continuous *= on;
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
       rest -= continuous;
     }

@@ -109,5 +109,54 @@ TEST(ContinuousModel, TheSlopeOnQIsBounded) {
   EXPECT_NEAR(m.estimate(9, Usage::it, 1000.0, 100.0), 1500.0 + 2.0 * 100.0, 1e-3);
 }
 
+TEST(ContinuousModel, ACategoryOffWhenTheResidualSaysSoGetsNothing) {
+  // Slot 40 on five days: a fan draws 6000 W + 0.1 (R - 20000) while R is 20000 +- 2000 W (the
+  // building open) on four of them; on the fifth (closed) R is 5000 +- 500 W and the fan is off
+  // (x = 0). The linear fit over both states leaves about 150 W at R = 5000 (its slope, about
+  // 0.39, is flattened by the open days' spread); the states' Gaussians on R are 10 standard
+  // deviations apart there, so the on state's probability is ~0, and ~1 at R = 20000.
+  ContinuousModel m;
+  for (int i = 0; i < 9000; ++i) {
+    const double wave = std::sin(0.01 * i);
+    const bool closed = (i / 1800) % 5 == 2;
+    const double r = closed ? 5000.0 + 500.0 * wave : 20000.0 + 2000.0 * wave;
+    const double x = closed ? 0.0 : 6000.0 + 0.1 * (r - 20000.0);
+    m.learn(40, Usage::ventilation, r, x, 1.0, 0.0, closed);
+    m.learn(40, Usage::it, r, 800.0, 1.0, 0.0, false);
+  }
+  EXPECT_GT(m.estimate(40, Usage::ventilation, 5000.0), 100.0);
+  EXPECT_LT(m.on_probability(40, Usage::ventilation, 5000.0), 1e-6);
+  EXPECT_GT(m.on_probability(40, Usage::ventilation, 20000.0), 0.999);
+  // A slot with no data of its own takes the pooled states.
+  EXPECT_LT(m.on_probability(41, Usage::ventilation, 5000.0), 1e-6);
+  // A category never seen off, one never learned, an unknown slot: on.
+  EXPECT_DOUBLE_EQ(m.on_probability(40, Usage::it, 5000.0), 1.0);
+  EXPECT_DOUBLE_EQ(m.on_probability(40, Usage::lighting, 5000.0), 1.0);
+  EXPECT_DOUBLE_EQ(m.on_probability(kSlotCount, Usage::ventilation, 5000.0), 1.0);
+}
+
+TEST(ContinuousModel, StatesTheResidualDoesNotTellApartAreNotUsed) {
+  // A thermostatic element off or on with R around 3000 or 3500 W (+- 1000 W): the states'
+  // means are half a standard deviation apart, under the 2 that the switching regression
+  // needs, so the category is taken as on (its fit over both states stands, as before).
+  ContinuousModel m;
+  for (int i = 0; i < 9000; ++i) {
+    const bool off = i % 3 == 0;
+    const double r = (off ? 3000.0 : 3500.0) + 1000.0 * std::sin(0.37 * i);
+    m.learn(12, Usage::heating_elements, r, off ? 0.0 : 500.0, 1.0, 0.0, off);
+  }
+  EXPECT_DOUBLE_EQ(m.on_probability(12, Usage::heating_elements, 3000.0), 1.0);
+  EXPECT_DOUBLE_EQ(m.on_probability(12, Usage::heating_elements, 1000.0), 1.0);
+  // A slot where the category was only ever off: the on state has no weight there (the pooled
+  // states, which saw both, count as kMinWeightS of the slot's data).
+  ContinuousModel n;
+  for (int i = 0; i < 9000; ++i) n.learn(13, Usage::ventilation, 4000.0, 0.0, 1.0, 0.0, true);
+  for (int i = 0; i < 9000; ++i) n.learn(14, Usage::ventilation, 20000.0, 6000.0, 1.0, 0.0, false);
+  const double k =
+      ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
+  EXPECT_NEAR(n.on_probability(13, Usage::ventilation, 4000.0), 0.0, 1e-9);
+  EXPECT_NEAR(n.on_probability(13, Usage::ventilation, 20000.0), 1.0 - k, 1e-9);
+}
+
 }  // namespace
 }  // namespace meterd::nilm

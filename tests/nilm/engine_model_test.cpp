@@ -1,8 +1,7 @@
-#include "src/nilm/engine.hpp"
-
 #include <gtest/gtest.h>
 
 #include "engine_driver.hpp"
+#include "src/nilm/engine.hpp"
 #include "src/nilm/time_of_week.hpp"
 
 namespace meterd::nilm {
@@ -86,27 +85,33 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   EXPECT_EQ(other.save_model(), model);
 }
 
-TEST(EngineModel, AModelWithoutTheQSumsLoads) {
+TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
-  // (no Q sums): they load with the Q sums at 0 and save again with 11.
+  // (no Q sums), before the on/off states 11: they load with the missing sums at 0 and save
+  // again with 17.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
-  const std::string zeros11 = "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]";
-  const std::string zeros7 = "[0.0,0.0,0.0,0.0,0.0,0.0,0.0]";
-  std::string old = model;
-  std::size_t n = 0;
-  for (std::size_t at = old.find(zeros11); at != std::string::npos;
-       at = old.find(zeros11, at + zeros7.size())) {
-    old.replace(at, zeros11.size(), zeros7);
-    ++n;
+  std::string zeros17 = "[0.0";
+  for (int i = 1; i < 17; ++i) zeros17 += ",0.0";
+  zeros17 += "]";
+  for (const std::string older :
+       {"[0.0,0.0,0.0,0.0,0.0,0.0,0.0]", "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]"}) {
+    std::string old = model;
+    std::size_t n = 0;
+    for (std::size_t at = old.find(zeros17); at != std::string::npos;
+         at = old.find(zeros17, at + older.size())) {
+      old.replace(at, zeros17.size(), older);
+      ++n;
+    }
+    ASSERT_EQ(n, (kSlotCount + 1) * kUsageCount);
+    Engine other(EngineConfig{});
+    ASSERT_TRUE(other.load_model(old));
+    EXPECT_EQ(other.save_model(), model);
   }
-  ASSERT_EQ(n, (kSlotCount + 1) * kUsageCount);
-  Engine other(EngineConfig{});
-  ASSERT_TRUE(other.load_model(old));
-  EXPECT_EQ(other.save_model(), model);
-  // 8 numbers is neither format.
+  // 8 numbers is no format.
   std::string bad = model;
-  bad.replace(bad.find(zeros11), zeros11.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
+  bad.replace(bad.find(zeros17), zeros17.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
+  Engine other(EngineConfig{});
   EXPECT_FALSE(other.load_model(bad));
 }
 
