@@ -76,6 +76,9 @@ class ChangeDetector {
   double step_p() const noexcept;
   double step_q() const noexcept;
 
+  // Whether a change is under way (begun, not yet confirmed or dismissed): an event may follow.
+  bool in_transient() const noexcept { return state_ == State::transient; }
+
   // Number of restarts (gaps longer than max_gap_ms, clock going back).
   std::uint64_t resets() const noexcept { return resets_; }
 

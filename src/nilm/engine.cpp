@@ -14,6 +14,7 @@
 #include "src/nilm/continuous_model.hpp"
 #include "src/nilm/event_labeller.hpp"
 #include "src/nilm/model_codec.hpp"
+#include "src/nilm/phase_completion.hpp"
 #include "src/nilm/signature_priors.hpp"
 #include "src/nilm/step_accumulator.hpp"
 #include "src/nilm/step_merger.hpp"
@@ -63,10 +64,12 @@ struct Engine::Impl {
     return d;
   }
 
-  void on_mains_event(SwitchEvent e, std::int64_t now_ms) {
+  void on_mains_event(SwitchEvent e, std::int64_t now_ms, bool remainder) {
     EventClusters& clusters = model->clusters;
     const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
-    const auto label = label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
+    // A remainder's sub-meter change includes the leg taken out of it: no label.
+    const auto label = remainder ? std::nullopt
+                                 : label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
     if (e.dp_w > 0.0) {
       tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster, label);
       clusters.record_on(cluster);
@@ -92,13 +95,25 @@ struct Engine::Impl {
     out_events.push_back(e);
   }
 
-  // The merged steps in `merged_steps`, in order.
-  void take_merged(std::int64_t now_ms) {
-    for (const SwitchEvent& e : merged_steps) on_mains_event(e, now_ms);
+  // The merged steps in `merged_steps`, through the three-phase completion (held a few
+  // seconds on a three-phase mains; `all`: none held, a gap or the end).
+  void take_merged(std::int64_t now_ms, bool all = false) {
+    for (const SwitchEvent& e : merged_steps) completion.push(e, mains_phases, ready_steps);
     merged_steps.clear();
+    if (all) {
+      completion.release_all(model->clusters, ready_steps);
+    } else {
+      std::array<bool, kMaxPhases> changing{};
+      for (std::size_t ph = 0; ph < kMaxPhases; ++ph)
+        changing[ph] = mains_detectors[ph] && mains_detectors[ph]->in_transient();
+      completion.release(now_ms, changing, model->clusters, ready_steps);
+    }
+    for (const PhaseStep& s : ready_steps) on_mains_event(s.event, now_ms, s.remainder);
+    ready_steps.clear();
   }
 
   void detect(const PowerSample& sample) {
+    mains_phases = sample.phases;
     for (std::size_t ph = 0; ph < sample.phases; ++ph) {
       auto& det = mains_detectors[ph];
       if (!det) det.emplace(static_cast<std::uint8_t>(ph), detector_config());
@@ -291,7 +306,7 @@ struct Engine::Impl {
   void close_gap() {
     ++stats.gaps;
     merger.release_all(merged_steps);  // steps before the silence
-    take_merged(last_mains_ms);
+    take_merged(last_mains_ms, true);
     flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     tracker.clear();
     tracked_stale = true;
@@ -342,7 +357,7 @@ struct Engine::Impl {
 
   void finish() {
     merger.release_all(merged_steps);
-    take_merged(last_mains_ms);
+    take_merged(last_mains_ms, true);
     if (has_pending) flush_pending(std::min(nominal_dt_ms, config.max_gap_ms));
     const std::size_t before = out_steps.size();
     steps.close_all(out_steps);
@@ -357,6 +372,9 @@ struct Engine::Impl {
   std::array<std::optional<ChangeDetector>, kMaxPhases> mains_detectors;
   StepMerger merger;
   std::vector<SwitchEvent> merged_steps;  // out of the merger, not yet taken
+  PhaseCompletion completion;
+  std::vector<PhaseStep> ready_steps;  // out of the completion, not yet taken
+  std::size_t mains_phases = 1;
   ApplianceTracker tracker;
   UsageArray tracked{};    // their power per category, cached
   double tracked_q = 0.0;  // and their reactive power (when the mains measure Q)

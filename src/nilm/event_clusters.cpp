@@ -29,7 +29,7 @@ bool EventClusters::same_size(double a_w, double b_w) noexcept {
          tolerance(std::max(std::abs(a_w), std::abs(b_w)));
 }
 
-int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
+int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var) const noexcept {
   if (!std::isfinite(dp_w) || dp_w == 0.0) return -1;
   const double sign = dp_w > 0.0 ? 1.0 : -1.0;
   const double p = std::abs(dp_w);
@@ -48,6 +48,16 @@ int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
       best = static_cast<int>(i);
     }
   }
+  return best;
+}
+
+int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
+  if (!std::isfinite(dp_w) || dp_w == 0.0) return -1;
+  const double sign = dp_w > 0.0 ? 1.0 : -1.0;
+  const double p = std::abs(dp_w);
+  const bool q_known = std::isfinite(dq_var);
+  const double q = q_known ? sign * dq_var : 0.0;  // in the ON direction
+  int best = match(phase, dp_w, dq_var);
   if (best < 0) {
     Cluster fresh;
     fresh.phase = phase;

@@ -57,6 +57,8 @@ class EventClusters {
   // The cluster of a step of (dp, dq) on `phase` (dq NaN = not measured), created if none
   // matches; the cluster's mean follows the step. -1 when |dp| is 0 or not finite.
   int assign(std::uint8_t phase, double dp_w, double dq_var);
+  // The cluster assign() would put the step in, without changing anything; -1 when none matches.
+  int match(std::uint8_t phase, double dp_w, double dq_var) const noexcept;
 
   // Whether two step magnitudes (W) are the same appliance's within the tolerance.
   static bool same_size(double a_w, double b_w) noexcept;

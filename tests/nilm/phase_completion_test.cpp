@@ -1,0 +1,140 @@
+// tests/nilm/phase_completion_test.cpp: the hidden leg of a three-phase appliance's switching
+// (src/nilm/phase_completion.hpp).
+#include "src/nilm/phase_completion.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+
+namespace meterd::nilm {
+namespace {
+
+constexpr std::int64_t kT0 = 1'767'571'200'000;  // 2026-01-05T00:00:00Z
+
+SwitchEvent step(std::uint8_t phase, double dp_w, double dq_var, std::int64_t t_ms = kT0) {
+  SwitchEvent e;
+  e.t_ms = t_ms;
+  e.phase = phase;
+  e.dp_w = dp_w;
+  e.dq_var = dq_var;
+  return e;
+}
+
+// A heat pump's three 2700 W / 1700 var legs, learned as heat/cold production, and a 2400 W /
+// 1400 var display case on phase 2 learned as `other`.
+EventClusters heat_pump_and_display_case() {
+  EventClusters clusters;
+  for (std::uint8_t ph = 0; ph < 3; ++ph) {
+    const int c = clusters.assign(ph, 2700.0, 1700.0);
+    clusters.vote(c, Usage::heat_cold_production, 5.0);
+  }
+  clusters.vote(clusters.assign(2, 2400.0, 1400.0), Usage::other, 5.0);
+  return clusters;
+}
+
+TEST(PhaseCompletion, ASummedLegIsSplitIntoTheLegAndTheRest) {
+  const EventClusters clusters = heat_pump_and_display_case();
+  // The heat pump starts; the display case starts on phase 2 in the same second.
+  const auto out = complete_three_phase(
+      {step(0, 2690.0, 1690.0), step(1, 2710.0, 1710.0), step(2, 5100.0, 3100.0)}, clusters);
+  ASSERT_EQ(out.size(), 4u);
+  int legs = 0;
+  int rests = 0;
+  for (const PhaseStep& s : out) {
+    if (s.event.phase != 2) continue;
+    if (s.remainder) {
+      ++rests;
+      EXPECT_DOUBLE_EQ(s.event.dp_w, 5100.0 - 2700.0);  // the display case
+      EXPECT_DOUBLE_EQ(s.event.dq_var, 3100.0 - 1700.0);
+    } else {
+      ++legs;
+      EXPECT_DOUBLE_EQ(s.event.dp_w, 2700.0);  // the mean of the two clean legs
+      EXPECT_DOUBLE_EQ(s.event.dq_var, 1700.0);
+    }
+  }
+  EXPECT_EQ(legs, 1);
+  EXPECT_EQ(rests, 1);
+}
+
+TEST(PhaseCompletion, ALegHiddenByAnOppositeSwitchingIsRestoredToo) {
+  const EventClusters clusters = heat_pump_and_display_case();
+  // The heat pump stops while the display case starts on phase 2: -2700 + 2400 = -300 W.
+  const auto out = complete_three_phase(
+      {step(0, -2700.0, -1700.0), step(1, -2700.0, -1700.0), step(2, -300.0, -300.0)}, clusters);
+  ASSERT_EQ(out.size(), 4u);
+  double leg = 0.0;
+  double rest = 0.0;
+  for (const PhaseStep& s : out)
+    if (s.event.phase == 2) (s.remainder ? rest : leg) = s.event.dp_w;
+  EXPECT_DOUBLE_EQ(leg, -2700.0);
+  EXPECT_DOUBLE_EQ(rest, 2400.0);
+}
+
+TEST(PhaseCompletion, LegsOfALearnedOtherApplianceCountToo) {
+  // An office lift (2120 W / 900 var legs, its sub-meter category `other`) starts while the
+  // server room's 1400 W split starts on phase 2: phase 2 reports +3520 W.
+  EventClusters clusters;
+  for (std::uint8_t ph = 0; ph < 3; ++ph) {
+    clusters.vote(clusters.assign(ph, 2120.0, 900.0), Usage::other, 5.0);
+  }
+  clusters.vote(clusters.assign(2, 1400.0, 600.0), Usage::heat_cold_production, 5.0);
+  const auto out = complete_three_phase(
+      {step(0, 2111.0, 905.0), step(1, 2127.0, 895.0), step(2, 3519.0, 1500.0)}, clusters);
+  ASSERT_EQ(out.size(), 4u);
+  bool split_found = false;
+  for (const PhaseStep& s : out) {
+    if (s.event.phase != 2 || !s.remainder) continue;
+    split_found = true;
+    EXPECT_DOUBLE_EQ(s.event.dp_w, 3519.0 - 2119.0);  // the split, out of the lift's leg
+    EXPECT_EQ(clusters.usage_of(clusters.match(2, s.event.dp_w, s.event.dq_var)),
+              Usage::heat_cold_production);
+  }
+  EXPECT_TRUE(split_found);
+}
+
+TEST(PhaseCompletion, NothingChangesWithoutEvidence) {
+  const EventClusters clusters = heat_pump_and_display_case();
+  // The third leg seen as it is (within the pairing's slack: 2 x 5 %).
+  auto out = complete_three_phase(
+      {step(0, 2700.0, 1700.0), step(1, 2700.0, 1700.0), step(2, 2900.0, 1700.0)}, clusters);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_DOUBLE_EQ(out[2].event.dp_w, 2900.0);
+  // Two equal steps of `other` (no learned appliance) leave the third phase alone.
+  EventClusters unlabelled;
+  for (std::uint8_t ph = 0; ph < 3; ++ph) unlabelled.assign(ph, 2700.0, 1700.0);
+  out = complete_three_phase(
+      {step(0, 2700.0, 1700.0), step(1, 2700.0, 1700.0), step(2, 5100.0, 3100.0)}, unlabelled);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_DOUBLE_EQ(out[2].event.dp_w, 5100.0);
+  // No step at all on the third phase: nothing to split.
+  out = complete_three_phase({step(0, 2700.0, 1700.0), step(1, 2700.0, 1700.0)}, clusters);
+  EXPECT_EQ(out.size(), 2u);
+}
+
+TEST(PhaseCompletion, StepsWaitForTheOtherPhasesToSettle) {
+  const EventClusters clusters = heat_pump_and_display_case();
+  PhaseCompletion completion;
+  std::vector<PhaseStep> out;
+  completion.push(step(0, 2700.0, 1700.0), 3, out);
+  completion.push(step(1, 2700.0, 1700.0), 3, out);
+  // Phase 2 is still changing 8 s later (its summed step settles late): the group waits.
+  completion.release(kT0 + 8'000, {false, false, true}, clusters, out);
+  EXPECT_TRUE(out.empty());
+  completion.push(step(2, 5100.0, 3100.0), 3, out);
+  completion.release(kT0 + 9'000, {false, false, false}, clusters, out);
+  EXPECT_EQ(out.size(), 4u);  // completed together
+  // A single-phase mains: through at once.
+  std::vector<PhaseStep> single;
+  completion.push(step(0, 2700.0, 1700.0), 1, single);
+  EXPECT_EQ(single.size(), 1u);
+  // A phase that never settles holds a group kHoldMs at most.
+  completion.push(step(0, 2700.0, 1700.0, kT0 + 100'000), 3, out);
+  completion.release(kT0 + 100'000 + PhaseCompletion::kHoldMs - 1, {false, true, true}, clusters, out);
+  EXPECT_EQ(out.size(), 4u);
+  completion.release(kT0 + 100'000 + PhaseCompletion::kHoldMs, {false, true, true}, clusters, out);
+  EXPECT_EQ(out.size(), 5u);
+}
+
+}  // namespace
+}  // namespace meterd::nilm
