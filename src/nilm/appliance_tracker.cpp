@@ -13,6 +13,11 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
   // A two-state appliance switched on again: its OFF step was missed, it restarts now (and a
   // dropped instance of it will not be closed any more).
   const auto same = [&](const ApplianceInstance& a) { return a.cluster == cluster; };
+  for (const ApplianceInstance& a : running_) {
+    if (!same(a)) continue;
+    if (shadows_.size() >= kMaxInstances) shadows_.erase(shadows_.begin());
+    shadows_.push_back(a);  // or a second appliance of its size still on
+  }
   std::erase_if(running_, same);
   std::erase_if(dropped_, same);
   if (running_.size() >= kMaxInstances) running_.erase(running_.begin());
@@ -96,6 +101,10 @@ std::optional<PairedRun> ApplianceTracker::switch_off(std::int64_t t_ms, std::ui
     if (const auto i = grown(running_, phase, off, cluster, *clusters); i < running_.size())
       return close(running_, i, t_ms);
   }
+  // An OFF step no running instance takes ends a shadow of its size (not a run the clusters
+  // learn from: whether the shadow was a second appliance is unknown) and a dropped one.
+  if (const auto i = closest(shadows_, t_ms, phase, off, cluster, clusters); i < shadows_.size())
+    shadows_.erase(shadows_.begin() + static_cast<std::ptrdiff_t>(i));
   if (const auto i = closest(dropped_, t_ms, phase, off, cluster, clusters); i < dropped_.size())
     return close(dropped_, i, t_ms);
   return std::nullopt;
@@ -106,6 +115,10 @@ void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) 
     return static_cast<double>(t_ms - a.on_ms) / 1000.0 > clusters.max_on_s(a.cluster);
   };
   std::erase_if(dropped_, too_old);
+  std::erase_if(shadows_, [&](const ApplianceInstance& a) {
+    const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+    return too_old(a) || clusters.on_probability(a.cluster, age_s) < kMinOnProbability;
+  });
   std::erase_if(running_, [&](const ApplianceInstance& a) {
     const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
     if (too_old(a)) return true;
@@ -137,6 +150,18 @@ UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters, std::in
                          ? std::max(phase_w[ph], 0.0) / sum[ph]
                          : 1.0;
     for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += f * per_phase[ph][c];
+  }
+  return out;
+}
+
+UsageArray ApplianceTracker::shadow_w(const EventClusters& clusters, std::int64_t t_ms) const {
+  UsageArray out{};
+  for (const ApplianceInstance& a : shadows_) {
+    if (!clusters.pairs_reliably(a.cluster)) continue;
+    const double age_s = static_cast<double>(t_ms - a.on_ms) / 1000.0;
+    const UsageArray s = clusters.shares(a.cluster, age_s);
+    const double p = a.p_w * clusters.on_probability(a.cluster, age_s);
+    for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += p * s[c];
   }
   return out;
 }

@@ -15,7 +15,11 @@
 // state is unknown). Each running instance's power is attributed to its cluster's categories
 // by their shares, when the cluster pairs reliably (mostly closed by OFF steps; otherwise its power
 // stays in the residual). Bounded: at most kMaxInstances running and as many dropped (the oldest
-// go first). Not thread-safe; owned by the engine.
+// go first). An instance restarted by an ON step of its own cluster may have been a second
+// appliance of the same size still on (two heaters of one model), not a missed OFF: it is kept
+// as a shadow, counted apart (shadow_w, a regressor of the continuous part) until an OFF step of
+// its size that no running or dropped instance takes ends it, or until it expires as a running
+// one would (kMaxInstances of them at most). Not thread-safe; owned by the engine.
 #pragma once
 
 #include <cstdint>
@@ -70,7 +74,13 @@ class ApplianceTracker {
   void clear() noexcept {
     running_.clear();
     dropped_.clear();
+    shadows_.clear();
   }
+
+  // The power per category of the shadows at t_ms (their power x their cluster's on-probability
+  // at their age x its shares; clusters that pair reliably only, as attributed_w()).
+  UsageArray shadow_w(const EventClusters& clusters, std::int64_t t_ms) const;
+  const std::vector<ApplianceInstance>& shadows() const noexcept { return shadows_; }
 
   // The power of the running instances per category at t_ms (by the clusters' shares given
   // each instance's age).
@@ -87,6 +97,7 @@ class ApplianceTracker {
  private:
   std::vector<ApplianceInstance> running_;
   std::vector<ApplianceInstance> dropped_;  // closable by their OFF step, attribute nothing
+  std::vector<ApplianceInstance> shadows_;  // restarted by their own cluster (shadow_w)
 };
 
 }  // namespace meterd::nilm

@@ -33,6 +33,11 @@ void scale(ContinuousModel::Sums& s, double f) noexcept {
   s.w1 *= f;
   s.r1 *= f;
   s.rr1 *= f;
+  s.s *= f;
+  s.ss *= f;
+  s.xs *= f;
+  s.rs *= f;
+  s.qs *= f;
 }
 
 // A category's on and off states (a switching regression): the residual in each is a Gaussian
@@ -62,28 +67,61 @@ bool states_apart(const ContinuousModel::Sums& s) noexcept {
 
 }  // namespace
 
-double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var) noexcept {
+double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
+                                double delta) noexcept {
   if (s.w <= 0.0) return 0.0;
+  // The fit on (R, dQ) is of what the shadows leave, x - delta S (its sums follow from the
+  // running sums by linearity); their part is added back at the current S.
   const double mr = s.r / s.w;
-  const double mx = s.x / s.w;
+  const double ms = s.s / s.w;
+  const double mx = s.x / s.w - delta * ms;
   const double var = std::max(s.rr / s.w - mr * mr, 0.0);
-  const double cov = s.xr / s.w - mx * mr;
+  const double cov = s.xr / s.w - s.x / s.w * mr - delta * (s.rs / s.w - ms * mr);
+  const double lift = delta * shadow_w;
   if (s.qq <= 0.0) {  // no reactive power: the residual alone
     const double beta = std::clamp(cov / (var + kRidgeW * kRidgeW), 0.0, 1.0);
-    return mx + beta * (residual_w - mr);
+    return mx + beta * (residual_w - mr) + lift;
   }
   // Ridge least squares on (R, dQ): solve the 2x2 normal equations, clamp the slope on R to
   // [0, 1] and refit the slope on dQ given it.
   const double mq = s.q / s.w;
   const double var_q = std::max(s.qq / s.w - mq * mq, 0.0) + kRidgeQ * kRidgeQ;
-  const double cov_xq = s.xq / s.w - mx * mq;
+  const double cov_xq = s.xq / s.w - s.x / s.w * mq - delta * (s.qs / s.w - ms * mq);
   const double cov_rq = s.rq / s.w - mr * mq;
   const double var_r = var + kRidgeW * kRidgeW;
   const double det = var_r * var_q - cov_rq * cov_rq;
   double beta = det > 0.0 ? (cov * var_q - cov_xq * cov_rq) / det : cov / var_r;
   beta = std::clamp(beta, 0.0, 1.0);
   const double gamma = std::clamp((cov_xq - beta * cov_rq) / var_q, -kMaxQSlope, kMaxQSlope);
-  return mx + beta * (residual_w - mr) + gamma * (dq_var - mq);
+  return mx + beta * (residual_w - mr) + gamma * (dq_var - mq) + lift;
+}
+
+double ContinuousModel::shadow_slope(const Sums& s) noexcept {
+  if (s.w <= 0.0 || s.ss <= 0.0) return 0.0;
+  // Centred second moments of (R, dQ, S) with the ridges on the diagonal, and their covariances
+  // with x; Gaussian elimination (symmetric positive definite), the last unknown is S's slope.
+  const double m[4] = {s.r / s.w, s.q / s.w, s.s / s.w, s.x / s.w};
+  const double e[3][3] = {{s.rr, s.rq, s.rs}, {s.rq, s.qq, s.qs}, {s.rs, s.qs, s.ss}};
+  const double ex[3] = {s.xr, s.xq, s.xs};
+  const double ridge[3] = {kRidgeW * kRidgeW, kRidgeQ * kRidgeQ, kRidgeShadowW * kRidgeShadowW};
+  double a[3][4];
+  for (int i = 0; i < 3; ++i) {
+    for (int j = 0; j < 3; ++j) a[i][j] = e[i][j] / s.w - m[i] * m[j];
+    a[i][i] = std::max(a[i][i], 0.0) + ridge[i];
+    a[i][3] = ex[i] / s.w - m[3] * m[i];
+  }
+  for (int k = 0; k < 3; ++k) {
+    if (!(a[k][k] > 0.0)) return 0.0;
+    for (int i = k + 1; i < 3; ++i) {
+      const double f = a[i][k] / a[k][k];
+      for (int j = k; j < 4; ++j) a[i][j] -= f * a[k][j];
+    }
+  }
+  return std::clamp(a[2][3] / a[2][2], 0.0, 1.0);
+}
+
+double ContinuousModel::shadow_slope(Usage usage) const noexcept {
+  return shadow_slope(pooled_[index_of(usage)]);
 }
 
 double ContinuousModel::on_probability(const Sums& s, double residual_w) noexcept {
@@ -95,8 +133,8 @@ double ContinuousModel::on_probability(const Sums& s, double residual_w) noexcep
   return 1.0 / (1.0 + std::exp(std::clamp(off - on, -700.0, 700.0)));
 }
 
-void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_s,
-                          double dq_var) noexcept {
+void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
+                          double shadow_w) noexcept {
   s.w += weight_s;
   s.r += weight_s * residual_w;
   s.rr += weight_s * residual_w * residual_w;
@@ -106,22 +144,29 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
   s.qq += weight_s * dq_var * dq_var;
   s.xq += weight_s * x_w * dq_var;
   s.rq += weight_s * residual_w * dq_var;
+  s.s += weight_s * shadow_w;
+  s.ss += weight_s * shadow_w * shadow_w;
+  s.xs += weight_s * x_w * shadow_w;
+  s.rs += weight_s * residual_w * shadow_w;
+  s.qs += weight_s * dq_var * shadow_w;
 }
 
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
-                            double weight_s, double dq_var, bool off) {
+                            double weight_s, double dq_var, bool off, double shadow_w) {
   if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
   const std::size_t c = index_of(usage);
   Sums& s = table_[slot][c];
+  Sums& p = pooled_[c];
   if (s.w >= kMinWeightS) {
-    s.err += weight_s * std::abs(x_w - std::max(predict(s, residual_w, dq_var), 0.0));
+    const double pred = predict(s, residual_w, dq_var, shadow_w, shadow_slope(p));
+    s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
   }
-  Sums& p = pooled_[c];
   for (Sums* t : {&s, &p}) {
-    add(*t, residual_w, x_w, weight_s, dq_var);
+    add(*t, residual_w, x_w, weight_s, dq_var, shadow_w);
     if (off) {
       t->w0 += weight_s;
       t->r0 += weight_s * residual_w;
@@ -136,10 +181,11 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
 }
 
-double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w,
-                                 double dq_var) const noexcept {
+double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w, double dq_var,
+                                 double shadow_w) const noexcept {
   if (slot >= kSlotCount) return 0.0;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
   const std::size_t c = index_of(usage);
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
@@ -149,7 +195,10 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   // the slot has its own (a time-of-week profile is not the pooled one; worth one slot-day, it
   // kept a sixth of the pooled fit in every estimate at kMaxWeightS of memory).
   const double k = s.w / (s.w + kMinWeightS);
-  return k * predict(s, residual_w, dq_var) + (1.0 - k) * predict(p, residual_w, dq_var);
+  // The shadows' slope is the pooled fit's (a slot sees few shadows).
+  const double d = shadow_slope(p);
+  return k * predict(s, residual_w, dq_var, shadow_w, d) +
+         (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d);
 }
 
 double ContinuousModel::on_probability(std::size_t slot, Usage usage,

@@ -50,6 +50,14 @@ class ContinuousModel {
     double w1 = 0.0;   // seconds on
     double r1 = 0.0;   // sum of w * R while on
     double rr1 = 0.0;  // sum of w * R^2 while on
+    // Third regressor: the power S of the category's shadow instances
+    // (ApplianceTracker::shadow_w: a second same-size appliance whose ON step restarted the
+    // first's instance), 0 while none.
+    double s = 0.0;   // sum of w * S
+    double ss = 0.0;  // sum of w * S^2
+    double xs = 0.0;  // sum of w * x * S
+    double rs = 0.0;  // sum of w * R * S
+    double qs = 0.0;  // sum of w * dQ * S
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
@@ -62,14 +70,23 @@ class ContinuousModel {
   // `dq_var` is the residual's reactive power minus its slow running mean (0 when the mains do
   // not measure Q): motors carry Q, resistive loads none.
   // `off`: the category's whole sub-metered power was at most kOffW.
+  // `shadow_w`: the power of the category's shadow instances (see shadow_slope()).
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
-             double dq_var = 0.0, bool off = false);
+             double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
 
   // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
   // was never learned. May be negative: it corrects what the tracked appliances attribute (the
   // caller clamps the category's total at 0).
-  double estimate(std::size_t slot, Usage usage, double residual_w,
-                  double dq_var = 0.0) const noexcept;
+  double estimate(std::size_t slot, Usage usage, double residual_w, double dq_var = 0.0,
+                  double shadow_w = 0.0) const noexcept;
+
+  // The category's slope on its shadow instances' power, in [0, 1]: the ridge least-squares fit
+  // of x on (R, dQ, S) over the sums pooled over all slots (a slot sees few shadows; ridge
+  // kRidgeShadowW). 0 when the category never saw a shadow. estimate() is then
+  // delta S + the fit on (R, dQ) of x - delta S.
+  double shadow_slope(Usage usage) const noexcept;
+
+  static constexpr double kRidgeShadowW = 300.0;
 
   // 0..1: the probability that the category is on (not entirely off) in `slot` given the
   // residual: the two states' residuals as Gaussians weighted by their time in the slot (a
@@ -91,9 +108,12 @@ class ContinuousModel {
   std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
 
  private:
-  static double predict(const Sums& s, double residual_w, double dq_var) noexcept;
+  static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,
+                        double delta = 0.0) noexcept;
+  static double shadow_slope(const Sums& s) noexcept;
   static double on_probability(const Sums& s, double residual_w) noexcept;
-  static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var) noexcept;
+  static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
+                  double shadow_w) noexcept;
 
   Table table_{};
   std::array<Sums, kUsageCount> pooled_{};

@@ -237,6 +237,8 @@ struct Engine::Impl {
         if (std::isfinite(total_q_var)) tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       }
       fold_absent_into_other(tracked);  // labels of a model learned with another config
+      shadow = tracker.shadow_w(model->clusters, t_ms);
+      fold_absent_into_other(shadow);
       tracked_valid_until = t_ms + 5'000;
       tracked_stale = false;
     }
@@ -265,13 +267,13 @@ struct Engine::Impl {
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
         model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
-                                complete_w[c] <= ContinuousModel::kOffW);
+                                complete_w[c] <= ContinuousModel::kOffW, shadow[c]);
         rest -= complete_w[c] - tracked[c];
         continue;
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other || !config.present[c]) continue;  // absent: 0, the rest is other's
-      double continuous = model->continuous.estimate(slot, u, residual, dq);
+      double continuous = model->continuous.estimate(slot, u, residual, dq, shadow[c]);
       if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
       // With none of its appliances tracked running, the category may be entirely off (a
       // stopped air-handling unit): its expected power is the fit times the probability of
@@ -377,6 +379,7 @@ struct Engine::Impl {
   std::size_t mains_phases = 1;
   ApplianceTracker tracker;
   UsageArray tracked{};    // their power per category, cached
+  UsageArray shadow{};     // the shadow instances' (ApplianceTracker::shadow_w), cached
   double tracked_q = 0.0;  // and their reactive power (when the mains measure Q)
   double rq_slow = 0.0;    // running mean of the residual's Q (kResidualQTauS)
   bool has_rq_slow = false;
