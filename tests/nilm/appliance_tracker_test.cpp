@@ -1,11 +1,13 @@
 // tests/nilm/appliance_tracker_test.cpp: Hart pairing of running instances with the clusters'
 // learned run lengths (src/nilm/appliance_tracker.hpp): a dropped instance's OFF step still
 // closes it (the run is learned with its true length), and an OFF step closes the instance
-// whose run length is usual for its cluster.
+// whose run length is usual for its cluster; the shadow instances' lifecycle.
 #include "src/nilm/appliance_tracker.hpp"
 
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cmath>
 #include <cstdint>
 #include <optional>
 
@@ -128,6 +130,59 @@ TEST(ApplianceTracker, AnOffStepClosesTheInstanceWhoseRunLengthIsUsual) {
   const auto own = tracker.switch_off(kT0 + 2'900 * kS, 0, -2000.0, convector, &clusters);
   ASSERT_TRUE(own.has_value());
   EXPECT_EQ(own->cluster, convector);
+}
+
+TEST(ApplianceTracker, AnInstanceRestartedByItsOwnClusterIsKeptAsAShadow) {
+  EventClusters clusters;
+  const int c = clusters.assign(0, 2000.0, 0.0);
+  learn_runs(clusters, c, 10, 900.0);  // max on-time 1350 s
+  for (int i = 0; i < 10; ++i) clusters.vote(c, Usage::heating_elements);
+  ASSERT_TRUE(clusters.pairs_reliably(c));
+  const std::size_t heating = index_of(Usage::heating_elements);
+  const std::array<double, kMaxPhases> no_limit{std::nan(""), std::nan(""), std::nan("")};
+
+  // Two 2 kW heaters of one model: the second's ON step restarts the first's instance, which
+  // becomes a shadow drawing its power (on-probability 1 at 200 s, share 1).
+  ApplianceTracker tracker;
+  tracker.switch_on(kT0, 0, 2000.0, c, std::nullopt);
+  EXPECT_TRUE(tracker.shadows().empty());
+  tracker.switch_on(kT0 + 100 * kS, 0, 2000.0, c, std::nullopt);
+  ASSERT_EQ(tracker.running().size(), 1u);
+  ASSERT_EQ(tracker.shadows().size(), 1u);
+  EXPECT_EQ(tracker.shadows()[0].on_ms, kT0);
+  EXPECT_DOUBLE_EQ(tracker.shadow_w(clusters, kT0 + 200 * kS)[heating], 2000.0);
+  EXPECT_DOUBLE_EQ(tracker.attributed_w(clusters, kT0 + 200 * kS, no_limit)[heating], 2000.0);
+
+  // The first OFF step closes the running instance (a run of 200 s), not the shadow...
+  const auto run = tracker.switch_off(kT0 + 300 * kS, 0, -2000.0, c, &clusters);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_DOUBLE_EQ(run->on_s, 200.0);
+  EXPECT_DOUBLE_EQ(tracker.shadow_w(clusters, kT0 + 350 * kS)[heating], 2000.0);
+  // ... the second one, which no running instance takes, ends the shadow (no run learned).
+  EXPECT_FALSE(tracker.switch_off(kT0 + 400 * kS, 0, -2000.0, c, &clusters).has_value());
+  EXPECT_TRUE(tracker.shadows().empty());
+  EXPECT_DOUBLE_EQ(tracker.shadow_w(clusters, kT0 + 450 * kS)[heating], 0.0);
+
+  // A shadow whose OFF never comes goes once older than its cluster's maximum on-time.
+  const std::int64_t t1 = kT0 + 3'600 * kS;
+  tracker.switch_on(t1, 0, 2000.0, c, std::nullopt);
+  tracker.switch_on(t1 + 10 * kS, 0, 2000.0, c, std::nullopt);
+  tracker.expire(t1 + 1'000 * kS, clusters);
+  EXPECT_EQ(tracker.shadows().size(), 1u);
+  tracker.expire(t1 + 1'400 * kS, clusters);
+  EXPECT_TRUE(tracker.shadows().empty());
+
+  // An OFF step of another size leaves it; a mains gap (clear) drops it; at most kMaxInstances.
+  const std::int64_t t2 = kT0 + 7'200 * kS;
+  tracker.switch_on(t2, 0, 2000.0, c, std::nullopt);
+  tracker.switch_on(t2 + 10 * kS, 0, 2000.0, c, std::nullopt);
+  EXPECT_FALSE(tracker.switch_off(t2 + 20 * kS, 0, -500.0, -1, &clusters).has_value());
+  EXPECT_EQ(tracker.shadows().size(), 1u);
+  tracker.clear();
+  EXPECT_TRUE(tracker.shadows().empty());
+  for (std::size_t i = 0; i < ApplianceTracker::kMaxInstances + 5; ++i)
+    tracker.switch_on(t2 + static_cast<std::int64_t>(i) * kS, 0, 2000.0, c, std::nullopt);
+  EXPECT_EQ(tracker.shadows().size(), ApplianceTracker::kMaxInstances);
 }
 
 }  // namespace

@@ -158,5 +158,47 @@ TEST(ContinuousModel, StatesTheResidualDoesNotTellApartAreNotUsed) {
   EXPECT_NEAR(n.on_probability(13, Usage::ventilation, 20000.0), 1.0 - k, 1e-9);
 }
 
+TEST(ContinuousModel, TheShadowsPowerIsARegressor) {
+  // Heating's continuous part is exactly its shadow instance's power S (0 or 1000 W, a second
+  // heater whose ON step restarted the first's instance); the residual R = B + S, B the other
+  // categories' part (600..1400 W), independent of S by construction.
+  ContinuousModel with;
+  ContinuousModel without;
+  for (int i = 0; i < 81 * 2 * 20; ++i) {
+    const double b = 600.0 + (i % 81) * 10.0;
+    const double s = ((i / 81) % 2) * 1000.0;
+    with.learn(3, Usage::heating_elements, b + s, s, 1.0, 0.0, false, s);
+    without.learn(3, Usage::heating_elements, b + s, s, 1.0);
+  }
+  // The ridge normal equations in (beta on R, delta on S), no Q (var(dQ) = 0, its own ridge):
+  // [vB + vS + 50^2, vS; vS, vS + 300^2] (beta, delta) = (vS, vS).
+  const double v_b = 100.0 * (81.0 * 81.0 - 1.0) / 12.0;
+  const double v_s = 500.0 * 500.0;
+  const double a = v_b + v_s + 50.0 * 50.0;
+  const double d = v_s + ContinuousModel::kRidgeShadowW * ContinuousModel::kRidgeShadowW;
+  const double det = a * d - v_s * v_s;
+  const double delta = v_s * (a - v_s) / det;
+  EXPECT_NEAR(with.shadow_slope(Usage::heating_elements), delta, 1e-9);
+  EXPECT_DOUBLE_EQ(without.shadow_slope(Usage::heating_elements), 0.0);
+  // estimate = delta S + the fit on R of x - delta S: mean 500 (1 - delta), slope
+  // (1 - delta) vS / (vB + vS + 50^2).
+  const double beta = (1.0 - delta) * v_s / a;
+  const auto expected = [&](double r, double s) {
+    return 500.0 * (1.0 - delta) + beta * (r - 1500.0) + delta * s;
+  };
+  EXPECT_NEAR(with.estimate(3, Usage::heating_elements, 2000.0, 0.0, 1000.0),
+              expected(2000.0, 1000.0), 1e-6);
+  EXPECT_NEAR(with.estimate(3, Usage::heating_elements, 1400.0, 0.0, 0.0), expected(1400.0, 0.0),
+              1e-6);
+  // Closer to the truth (1000 W with the shadow, 0 without) than the fit on R alone.
+  EXPECT_LT(std::abs(with.estimate(3, Usage::heating_elements, 2000.0, 0.0, 1000.0) - 1000.0),
+            std::abs(without.estimate(3, Usage::heating_elements, 2000.0) - 1000.0));
+  EXPECT_LT(std::abs(with.estimate(3, Usage::heating_elements, 1400.0, 0.0, 0.0)),
+            std::abs(without.estimate(3, Usage::heating_elements, 1400.0)));
+  // Never a shadow: the estimate is the fit on R alone, bit for bit.
+  EXPECT_EQ(without.estimate(3, Usage::heating_elements, 1234.0, 0.0, 700.0),
+            without.estimate(3, Usage::heating_elements, 1234.0));
+}
+
 }  // namespace
 }  // namespace meterd::nilm

@@ -85,22 +85,24 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   EXPECT_EQ(other.save_model(), model);
 }
 
-TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesLoads) {
+TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowSumsLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
-  // (no Q sums), before the on/off states 11: they load with the missing sums at 0 and save
-  // again with 17.
+  // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17: they
+  // load with the missing sums at 0 and save again with 22.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
-  std::string zeros17 = "[0.0";
-  for (int i = 1; i < 17; ++i) zeros17 += ",0.0";
-  zeros17 += "]";
-  for (const std::string older :
-       {"[0.0,0.0,0.0,0.0,0.0,0.0,0.0]", "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]"}) {
+  const auto zeros = [](int n) {
+    std::string z = "[0.0";
+    for (int i = 1; i < n; ++i) z += ",0.0";
+    return z + "]";
+  };
+  const std::string current = zeros(22);
+  for (const std::string& older : {zeros(7), zeros(11), zeros(17)}) {
     std::string old = model;
     std::size_t n = 0;
-    for (std::size_t at = old.find(zeros17); at != std::string::npos;
-         at = old.find(zeros17, at + older.size())) {
-      old.replace(at, zeros17.size(), older);
+    for (std::size_t at = old.find(current); at != std::string::npos;
+         at = old.find(current, at + older.size())) {
+      old.replace(at, current.size(), older);
       ++n;
     }
     ASSERT_EQ(n, (kSlotCount + 1) * kUsageCount);
@@ -108,10 +110,13 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesLoads) {
     ASSERT_TRUE(other.load_model(old));
     EXPECT_EQ(other.save_model(), model);
   }
-  // 8 numbers is no format.
+  // 8 (or 21) numbers is no format.
   std::string bad = model;
-  bad.replace(bad.find(zeros17), zeros17.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
+  bad.replace(bad.find(current), current.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
   Engine other(EngineConfig{});
+  EXPECT_FALSE(other.load_model(bad));
+  bad = model;
+  bad.replace(bad.find(current), current.size(), zeros(21));
   EXPECT_FALSE(other.load_model(bad));
 }
 
