@@ -12,7 +12,7 @@ constexpr std::string_view kFormat = "meterd-nilm-model";
 constexpr std::size_t kSumsFields = 22;
 
 json sums_to_json(const ContinuousModel::Sums& s) {
-  return json::array({s.w,  s.r,  s.rr, s.x,   s.xr, s.err, s.ax, s.q, s.qq, s.xq, s.rq,
+  return json::array({s.w,  s.r,  s.rr,  s.x,  s.xr, s.err, s.ax, s.q,  s.qq, s.xq, s.rq,
                       s.w0, s.r0, s.rr0, s.w1, s.r1, s.rr1, s.s,  s.ss, s.xs, s.rs, s.qs});
 }
 
@@ -31,8 +31,8 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   }
   s = {v[0],  v[1],  v[2],  v[3],  v[4],  v[5],  v[6],  v[7],  v[8],  v[9],  v[10],
        v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19], v[20], v[21]};
-  return s.w >= 0.0 && s.qq >= 0.0 && s.w0 >= 0.0 && s.rr0 >= 0.0 && s.w1 >= 0.0 &&
-         s.rr1 >= 0.0 && s.ss >= 0.0;
+  return s.w >= 0.0 && s.qq >= 0.0 && s.w0 >= 0.0 && s.rr0 >= 0.0 && s.w1 >= 0.0 && s.rr1 >= 0.0 &&
+         s.ss >= 0.0;
 }
 
 constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;
