@@ -18,8 +18,8 @@
 // go first). An instance restarted by an ON step of its own cluster may have been a second
 // appliance of the same size still on (two heaters of one model), not a missed OFF: it is kept
 // as a shadow, counted apart (shadow_w, a regressor of the continuous part) until an OFF step of
-// its size that no running or dropped instance takes ends it, or until it expires as a running
-// one would (kMaxInstances of them at most). Not thread-safe; owned by the engine.
+// its size that no running instance takes ends it (before any dropped one), or until it expires
+// as a running one would (kMaxInstances of them at most). Not thread-safe; owned by the engine.
 #pragma once
 
 #include <cstdint>
