@@ -55,8 +55,8 @@ Result<Series> load_series(const fs::path& file, const std::vector<std::string>&
   return out;
 }
 
-meterd::nilm::UsageSet present_usages(const RealDataset& d) {
-  meterd::nilm::UsageSet present{};
+meterd::UsageSet present_usages(const RealDataset& d) {
+  meterd::UsageSet present{};
   present[index_of(Usage::other)] = true;
   for (const Appliance& a : d.appliances) present[index_of(a.usage)] = true;
   return present;

@@ -48,7 +48,7 @@ struct RealDataset {
 };
 
 // The usages of the house: its appliances' slots and `other`.
-meterd::nilm::UsageSet present_usages(const RealDataset& d);
+meterd::UsageSet present_usages(const RealDataset& d);
 
 // test_file: "ampds2_test_1min.csv" or "ampds2_val_1min.csv".
 Result<RealDataset> load_ampds2(const std::filesystem::path& data_dir, const std::string& test_file);

@@ -33,6 +33,14 @@ inline constexpr std::array<Usage, kUsageCount> kAllUsages{
 
 constexpr std::size_t index_of(Usage u) noexcept { return static_cast<std::size_t>(u); }
 
+// Which usages a site has (configuration `nilm.usages`), by index_of(Usage).
+using UsageSet = std::array<bool, kUsageCount>;
+inline constexpr UsageSet kAllUsagesPresent = [] {
+  UsageSet all{};
+  all.fill(true);
+  return all;
+}();
+
 // "lighting", "it", "heat_cold_production", "heating_elements", "ventilation",
 // "hvac_auxiliaries", "other": stable names for configuration, files, the API and logs.
 std::string_view to_string(Usage u) noexcept;

@@ -3,7 +3,6 @@
 // Plain values; the composition root maps config::ApiConfig onto them.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -28,11 +27,7 @@ struct UsageOptions {
   std::chrono::minutes utc_offset{0};       // local time = UTC + offset: "today", 1d steps
   // The usages the site has (nilm.usages), by index_of(Usage): an absent one is not listed
   // unless the range holds energy for it (stored under an earlier configuration).
-  std::array<bool, kUsageCount> present = [] {
-    std::array<bool, kUsageCount> all{};
-    all.fill(true);
-    return all;
-  }();
+  UsageSet present = kAllUsagesPresent;
 };
 
 struct ApiOptions {

@@ -37,18 +37,16 @@ json confidence_json(const std::optional<double>& c) {
   return c ? number_or_null(*c) : json(nullptr);
 }
 
-using Listed = std::array<bool, kUsageCount>;
-
 // The usages to list: present ones, and absent ones that hold energy somewhere in the range.
-Listed listed_usages(const Listed& present, const UsageTable& table) {
-  Listed listed = present;
+UsageSet listed_usages(const UsageSet& present, const UsageTable& table) {
+  UsageSet listed = present;
   for (const auto& s : table.steps) {
     for (std::size_t i = 0; i < kUsageCount; ++i) listed[i] = listed[i] || s.energy_wh[i] != 0.0;
   }
   return listed;
 }
 
-json step_json(const UsageStep& s, const Listed& listed) {
+json step_json(const UsageStep& s, const UsageSet& listed) {
   json usages = json::object();
   for (const Usage u : kAllUsages) {
     const auto i = index_of(u);
@@ -68,7 +66,7 @@ json step_json(const UsageStep& s, const Listed& listed) {
       {"usages", std::move(usages)}};
 }
 
-json totals_json(const UsageStep& t, std::size_t skipped, const Listed& listed) {
+json totals_json(const UsageStep& t, std::size_t skipped, const UsageSet& listed) {
   json usages = json::object();
   for (const Usage u : kAllUsages) {
     const auto i = index_of(u);
@@ -142,7 +140,7 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     } else if (!readings.error().is(Errc::not_found)) {  // not_found: nothing stored yet
       return error_response(503, "series_unavailable", readings.error().message());
     }
-    const Listed listed = listed_usages(nilm.present, table);
+    const UsageSet listed = listed_usages(nilm.present, table);
     json categories = json::array();
     for (const Usage u : kAllUsages) {
       if (listed[index_of(u)]) categories.push_back(to_string(u));

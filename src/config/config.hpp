@@ -198,11 +198,7 @@ struct NilmConfig {
   // usages: the usages the site has, by index_of(Usage); all by default. One marked false is
   // never estimated (its share goes to `other`); `other` is always true; every sub-meter's usage
   // must be true.
-  std::array<bool, kUsageCount> usages = [] {
-    std::array<bool, kUsageCount> all{};
-    all.fill(true);
-    return all;
-  }();
+  UsageSet usages = kAllUsagesPresent;
   std::chrono::milliseconds step{600'000};           // step: 1s..1h, divides a day
   std::chrono::milliseconds max_lag{600'000};        // max_lag: 1s..1h
   std::chrono::milliseconds max_gap{180'000};        // max_gap: 1s..1h

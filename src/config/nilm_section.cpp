@@ -92,12 +92,12 @@ std::string usage_names() {
 }
 
 // Reads `usages` into `out` (true for each usage listed, and `other`); absent: all usages.
-void read_usages(SectionReader& s, std::array<bool, kUsageCount>& out) {
+void read_usages(SectionReader& s, UsageSet& out) {
   std::array<std::string_view, kUsageCount> names{};
   for (const Usage each : kAllUsages) names[index_of(each)] = to_string(each);
   std::vector<std::size_t> listed;
   if (!s.get_choice_list("usages", names, listed)) return;
-  std::array<bool, kUsageCount> present{};
+  UsageSet present{};
   present[index_of(Usage::other)] = true;
   bool any = false;
   for (const std::size_t i : listed) {
@@ -113,7 +113,7 @@ void read_usages(SectionReader& s, std::array<bool, kUsageCount>& out) {
 }
 
 void read_submeter(SectionReader& s, const MeterIds& meters, Used& used,
-                   std::set<std::string>& names, const std::array<bool, kUsageCount>& present,
+                   std::set<std::string>& names, const UsageSet& present,
                    NilmSubmeterConfig& out) {
   if (s.require("name") && s.get_string("name", out.name)) {
     if (const auto problem = check_id(out.name); !problem.empty()) {

@@ -47,14 +47,6 @@ struct SubmeterSpec {
   bool complete = false;
 };
 
-// Which usages a site has, by index_of(Usage).
-using UsageSet = std::array<bool, kUsageCount>;
-inline constexpr UsageSet kAllUsagesPresent = [] {
-  UsageSet all{};
-  all.fill(true);
-  return all;
-}();
-
 struct EngineConfig {
   std::int64_t step_ms = 600'000;     // output resolution
   std::int64_t max_lag_ms = 600'000;  // a step is emitted at most this long after its end

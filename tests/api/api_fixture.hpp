@@ -61,7 +61,7 @@ class ApiFixture {
   static inline const std::vector<std::string> kMeters{"grid", "pv", "heat-pump"};
 
   // `stored`: the usages with energy in the NILM readings (the others are stored at 0).
-  explicit ApiFixture(ApiOptions options = test_options(), UsageFlags stored = kAllStored)
+  explicit ApiFixture(ApiOptions options = test_options(), UsageSet stored = kAllUsagesPresent)
       : clock_(now_second()), options_(std::move(options)), stored_usages_(stored) {
     store::StoreOptions so;
     so.path = dir_.path() / "store.db";
@@ -169,7 +169,7 @@ class ApiFixture {
   TempDir dir_;
   ManualClock clock_;
   ApiOptions options_;
-  UsageFlags stored_usages_;
+  UsageSet stored_usages_;
   std::unique_ptr<store::Store> store_;
   pipeline::LatestValues latest_;
   pipeline::RecentEvents events_;

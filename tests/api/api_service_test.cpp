@@ -122,7 +122,7 @@ TEST(ApiService, UsagesFollowTheNilmSection) {
   const auto on = simulated(nilm);
   const auto u = usage_options(on.nilm, UtcTime{});
   EXPECT_EQ(u.meter_id, "split");
-  EXPECT_EQ(u.present, (std::array<bool, kUsageCount>{true, false, false, true, false, false, true}));
+  EXPECT_EQ(u.present, (UsageSet{true, false, false, true, false, false, true}));
   EXPECT_EQ(u.step, std::chrono::minutes(15));
   EXPECT_EQ(u.utc_offset, std::chrono::minutes(-210));
   EXPECT_TRUE(usage_options(simulated("").nilm, UtcTime{}).meter_id.empty());

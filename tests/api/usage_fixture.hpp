@@ -10,7 +10,6 @@
 // the site does not have (not in `stored`) is stored as the engine stores it: exactly 0 W, 0 Wh.
 #pragma once
 
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <functional>
@@ -58,12 +57,9 @@ inline UtcTime today_local_midnight(UtcTime now, std::chrono::minutes offset) {
   return std::chrono::floor<std::chrono::days>(now + offset) - offset;
 }
 
-using UsageFlags = std::array<bool, kUsageCount>;
-inline constexpr UsageFlags kAllStored = {true, true, true, true, true, true, true};
-
 // The reading of engine step k covering `covered_s` seconds; `broken` loses `it`'s energy.
 inline Reading usage_reading(std::int64_t k, double covered_s, bool broken,
-                             const UsageFlags& stored = kAllStored) {
+                             const UsageSet& stored = kAllUsagesPresent) {
   Reading r{
       kUsageMeter, UtcTime{std::chrono::milliseconds{k * 600'000}}, TimeSync::synchronized, {}};
   double total_w = 0.0;
@@ -88,7 +84,7 @@ inline Reading usage_reading(std::int64_t k, double covered_s, bool broken,
 }
 
 // Publishes every step from yesterday's local midnight to the last one ended by `now`.
-inline void fill_usages(UtcTime now, std::chrono::minutes offset, const UsageFlags& stored,
+inline void fill_usages(UtcTime now, std::chrono::minutes offset, const UsageSet& stored,
                         const std::function<void(const Reading&)>& publish) {
   const auto midnight = today_local_midnight(now, offset);
   const std::int64_t step_ms = std::chrono::milliseconds(kEngineStep).count();
