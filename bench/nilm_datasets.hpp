@@ -13,8 +13,9 @@
 // A slot is only a label for one distinct appliance: what is scored is whether the engine
 // separates it. A house has no other usage than its sub-metered slots and `other` (the
 // unmetered rest): present_usages() declares that to the engine (EngineConfig::present), as an
-// installer would, so no category a house lacks gets an estimate. Times are kept as recorded (a test file may be older than its training file:
-// bench-nilm then tests on a new engine that loads the trained model).
+// installer would, so no category a house lacks gets an estimate. Times are kept as recorded (a
+// test file may be older than its training file: bench-nilm then tests on a new engine that
+// loads the trained model).
 // BLOCKING (file I/O); plain values.
 #pragma once
 

@@ -87,7 +87,9 @@ void read_phase(SectionReader& s, const MeterIds& meters, Used& used, NilmPhaseC
 // The names of every usage, for messages: "lighting, it, ..., other".
 std::string usage_names() {
   std::string all;
-  for (const Usage each : kAllUsages) all += (all.empty() ? "" : ", ") + std::string(to_string(each));
+  for (const Usage each : kAllUsages) {
+    all += (all.empty() ? "" : ", ") + std::string(to_string(each));
+  }
   return all;
 }
 

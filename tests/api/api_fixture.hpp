@@ -135,7 +135,8 @@ class ApiFixture {
       }
     }
     if (!options_.usages.meter_id.empty()) {
-      fill_usages(now, options_.usages.utc_offset, stored_usages_, [&](const Reading& r) { store_->publish(r); });
+      fill_usages(now, options_.usages.utc_offset, stored_usages_,
+                  [&](const Reading& r) { store_->publish(r); });
     }
     store_->flush().value();
     store_->close_all_windows().value();
