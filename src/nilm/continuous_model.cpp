@@ -151,13 +151,8 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
   s.qs += weight_s * dq_var * shadow_w;
 }
 
-void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
-                            double weight_s, double dq_var, bool off, double shadow_w) {
-  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
-    return;
-  if (!std::isfinite(dq_var)) dq_var = 0.0;
-  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
-  const std::size_t c = index_of(usage);
+void ContinuousModel::learn_fit(std::size_t slot, std::size_t c, double residual_w, double x_w,
+                                double weight_s, double dq_var, double shadow_w) noexcept {
   Sums& s = table_[slot][c];
   Sums& p = pooled_[c];
   if (s.w >= kMinWeightS) {
@@ -165,20 +160,61 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
     s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
   }
-  for (Sums* t : {&s, &p}) {
-    add(*t, residual_w, x_w, weight_s, dq_var, shadow_w);
-    if (off) {
-      t->w0 += weight_s;
-      t->r0 += weight_s * residual_w;
-      t->rr0 += weight_s * residual_w * residual_w;
-      continue;
-    }
-    t->w1 += weight_s;
-    t->r1 += weight_s * residual_w;
-    t->rr1 += weight_s * residual_w * residual_w;
-  }
+  for (Sums* t : {&s, &p}) add(*t, residual_w, x_w, weight_s, dq_var, shadow_w);
   if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
+}
+
+void ContinuousModel::learn_state(std::size_t slot, std::size_t c, double residual_w,
+                                  double weight_s, bool off) noexcept {
+  for (Sums* t : {&table_[slot][c], &pooled_[c]}) {
+    double& w = off ? t->w0 : t->w1;
+    double& r = off ? t->r0 : t->r1;
+    double& rr = off ? t->rr0 : t->rr1;
+    w += weight_s;
+    r += weight_s * residual_w;
+    rr += weight_s * residual_w * residual_w;
+  }
+}
+
+void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
+                            double weight_s, double dq_var, bool off, double shadow_w) {
+  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
+    return;
+  if (!std::isfinite(dq_var)) dq_var = 0.0;
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  const std::size_t c = index_of(usage);
+  learn_state(slot, c, residual_w, weight_s, off);
+  learn_fit(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
+}
+
+void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage,
+                              double residual_w, double x_w, double weight_s, double dq_var,
+                              bool off, double shadow_w) {
+  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
+    return;
+  if (!std::isfinite(dq_var)) dq_var = 0.0;
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  const std::size_t c = index_of(usage);
+  learn_state(slot, c, residual_w, weight_s, off);
+  Block& b = block_[c];
+  const std::int64_t id = t_ms >= 0 ? t_ms / kBlockMs : (t_ms + 1) / kBlockMs - 1;
+  if (b.w > 0.0 && (b.id != id || b.slot != slot)) flush(c);
+  if (b.w <= 0.0) {
+    b.id = id;
+    b.slot = slot;
+  }
+  b.w += weight_s;
+  b.r += weight_s * residual_w;
+  b.x += weight_s * x_w;
+  b.q += weight_s * dq_var;
+  b.s += weight_s * shadow_w;
+}
+
+void ContinuousModel::flush(std::size_t c) noexcept {
+  Block& b = block_[c];
+  if (b.w > 0.0) learn_fit(b.slot, c, b.r / b.w, b.x / b.w, b.w, b.q / b.w, b.s / b.w);
+  b = Block{};
 }
 
 double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w, double dq_var,

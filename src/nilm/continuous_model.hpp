@@ -20,6 +20,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 
 #include "src/nilm/step_accumulator.hpp"
 #include "src/nilm/time_of_week.hpp"
@@ -74,6 +75,18 @@ class ContinuousModel {
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
              double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
 
+  static constexpr std::int64_t kBlockMs = 60'000;  // the fit learns from means over blocks this long
+
+  // The same for one sample at `t_ms`: the states' residuals are learned per sample, the fit
+  // (R, dQ, S -> x) from the means of its block (kBlockMs of time in one slot). Short untracked
+  // loads (a lift, a kettle, a compressor start) move the residual of one sample without moving
+  // the category, and at 1 s such noise in a regressor attenuates the slopes (errors in
+  // variables, Fuller 1987: beta shrinks by var(signal) / (var(signal) + var(noise))); over a
+  // minute it mostly cancels. The block being filled is not in the saved model (a restart loses
+  // at most one minute of learning).
+  void observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w, double x_w,
+               double weight_s, double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
+
   // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
   // was never learned. May be negative: it corrects what the tracked appliances attribute (the
   // caller clamps the category's total at 0).
@@ -114,9 +127,26 @@ class ContinuousModel {
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
                   double shadow_w) noexcept;
+  void learn_fit(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
+                 double dq_var, double shadow_w) noexcept;
+  void learn_state(std::size_t slot, std::size_t c, double residual_w, double weight_s,
+                   bool off) noexcept;
+
+  // The block being averaged for the fit, per category.
+  struct Block {
+    std::int64_t id = 0;
+    std::size_t slot = 0;
+    double w = 0.0;  // seconds
+    double r = 0.0;  // sums of w * R, x, dQ, S
+    double x = 0.0;
+    double q = 0.0;
+    double s = 0.0;
+  };
+  void flush(std::size_t c) noexcept;
 
   Table table_{};
   std::array<Sums, kUsageCount> pooled_{};
+  std::array<Block, kUsageCount> block_{};
 };
 
 }  // namespace meterd::nilm

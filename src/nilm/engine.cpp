@@ -266,7 +266,7 @@ struct Engine::Impl {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
-        model->continuous.learn(slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
+        model->continuous.observe(t_ms, slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
                                 complete_w[c] <= ContinuousModel::kOffW, shadow[c]);
         rest -= complete_w[c] - tracked[c];
         continue;
