@@ -151,17 +151,22 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
   s.qs += weight_s * dq_var * shadow_w;
 }
 
-void ContinuousModel::learn_fit(std::size_t slot, std::size_t c, double residual_w, double x_w,
-                                double weight_s, double dq_var, double shadow_w) noexcept {
+void ContinuousModel::learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w,
+                                 double weight_s, double dq_var, double shadow_w) noexcept {
   Sums& s = table_[slot][c];
-  Sums& p = pooled_[c];
   if (s.w >= kMinWeightS) {
-    const double pred = predict(s, residual_w, dq_var, shadow_w, shadow_slope(p));
+    const double pred = predict(s, residual_w, dq_var, shadow_w, shadow_slope(pooled_[c]));
     s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
   }
-  for (Sums* t : {&s, &p}) add(*t, residual_w, x_w, weight_s, dq_var, shadow_w);
+  add(s, residual_w, x_w, weight_s, dq_var, shadow_w);
   if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
+}
+
+void ContinuousModel::learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s,
+                                   double dq_var, double shadow_w) noexcept {
+  Sums& p = pooled_[c];
+  add(p, residual_w, x_w, weight_s, dq_var, shadow_w);
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
 }
 
@@ -185,25 +190,24 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
-  learn_fit(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
+  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
+  learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w);
 }
 
-void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage,
-                              double residual_w, double x_w, double weight_s, double dq_var,
-                              bool off, double shadow_w) {
+void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w,
+                              double x_w, double weight_s, double dq_var, bool off,
+                              double shadow_w) {
   if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
+  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
   Block& b = block_[c];
   const std::int64_t id = t_ms >= 0 ? t_ms / kBlockMs : (t_ms + 1) / kBlockMs - 1;
-  if (b.w > 0.0 && (b.id != id || b.slot != slot)) flush(c);
-  if (b.w <= 0.0) {
-    b.id = id;
-    b.slot = slot;
-  }
+  if (b.w > 0.0 && b.id != id) flush(c);
+  b.id = id;
   b.w += weight_s;
   b.r += weight_s * residual_w;
   b.x += weight_s * x_w;
@@ -213,7 +217,7 @@ void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage,
 
 void ContinuousModel::flush(std::size_t c) noexcept {
   Block& b = block_[c];
-  if (b.w > 0.0) learn_fit(b.slot, c, b.r / b.w, b.x / b.w, b.w, b.q / b.w, b.s / b.w);
+  if (b.w > 0.0) learn_pooled(c, b.r / b.w, b.x / b.w, b.w, b.q / b.w, b.s / b.w);
   b = Block{};
 }
 

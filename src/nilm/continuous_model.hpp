@@ -9,7 +9,8 @@
 // belong to (motors carry Q, resistive loads none): + gamma * (dQ - mean_dQ), gamma bounded;
 // without Q, dQ = 0 and the fit is the one on R alone. Slots with little data blend with the model
 // pooled over all slots. Learned from complete sub-meters by weighted running sums (weights =
-// seconds held) with a bounded memory of kMaxWeightS seconds per slot, so it keeps adapting.
+// seconds held) with a bounded memory of kMaxWeightS seconds per slot, so it keeps adapting; the
+// pooled fit from one-minute means (observe(): 1 s noise in a regressor attenuates its slope).
 // A category whose sub-meter reads (nearly) nothing at times (a plant that stops: a school's
 // air-handling units on a closed afternoon) has two states; the residual's distribution in each
 // is kept per slot, and where they lie apart, on_probability() tells the on state's probability
@@ -72,18 +73,20 @@ class ContinuousModel {
   // not measure Q): motors carry Q, resistive loads none.
   // `off`: the category's whole sub-metered power was at most kOffW.
   // `shadow_w`: the power of the category's shadow instances (see shadow_slope()).
+  // Every sum learns this sample (observe() is what the engine calls).
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
              double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
 
-  static constexpr std::int64_t kBlockMs = 60'000;  // the fit learns from means over blocks this long
+  static constexpr std::int64_t kBlockMs = 60'000;  // the pooled fit's blocks (one minute)
 
-  // The same for one sample at `t_ms`: the states' residuals are learned per sample, the fit
-  // (R, dQ, S -> x) from the means of its block (kBlockMs of time in one slot). Short untracked
-  // loads (a lift, a kettle, a compressor start) move the residual of one sample without moving
-  // the category, and at 1 s such noise in a regressor attenuates the slopes (errors in
-  // variables, Fuller 1987: beta shrinks by var(signal) / (var(signal) + var(noise))); over a
-  // minute it mostly cancels. The block being filled is not in the saved model (a restart loses
-  // at most one minute of learning).
+  // The same for one sample at `t_ms`, with the pooled fit (all slots) learned from the means of
+  // one-minute blocks of (R, dQ, S, x) instead of the samples: short untracked loads (a lift, a
+  // kettle, a compressor start) move the 1 s residual, mostly its Q, without moving the
+  // category, and such noise in a regressor attenuates the slopes (regression dilution, Fuller
+  // 1987: a slope shrinks by var(signal) / (var(signal) + var(noise))); over a minute it mostly
+  // cancels. The slot's fit and the states keep the samples (docs/nilm.md, Continuous
+  // components: per slot, the minute means' steeper slopes did worse out of sample). The block
+  // being filled is not in the saved model (a restart loses at most one minute of it).
   void observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w, double x_w,
                double weight_s, double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
 
@@ -127,17 +130,18 @@ class ContinuousModel {
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
                   double shadow_w) noexcept;
-  void learn_fit(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
-                 double dq_var, double shadow_w) noexcept;
+  void learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
+                  double dq_var, double shadow_w) noexcept;
+  void learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s, double dq_var,
+                    double shadow_w) noexcept;
   void learn_state(std::size_t slot, std::size_t c, double residual_w, double weight_s,
                    bool off) noexcept;
 
-  // The block being averaged for the fit, per category.
+  // The block being averaged for the pooled fit, per category.
   struct Block {
-    std::int64_t id = 0;
-    std::size_t slot = 0;
-    double w = 0.0;  // seconds
-    double r = 0.0;  // sums of w * R, x, dQ, S
+    std::int64_t id = 0;  // t_ms / kBlockMs
+    double w = 0.0;       // seconds
+    double r = 0.0;       // sums of w * R, x, dQ, S
     double x = 0.0;
     double q = 0.0;
     double s = 0.0;

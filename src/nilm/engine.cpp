@@ -267,7 +267,7 @@ struct Engine::Impl {
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
         model->continuous.observe(t_ms, slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
-                                complete_w[c] <= ContinuousModel::kOffW, shadow[c]);
+                                  complete_w[c] <= ContinuousModel::kOffW, shadow[c]);
         rest -= complete_w[c] - tracked[c];
         continue;
       }

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 namespace meterd::nilm {
@@ -54,6 +55,61 @@ TEST(ContinuousModel, ASlotWithItsOwnDataIsHardlyPulledTowardsThePooledFit) {
   const double k = w / (w + ContinuousModel::kMinWeightS);  // 0.9375
   EXPECT_NEAR(m.estimate(30, Usage::lighting, 1000.0), k * 800.0 + (1.0 - k) * 400.0, 1e-6);
   EXPECT_NEAR(m.estimate(31, Usage::lighting, 1000.0), (1.0 - k) * 400.0, 1e-6);
+}
+
+TEST(ContinuousModel, ThePooledFitsBlockMeansKeepTheSlopeThatFastResidualNoiseAttenuates) {
+  // The residual is a slow part S (constant within each minute, 600..1400 W) plus a fast one
+  // (+-1500 W every other second: short untracked loads) that cancels within a minute;
+  // lighting = 200 + 0.5 (S - 1000) follows the slow part only. Learned in slot 20; slot 21
+  // has no data, so its estimate is the pooled fit's.
+  ContinuousModel per_sample;
+  ContinuousModel blocks;
+  const std::int64_t t0 = 1'767'571'200'000;  // a whole minute
+  for (std::int64_t i = 0; i < 300 * 60; ++i) {
+    const double slow = 600.0 + static_cast<double>((i / 60) % 81) * 10.0;
+    const double r = slow + (i % 2 == 0 ? 1500.0 : -1500.0);
+    const double x = 200.0 + 0.5 * (slow - 1000.0);
+    per_sample.learn(20, Usage::lighting, r, x, 1.0);
+    blocks.observe(t0 + i * 1000, 20, Usage::lighting, r, x, 1.0);
+  }
+  // Block means see S exactly: slope 0.5 x var(S) / (var(S) + 50^2) = 0.48 (var(S) ~ 54,000),
+  // so 200 + 0.48 x 300 at R = 1300 (within the means' offset from 1000).
+  EXPECT_NEAR(blocks.estimate(21, Usage::lighting, 1000.0), 200.0, 5.0);
+  EXPECT_NEAR(blocks.estimate(21, Usage::lighting, 1300.0), 350.0, 10.0);
+  // Per sample the fast part (variance 1500^2, 40 times var(S)) shrinks the slope to ~0.012:
+  // the estimate barely follows the residual.
+  EXPECT_LT(per_sample.estimate(21, Usage::lighting, 1300.0), 215.0);
+  // The slot's own fit and states keep the samples: its sums are those of learn().
+  const std::size_t c = index_of(Usage::lighting);
+  EXPECT_EQ(blocks.table()[20][c].w, per_sample.table()[20][c].w);
+  EXPECT_EQ(blocks.table()[20][c].rr, per_sample.table()[20][c].rr);
+  EXPECT_EQ(blocks.table()[20][c].xr, per_sample.table()[20][c].xr);
+  EXPECT_EQ(blocks.table()[20][c].rr1, per_sample.table()[20][c].rr1);
+  EXPECT_EQ(blocks.pooled()[c].rr1, per_sample.pooled()[c].rr1);
+}
+
+TEST(ContinuousModel, APooledBlockIsLearnedWhenItsMinuteEnds) {
+  ContinuousModel m;
+  const std::int64_t t0 = 1'767'571'200'000;
+  const std::size_t c = index_of(Usage::it);
+  for (int i = 0; i < 59; ++i) m.observe(t0 + i * 1000, 3, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_FALSE(m.learned(Usage::it));         // the minute is still open for the pooled fit
+  EXPECT_DOUBLE_EQ(m.table()[3][c].w, 59.0);  // the slot learns each sample
+  m.observe(t0 + 60'000, 3, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_TRUE(m.learned(Usage::it));
+  EXPECT_DOUBLE_EQ(m.pooled()[c].w, 59.0);
+  EXPECT_DOUBLE_EQ(m.pooled()[c].x, 59.0 * 300.0);
+  // A new slot within the minute does not close the pooled block (it spans all slots).
+  m.observe(t0 + 61'000, 4, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_DOUBLE_EQ(m.pooled()[c].w, 59.0);
+  EXPECT_DOUBLE_EQ(m.table()[3][c].w, 60.0);
+  EXPECT_DOUBLE_EQ(m.table()[4][c].w, 1.0);
+  // Bad input is ignored as by learn().
+  m.observe(t0 + 62'000, 4, Usage::it, std::nan(""), 300.0, 1.0);
+  m.observe(t0 + 63'000, kSlotCount, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_DOUBLE_EQ(m.table()[4][c].w, 1.0);
+  m.observe(t0 + 120'000, 4, Usage::it, 900.0, 300.0, 1.0);
+  EXPECT_DOUBLE_EQ(m.pooled()[c].w, 61.0);
 }
 
 TEST(ContinuousModel, TheResidualsQTellsAMotorFromAResistiveLoad) {
