@@ -19,11 +19,15 @@
 // appliance of the same size still on (two heaters of one model), not a missed OFF: it is kept
 // as a shadow, counted apart (shadow_w, a regressor of the continuous part) until an OFF step of
 // its size that no running instance takes ends it (before any dropped one), or until it expires
-// as a running one would (kMaxInstances of them at most). Not thread-safe; owned by the engine.
+// as a running one would (kMaxInstances of them at most). At 1 Hz the pairing also uses the
+// steps' reactive power across categories and, for restarts, the signature rather than the
+// cluster; a leg of a switching of several phases is told from a lone step (see switch_on() and
+// switch_off()). Not thread-safe; owned by the engine.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -37,6 +41,8 @@ struct ApplianceInstance {
   double p_w = 0.0;
   std::int64_t on_ms = 0;
   std::optional<Label> label;  // what the sub-meters said at its ON step (training)
+  double q_var = std::numeric_limits<double>::quiet_NaN();  // its ON step's dQ (NaN: unknown)
+  bool leg = false;  // its ON step was a leg of a switching of several phases (PhaseStep::leg)
 };
 
 // A closed instance: its cluster and how long it ran.
@@ -52,9 +58,16 @@ class ApplianceTracker {
   static constexpr double kPairTolerance = 2.0;      // times the clustering tolerance
   static constexpr double kMinOnProbability = 0.02;  // below: the instance is dropped
 
-  // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0), labelled or not.
+  // An ON step of `cluster` at t_ms on `phase`, drawing dp_w (> 0) and dq_var (NaN: not
+  // measured), labelled or not; `leg`: one leg of a switching of several phases alike. It
+  // restarts the running instance of its appliance (see the header comment): the one of its
+  // cluster and, at 1 Hz (`clusters` not slow_sampling()), one of its phase within the
+  // clustering tolerance of its (P, Q) (a neighbouring fragment of the same signature); a leg
+  // never restarts a lone step's instance nor the reverse (a three-phase appliance's 2 kW leg
+  // and a 2 kW single-phase heater on its phase are two appliances).
   void switch_on(std::int64_t t_ms, std::uint8_t phase, double dp_w, int cluster,
-                 const std::optional<Label>& label);
+                 const std::optional<Label>& label, const EventClusters* clusters = nullptr,
+                 double dq_var = std::numeric_limits<double>::quiet_NaN(), bool leg = false);
 
   // An OFF step (dp_w < 0) of `cluster`; the instance it closes, if any: a running one, else one
   // dropped earlier (see the header comment). With `clusters`, the run lengths weigh in, and an
@@ -63,8 +76,16 @@ class ApplianceTracker {
   // category (not `other`): an appliance whose power grew during its run (a heat pump's
   // compressor draws more as the condensing temperature rises: 1.4 to 2.4 kW over a run on
   // AMPds2) ends with a larger OFF step than its ON step; the sub-meters' labels say both are its.
+  // Hart's pairing in the (P, Q) plane: at 1 Hz, an OFF step whose cluster's learned category
+  // is not the instance's closes it only if their reactive powers (dq_var, NaN: not measured)
+  // also agree within the pairing tolerance (a lift's 2.3 kW inductive leg does not end a 3 kW
+  // water heater); within a category P alone, as before (a motor's or a dimmed light's Q at its
+  // OFF step need not be its ON step's). A leg (`leg`) prefers a leg's instance and a lone step
+  // a lone step's (as much as its own cluster over another).
   std::optional<PairedRun> switch_off(std::int64_t t_ms, std::uint8_t phase, double dp_w,
-                                      int cluster, const EventClusters* clusters = nullptr);
+                                      int cluster, const EventClusters* clusters = nullptr,
+                                      double dq_var = std::numeric_limits<double>::quiet_NaN(),
+                                      bool leg = false);
 
   // Drops the instances on longer than their cluster allows at t_ms (they stay closable until
   // the cluster's maximum on-time or its next ON step), and forgets the dropped ones older than

@@ -64,16 +64,17 @@ struct Engine::Impl {
     return d;
   }
 
-  void on_mains_event(SwitchEvent e, std::int64_t now_ms, bool remainder) {
+  void on_mains_event(SwitchEvent e, std::int64_t now_ms, bool remainder, bool leg) {
     EventClusters& clusters = model->clusters;
     const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
     // A remainder's sub-meter change includes the leg taken out of it: no label.
     const auto label = remainder ? std::nullopt
                                  : label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);
     if (e.dp_w > 0.0) {
-      tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster, label);
+      tracker.switch_on(e.t_ms, e.phase, e.dp_w, cluster, label, &clusters, e.dq_var, leg);
       clusters.record_on(cluster);
-    } else if (const auto run = tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster, &clusters)) {
+    } else if (const auto run =
+                   tracker.switch_off(e.t_ms, e.phase, e.dp_w, cluster, &clusters, e.dq_var, leg)) {
       clusters.record_on_duration(run->cluster, run->on_s);
       if (run->label) clusters.record_labelled_run(run->cluster, *run->label, run->on_s);
     }
@@ -108,7 +109,7 @@ struct Engine::Impl {
         changing[ph] = mains_detectors[ph] && mains_detectors[ph]->in_transient();
       completion.release(now_ms, changing, model->clusters, ready_steps);
     }
-    for (const PhaseStep& s : ready_steps) on_mains_event(s.event, now_ms, s.remainder);
+    for (const PhaseStep& s : ready_steps) on_mains_event(s.event, now_ms, s.remainder, s.leg);
     ready_steps.clear();
   }
 

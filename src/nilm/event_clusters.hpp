@@ -86,6 +86,7 @@ class EventClusters {
   bool pairs_reliably(int cluster) const noexcept;
   // Whether the mains are sampled slowly (StepMerger::kSlowSampleMs or more between samples).
   void set_slow_sampling(bool slow) noexcept { slow_sampling_ = slow; }
+  bool slow_sampling() const noexcept { return slow_sampling_; }
 
   // A run of the cluster, labelled at its ON step, closed by an OFF step after `seconds`.
   void record_labelled_run(int cluster, const Label& label, double seconds);

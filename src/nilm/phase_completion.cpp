@@ -81,7 +81,14 @@ std::vector<PhaseStep> complete_three_phase(std::vector<SwitchEvent> group,
   }
   std::vector<PhaseStep> out;
   out.reserve(group.size() + added.size());
-  for (const SwitchEvent& e : group) out.push_back({e, false});
+  for (std::size_t i = 0; i < group.size(); ++i) {
+    bool leg = split[i];
+    for (std::size_t j = 0; j < group.size() && !leg; ++j) {
+      leg = group[j].phase != group[i].phase && same_sign(group[i].dp_w, group[j].dp_w) &&
+            EventClusters::same_size(group[i].dp_w, group[j].dp_w);
+    }
+    out.push_back({group[i], false, leg});
+  }
   for (const SwitchEvent& e : added) out.push_back({e, true});
   std::stable_sort(out.begin(), out.end(), [](const PhaseStep& x, const PhaseStep& y) {
     return x.event.t_ms < y.event.t_ms;

@@ -31,9 +31,13 @@ namespace meterd::nilm {
 
 // A step out of the completion; `remainder`: what is left of a step once a hidden leg was taken
 // out of it (its labels from the sub-meters would include the leg's appliance).
+// `leg`: a step of a group in which another phase stepped alike (same sign, same size within
+// the clustering tolerance), or a completed leg: a balanced appliance's leg, not a single-phase
+// appliance's step (ApplianceTracker::switch_on()).
 struct PhaseStep {
   SwitchEvent event;
   bool remainder = false;
+  bool leg = false;
 };
 
 class PhaseCompletion {

@@ -1,7 +1,8 @@
 // tests/nilm/appliance_tracker_test.cpp: Hart pairing of running instances with the clusters'
 // learned run lengths (src/nilm/appliance_tracker.hpp): a dropped instance's OFF step still
 // closes it (the run is learned with its true length), and an OFF step closes the instance
-// whose run length is usual for its cluster; the shadow instances' lifecycle.
+// whose run length is usual for its cluster; the shadow instances' lifecycle; the reactive power
+// across categories, three-phase legs and neighbouring fragments in the pairing.
 #include "src/nilm/appliance_tracker.hpp"
 
 #include <gtest/gtest.h>
@@ -183,6 +184,112 @@ TEST(ApplianceTracker, AnInstanceRestartedByItsOwnClusterIsKeptAsAShadow) {
   for (std::size_t i = 0; i < ApplianceTracker::kMaxInstances + 5; ++i)
     tracker.switch_on(t2 + static_cast<std::int64_t>(i) * kS, 0, 2000.0, c, std::nullopt);
   EXPECT_EQ(tracker.shadows().size(), ApplianceTracker::kMaxInstances);
+}
+
+
+// A 3 kW water heater (resistive: dQ 0) and a lift's 3 kW leg (dQ 1800 var) on phase 0, and a
+// heat pump's 3 kW leg (1800 var), each cluster voted for by its category's sub-meter.
+struct HeaterAndMotors {
+  EventClusters clusters;
+  int heater = clusters.assign(0, 3000.0, 0.0);
+  int lift = clusters.assign(0, 3000.0, 1800.0);
+  int heat_pump = clusters.assign(0, 3000.0, 1150.0);
+  HeaterAndMotors() {
+    for (int i = 0; i < 5; ++i) {
+      clusters.vote(heater, Usage::heating_elements);
+      clusters.vote(lift, Usage::other);
+      clusters.vote(heat_pump, Usage::heat_cold_production);
+    }
+  }
+};
+
+TEST(ApplianceTracker, AnOffStepOfAnotherCategoryMustMatchInReactivePowerToo) {
+  HeaterAndMotors m;
+  ASSERT_NE(m.heater, m.lift);
+  ASSERT_NE(m.lift, m.heat_pump);
+  ApplianceTracker tracker;
+  tracker.switch_on(kT0, 0, 3000.0, m.heater, std::nullopt, &m.clusters, 0.0);
+  // The lift's OFF step (its ON was missed): same P, 1800 var apart, 6 pairing tolerances of
+  // 300 var: it closes nothing (by P alone it would close the heater).
+  EXPECT_FALSE(
+      tracker.switch_off(kT0 + 60 * kS, 0, -3000.0, m.lift, &m.clusters, -1800.0).has_value());
+  ASSERT_EQ(tracker.running().size(), 1u);
+  // The heater's own OFF step closes it after its whole run.
+  const auto run = tracker.switch_off(kT0 + 900 * kS, 0, -2990.0, m.heater, &m.clusters, -10.0);
+  ASSERT_TRUE(run.has_value());
+  EXPECT_EQ(run->cluster, m.heater);
+  EXPECT_DOUBLE_EQ(run->on_s, 900.0);
+
+  // Within a category P alone: a heat pump whose Q grew from 1150 to 1500 var over its run is
+  // closed by its OFF step (350 var apart, beyond the 300 var tolerance; a cluster of its own).
+  tracker.switch_on(kT0 + 1'000 * kS, 0, 3000.0, m.heat_pump, std::nullopt, &m.clusters, 1150.0);
+  const int late = m.clusters.assign(0, -3000.0, -1500.0);
+  m.clusters.vote(late, Usage::heat_cold_production, 5.0);  // what its sub-meter said
+  ASSERT_NE(late, m.heat_pump);
+  ASSERT_NE(late, m.lift);
+  const auto grown =
+      tracker.switch_off(kT0 + 1'600 * kS, 0, -3000.0, late, &m.clusters, -1500.0);
+  ASSERT_TRUE(grown.has_value());
+  EXPECT_EQ(grown->cluster, m.heat_pump);
+
+  // Slow sampling (a step may be the sum of several loads' switchings): P alone again.
+  m.clusters.set_slow_sampling(true);
+  tracker.switch_on(kT0 + 2'000 * kS, 0, 3000.0, m.heater, std::nullopt, &m.clusters, 0.0);
+  EXPECT_TRUE(
+      tracker.switch_off(kT0 + 2'060 * kS, 0, -3000.0, m.lift, &m.clusters, -1800.0).has_value());
+  EXPECT_TRUE(tracker.running().empty());
+}
+
+TEST(ApplianceTracker, ALegAndALoneStepOfOneClusterAreTwoAppliances) {
+  EventClusters clusters;
+  const int c = clusters.assign(0, 2000.0, 0.0);
+  for (int i = 0; i < 5; ++i) clusters.vote(c, Usage::heating_elements);
+  ApplianceTracker tracker;
+  // A 2 kW convector on phase 0, then a 6 kW three-phase water heater (2 kW legs) starts: its
+  // phase-0 leg falls in the convector's cluster but does not restart its instance.
+  tracker.switch_on(kT0, 0, 2000.0, c, std::nullopt, &clusters, 0.0, false);
+  tracker.switch_on(kT0 + 60 * kS, 0, 2000.0, c, std::nullopt, &clusters, 0.0, true);
+  EXPECT_EQ(tracker.running().size(), 2u);
+  EXPECT_TRUE(tracker.shadows().empty());
+  // The water heater's OFF (a leg) closes its leg's instance, the convector's its own.
+  const auto leg = tracker.switch_off(kT0 + 300 * kS, 0, -2000.0, c, &clusters, 0.0, true);
+  ASSERT_TRUE(leg.has_value());
+  EXPECT_DOUBLE_EQ(leg->on_s, 240.0);
+  const auto lone = tracker.switch_off(kT0 + 600 * kS, 0, -2000.0, c, &clusters, 0.0, false);
+  ASSERT_TRUE(lone.has_value());
+  EXPECT_DOUBLE_EQ(lone->on_s, 600.0);
+  EXPECT_TRUE(tracker.running().empty());
+
+  // Two lone steps of the cluster: the second restarts the first, kept as a shadow.
+  tracker.switch_on(kT0 + 1'000 * kS, 0, 2000.0, c, std::nullopt, &clusters, 0.0, false);
+  tracker.switch_on(kT0 + 1'060 * kS, 0, 2000.0, c, std::nullopt, &clusters, 0.0, false);
+  EXPECT_EQ(tracker.running().size(), 1u);
+  EXPECT_EQ(tracker.shadows().size(), 1u);
+}
+
+TEST(ApplianceTracker, AnOnStepRestartsTheInstanceOfANeighbouringFragment) {
+  EventClusters clusters;
+  const int a = clusters.assign(0, 1000.0, 0.0);
+  const int b = clusters.assign(0, 1060.0, 0.0);  // 1.2 tolerances of 50 W away: its own
+  ASSERT_NE(a, b);
+  ApplianceTracker tracker;
+  // The appliance's ON steps fall on either side of the clusters' border: a 1030 W step is
+  // within a clustering tolerance (51.5 W) of the 1000 W instance, the same appliance.
+  tracker.switch_on(kT0, 0, 1000.0, a, std::nullopt, &clusters, 0.0);
+  tracker.switch_on(kT0 + 60 * kS, 0, 1030.0, b, std::nullopt, &clusters, 0.0);
+  ASSERT_EQ(tracker.running().size(), 1u);
+  EXPECT_EQ(tracker.running()[0].cluster, b);
+  EXPECT_EQ(tracker.shadows().size(), 1u);
+  // 1120 W is 1.4 tolerances (56 W) from 1030 W: another appliance, both run.
+  const int c = clusters.assign(0, 1120.0, 0.0);
+  tracker.switch_on(kT0 + 120 * kS, 0, 1120.0, c, std::nullopt, &clusters, 0.0);
+  EXPECT_EQ(tracker.running().size(), 2u);
+  // So do two fragments' instances with slow sampling (only the cluster's own restarts there).
+  tracker.clear();
+  clusters.set_slow_sampling(true);
+  tracker.switch_on(kT0, 0, 1000.0, a, std::nullopt, &clusters, 0.0);
+  tracker.switch_on(kT0 + 60 * kS, 0, 1030.0, b, std::nullopt, &clusters, 0.0);
+  EXPECT_EQ(tracker.running().size(), 2u);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // tests/nilm/phase_completion_test.cpp: the hidden leg of a three-phase appliance's switching
-// (src/nilm/phase_completion.hpp).
+// and the legs' marks (src/nilm/phase_completion.hpp).
 #include "src/nilm/phase_completion.hpp"
 
 #include <gtest/gtest.h>
@@ -134,6 +134,28 @@ TEST(PhaseCompletion, StepsWaitForTheOtherPhasesToSettle) {
   EXPECT_EQ(out.size(), 4u);
   completion.release(kT0 + 100'000 + PhaseCompletion::kHoldMs, {false, true, true}, clusters, out);
   EXPECT_EQ(out.size(), 5u);
+}
+
+
+TEST(PhaseCompletion, StepsOfSeveralPhasesAlikeAreMarkedAsLegs) {
+  const EventClusters clusters;
+  // A 6 kW three-phase water heater (2 kW legs, one 2 % off) and, within the group, a 2 kW
+  // convector's OFF and a 700 W step on phase 1: only the three ON steps alike are legs.
+  const auto out = complete_three_phase(
+      {step(0, 2000.0, 0.0), step(1, 2040.0, 0.0), step(2, 1990.0, 0.0, kT0 + 1'000),
+       step(1, -2000.0, 0.0, kT0 + 1'000), step(1, 700.0, 0.0, kT0 + 1'500)},
+      clusters);
+  ASSERT_EQ(out.size(), 5u);
+  int legs = 0;
+  for (const PhaseStep& s : out) {
+    EXPECT_EQ(s.leg, s.event.dp_w > 1500.0) << s.event.phase << " " << s.event.dp_w;
+    legs += s.leg ? 1 : 0;
+  }
+  EXPECT_EQ(legs, 3);
+  // A lone step is no leg.
+  const auto lone = complete_three_phase({step(0, 2000.0, 0.0)}, clusters);
+  ASSERT_EQ(lone.size(), 1u);
+  EXPECT_FALSE(lone[0].leg);
 }
 
 }  // namespace
