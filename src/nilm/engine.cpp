@@ -66,7 +66,7 @@ struct Engine::Impl {
 
   void on_mains_event(SwitchEvent e, std::int64_t now_ms, bool remainder, bool leg) {
     EventClusters& clusters = model->clusters;
-    const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var);
+    const int cluster = clusters.assign(e.phase, e.dp_w, e.dq_var, leg);
     // A remainder's sub-meter change includes the leg taken out of it: no label.
     const auto label = remainder ? std::nullopt
                                  : label_event(e, cluster, now_ms, config.max_gap_ms, subs, clusters);

@@ -29,7 +29,7 @@ bool EventClusters::same_size(double a_w, double b_w) noexcept {
          tolerance(std::max(std::abs(a_w), std::abs(b_w)));
 }
 
-int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var) const noexcept {
+int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var, bool leg) const noexcept {
   if (!std::isfinite(dp_w) || dp_w == 0.0) return -1;
   const double sign = dp_w > 0.0 ? 1.0 : -1.0;
   const double p = std::abs(dp_w);
@@ -39,7 +39,7 @@ int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var) const n
   double best_d = std::numeric_limits<double>::infinity();
   for (std::size_t i = 0; i < clusters_.size(); ++i) {
     const Cluster& c = clusters_[i];
-    if (c.phase != phase) continue;
+    if (c.phase != phase || c.leg != leg) continue;
     const double tol = tolerance(c.dp_w);
     double d = std::abs(p - c.dp_w) / tol;
     if (q_known && c.has_q) d = std::hypot(d, (q - c.dq_var) / tol);
@@ -51,19 +51,20 @@ int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var) const n
   return best;
 }
 
-int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var) {
+int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var, bool leg) {
   if (!std::isfinite(dp_w) || dp_w == 0.0) return -1;
   const double sign = dp_w > 0.0 ? 1.0 : -1.0;
   const double p = std::abs(dp_w);
   const bool q_known = std::isfinite(dq_var);
   const double q = q_known ? sign * dq_var : 0.0;  // in the ON direction
-  int best = match(phase, dp_w, dq_var);
+  int best = match(phase, dp_w, dq_var, leg);
   if (best < 0) {
     Cluster fresh;
     fresh.phase = phase;
     fresh.dp_w = p;
     fresh.dq_var = q;
     fresh.has_q = q_known;
+    fresh.leg = leg;
     if (clusters_.size() < kMaxClusters) {
       clusters_.push_back(fresh);
       best = static_cast<int>(clusters_.size() - 1);
@@ -141,7 +142,7 @@ bool EventClusters::pooled_pairs_reliably(std::size_t i) const noexcept {
   double ons = 0.0;
   double paired = 0.0;
   for (const Cluster& o : clusters_) {  // the neighbours within the matching tolerance
-    if (o.phase != c.phase) continue;
+    if (o.phase != c.phase || o.leg != c.leg) continue;
     const double tol = tolerance(std::max(o.dp_w, c.dp_w));
     const double d = std::abs(o.dp_w - c.dp_w) / tol;
     if ((o.has_q && c.has_q ? std::hypot(d, (o.dq_var - c.dq_var) / tol) : d) > 1.0) continue;

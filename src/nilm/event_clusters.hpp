@@ -37,6 +37,7 @@ struct Cluster {
   double dp_w = 0.0;    // mean |dP| of its steps (ON direction)
   double dq_var = 0.0;  // mean dQ of its ON steps (0 when Q never measured)
   bool has_q = false;
+  bool leg = false;     // three-phase legs: its steps come with steps of their size on another phase
   double count = 0.0;      // steps matched
   UsageArray votes{};      // steps confirmed by a sub-meter of each category
   double unmatched = 0.0;  // steps seen in training that no sub-meter confirmed
@@ -55,10 +56,13 @@ class EventClusters {
   static constexpr double kAbsToleranceW = 25.0;
 
   // The cluster of a step of (dp, dq) on `phase` (dq NaN = not measured), created if none
-  // matches; the cluster's mean follows the step. -1 when |dp| is 0 or not finite.
-  int assign(std::uint8_t phase, double dp_w, double dq_var);
+  // matches; the cluster's mean follows the step. -1 when |dp| is 0 or not finite. `leg`: the
+  // step is a leg of a three-phase switching (PhaseStep::leg); legs and lone steps of one size
+  // are different signatures and never share a cluster (Hart 1992 tells a 240 V appliance,
+  // present on both legs of the supply, from a 120 V one of the same size).
+  int assign(std::uint8_t phase, double dp_w, double dq_var, bool leg = false);
   // The cluster assign() would put the step in, without changing anything; -1 when none matches.
-  int match(std::uint8_t phase, double dp_w, double dq_var) const noexcept;
+  int match(std::uint8_t phase, double dp_w, double dq_var, bool leg = false) const noexcept;
 
   // Whether two step magnitudes (W) are the same appliance's within the tolerance.
   static bool same_size(double a_w, double b_w) noexcept;
@@ -82,7 +86,7 @@ class EventClusters {
   // and its OFF step then often closes an instance of a neighbour (pairing across clusters is
   // allowed), leaving each fragment's own share short of its appliance's. So a cluster with
   // kMinLabelledRuns paired runs of its own pairs reliably when its own or its neighbourhood's
-  // paired share is >= 80 %.
+  // paired share is >= 80 % (neighbours of its kind: legs with legs, lone steps with lone steps).
   bool pairs_reliably(int cluster) const noexcept;
   // Whether the mains are sampled slowly (StepMerger::kSlowSampleMs or more between samples).
   void set_slow_sampling(bool slow) noexcept { slow_sampling_ = slow; }

@@ -45,11 +45,19 @@ json cluster_to_json(const Cluster& c) {
   for (const auto& row : c.runs)
     for (double v : row) j.push_back(v);
   for (double v : c.durations) j.push_back(v);
+  j.push_back(c.leg ? 1 : 0);
   return j;
 }
 
 bool cluster_from_json(const json& j, Cluster& c) {
-  if (!j.is_array() || j.size() != kClusterFields) return false;
+  // Models before the three-phase leg flag have one field less (no legs).
+  if (!j.is_array() || (j.size() != kClusterFields && j.size() != kClusterFields + 1)) return false;
+  if (j.size() == kClusterFields + 1) {
+    if (!j[kClusterFields].is_number()) return false;
+    const double leg = j[kClusterFields].get<double>();
+    if (leg != 0.0 && leg != 1.0) return false;
+    c.leg = leg == 1.0;
+  }
   std::array<double, kClusterFields> v{};
   for (std::size_t i = 0; i < kClusterFields; ++i) {
     if (!j[i].is_number()) return false;

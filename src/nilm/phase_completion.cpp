@@ -18,6 +18,14 @@ double tolerance_w(double w) noexcept {
   return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
 }
 
+// Whether b is a's step on another phase of one three-phase switching: same sign, same size
+// within the pairing's slack.
+bool alike(const SwitchEvent& a, const SwitchEvent& b) noexcept {
+  return a.phase != b.phase && same_sign(a.dp_w, b.dp_w) &&
+         std::abs(a.dp_w - b.dp_w) <=
+             kLegSlack * tolerance_w(std::max(std::abs(a.dp_w), std::abs(b.dp_w)));
+}
+
 // The index in `group` of the step the two clean legs i and j say is the third leg's, hidden
 // by another switching; nullopt when there is none.
 std::optional<std::size_t> hidden_leg(const std::vector<SwitchEvent>& group, std::size_t i,
@@ -34,8 +42,8 @@ std::optional<std::size_t> hidden_leg(const std::vector<SwitchEvent>& group, std
     const Usage cu = clusters.usage_of(c);
     return clusters.clusters()[static_cast<std::size_t>(c)].votes[index_of(cu)] > 0.0;
   };
-  const int ca = clusters.match(a.phase, a.dp_w, a.dq_var);
-  const int cb = clusters.match(b.phase, b.dp_w, b.dq_var);
+  const int ca = clusters.match(a.phase, a.dp_w, a.dq_var, true);
+  const int cb = clusters.match(b.phase, b.dp_w, b.dq_var, true);
   if (!learned(ca) || !learned(cb)) return std::nullopt;
   const Usage u = clusters.usage_of(ca);
   if (clusters.usage_of(cb) != u) return std::nullopt;
@@ -51,7 +59,7 @@ std::optional<std::size_t> hidden_leg(const std::vector<SwitchEvent>& group, std
     if (!hidden || std::abs(e.t_ms - a.t_ms) < std::abs(group[*hidden].t_ms - a.t_ms)) hidden = k;
   }
   if (!hidden) return std::nullopt;
-  const int leg = clusters.match(third, leg_w, leg_q);  // the appliance's third leg, learned
+  const int leg = clusters.match(third, leg_w, leg_q, true);  // the appliance's third leg, learned
   if (!learned(leg) || clusters.usage_of(leg) != u) return std::nullopt;
   return hidden;
 }
@@ -82,14 +90,11 @@ std::vector<PhaseStep> complete_three_phase(std::vector<SwitchEvent> group,
   std::vector<PhaseStep> out;
   out.reserve(group.size() + added.size());
   for (std::size_t i = 0; i < group.size(); ++i) {
-    bool leg = split[i];
-    for (std::size_t j = 0; j < group.size() && !leg; ++j) {
-      leg = group[j].phase != group[i].phase && same_sign(group[i].dp_w, group[j].dp_w) &&
-            EventClusters::same_size(group[i].dp_w, group[j].dp_w);
-    }
+    bool leg = split[i];  // a completed leg
+    for (std::size_t j = 0; j < group.size() && !leg; ++j) leg = alike(group[i], group[j]);
     out.push_back({group[i], false, leg});
   }
-  for (const SwitchEvent& e : added) out.push_back({e, true});
+  for (const SwitchEvent& e : added) out.push_back({e, true, false});
   std::stable_sort(out.begin(), out.end(), [](const PhaseStep& x, const PhaseStep& y) {
     return x.event.t_ms < y.event.t_ms;
   });

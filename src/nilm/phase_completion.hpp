@@ -32,8 +32,9 @@ namespace meterd::nilm {
 // A step out of the completion; `remainder`: what is left of a step once a hidden leg was taken
 // out of it (its labels from the sub-meters would include the leg's appliance).
 // `leg`: a step of a group in which another phase stepped alike (same sign, same size within
-// the clustering tolerance), or a completed leg: a balanced appliance's leg, not a single-phase
-// appliance's step (ApplianceTracker::switch_on()).
+// twice the clustering tolerance, the pairing's slack), or a completed leg: a balanced
+// appliance's leg, not a single-phase appliance's step (ApplianceTracker::switch_on()); legs
+// and lone steps of one size are clustered apart (EventClusters::assign()).
 struct PhaseStep {
   SwitchEvent event;
   bool remainder = false;

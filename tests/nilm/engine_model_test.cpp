@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "engine_driver.hpp"
 #include "src/nilm/engine.hpp"
 #include "src/nilm/time_of_week.hpp"
@@ -118,6 +120,29 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowSumsLoads) {
   bad = model;
   bad.replace(bad.find(current), current.size(), zeros(21));
   EXPECT_FALSE(other.load_model(bad));
+}
+
+TEST(EngineModel, AModelWithoutTheLegFlagLoads) {
+  // Clusters saved before the three-phase leg flag have one number less: lone steps' clusters.
+  Engine trained(training_config());
+  run(trained, kMonday, kMonday + kDayMs, /*train=*/true);
+  const std::string model = trained.save_model();
+  auto doc = nlohmann::json::parse(model);
+  ASSERT_FALSE(doc["clusters"].empty());
+  for (auto& c : doc["clusters"]) {
+    ASSERT_EQ(c.back(), 0);  // a single-phase mains: no legs
+    c.erase(c.size() - 1);
+  }
+  Engine older(training_config());
+  ASSERT_TRUE(older.load_model(doc.dump()));
+  EXPECT_EQ(older.save_model(), model);
+  // A leg flag other than 0 or 1 is no format; 1 loads and is kept.
+  auto flagged = nlohmann::json::parse(model);
+  flagged["clusters"][0].back() = 2;
+  EXPECT_FALSE(older.load_model(flagged.dump()));
+  flagged["clusters"][0].back() = 1;
+  ASSERT_TRUE(older.load_model(flagged.dump()));
+  EXPECT_EQ(nlohmann::json::parse(older.save_model())["clusters"][0].back(), 1);
 }
 
 }  // namespace

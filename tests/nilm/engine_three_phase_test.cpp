@@ -100,5 +100,63 @@ TEST(EngineThreePhase, ALegSummedWithACoincidentStartIsStillTracked) {
   EXPECT_NEAR(est, truth, 0.03 * truth);
 }
 
+// A cold room's single-phase compressor on phase 1 with the heat pump's leg signature (2700 W /
+// 1700 var, unmetered: `other`) runs 5 minutes from minute 20 of every half hour, when the heat
+// pump is off.
+bool compressor_on(std::int64_t t_ms) {
+  const std::int64_t s = (t_ms / 1000) % 1800;
+  return s >= 1200 && s < 1500;
+}
+
+TEST(EngineThreePhase, ALoneStepOfALegsSizeIsAnotherAppliance) {
+  EngineConfig config;
+  config.submeters = {{"heat-pump", Usage::heat_cold_production, true}};
+  Engine engine(config);
+  const auto site = [](std::int64_t t) {
+    PowerSample s = mains(t);
+    if (case_on(t)) {  // no display case here
+      s.p_w[2] -= kCaseW;
+      s.q_var[2] -= kCaseVar;
+    }
+    if (compressor_on(t)) {
+      s.p_w[0] += kLegW;
+      s.q_var[0] += kLegVar;
+    }
+    return s;
+  };
+  const std::int64_t test_from = kMonday + 4 * kDayMs;
+  for (std::int64_t t = kMonday; t < test_from; t += 1000) {
+    engine.push_submeter(0, pump_meter(t));
+    engine.push_mains(site(t));
+    (void)engine.take_steps();
+    (void)engine.take_events();
+  }
+  std::vector<StepResult> steps;
+  for (std::int64_t t = test_from; t < test_from + kDayMs; t += 1000) {
+    engine.push_mains(site(t));
+    for (auto& s : engine.take_steps()) steps.push_back(s);
+  }
+  engine.finish();
+  for (auto& s : engine.take_steps()) steps.push_back(s);
+
+  // The compressor's steps are lone, the heat pump's are legs: two clusters on phase 1, and the
+  // compressor's instances give heat/cold production nothing. Sharing the legs' cluster, half of
+  // its labelled steps would be the heat pump's: 1350 W for 300 s, 112 Wh in each of the 48
+  // steps from minute 20 to 30 of a half hour.
+  double est = 0.0;
+  double compressor_steps = 0.0;
+  for (const StepResult& s : steps) {
+    if (s.start_ms < test_from) continue;
+    const double hc = s.energy_wh[index_of(Usage::heat_cold_production)];
+    est += hc;
+    if ((s.start_ms / 1000) % 1800 == 1200) compressor_steps += hc;
+  }
+  // What is left there is the continuous part's (the compressor is in the residual): below a
+  // third of what the shared cluster's shares would give (with one cluster: 7.5 kWh).
+  EXPECT_LT(compressor_steps, 48 * 0.5 * kLegW * 300.0 / 3600.0 / 3.0);
+  const double truth = 48 * 900 * 3 * kLegW / 3600.0;
+  EXPECT_NEAR(est, truth, 0.03 * truth);
+}
+
 }  // namespace
 }  // namespace meterd::nilm

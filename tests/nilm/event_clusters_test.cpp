@@ -60,5 +60,29 @@ TEST(EventClusters, TheNeighbourhoodFollowsTheMovingCentres) {
   EXPECT_TRUE(clusters.pairs_reliably(0));
 }
 
+TEST(EventClusters, LegsAndLoneStepsOfOneSizeAreDifferentSignatures) {
+  EventClusters clusters;
+  // An air curtain's 2 kW leg on phase 0 and a 2 kW convector on the same phase.
+  const int leg = clusters.assign(0, 2000.0, 0.0, true);
+  const int lone = clusters.assign(0, 2010.0, 0.0);
+  ASSERT_GE(leg, 0);
+  ASSERT_GE(lone, 0);
+  EXPECT_NE(leg, lone);
+  EXPECT_TRUE(clusters.clusters()[static_cast<std::size_t>(leg)].leg);
+  EXPECT_FALSE(clusters.clusters()[static_cast<std::size_t>(lone)].leg);
+  EXPECT_EQ(clusters.match(0, -1990.0, 0.0, true), leg);  // an OFF step of each kind
+  EXPECT_EQ(clusters.match(0, -1990.0, 0.0), lone);
+  // A leg's steps do not pool their pairing with the lone steps' cluster: the convector pairs
+  // (10 of 10), the leg cluster's 6 of 10 stay its own (pooled they would be 16 / 20 = 80 %).
+  auto& all = clusters.clusters();
+  for (Cluster& c : all) {
+    c.ons = 10.0;
+    c.on_count = c.leg ? 6.0 : 10.0;
+    c.durations[4] = c.on_count;
+  }
+  EXPECT_TRUE(clusters.pairs_reliably(lone));
+  EXPECT_FALSE(clusters.pairs_reliably(leg));
+}
+
 }  // namespace
 }  // namespace meterd::nilm

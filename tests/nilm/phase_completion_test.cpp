@@ -21,12 +21,12 @@ SwitchEvent step(std::uint8_t phase, double dp_w, double dq_var, std::int64_t t_
   return e;
 }
 
-// A heat pump's three 2700 W / 1700 var legs, learned as heat/cold production, and a 2400 W /
-// 1400 var display case on phase 2 learned as `other`.
+// A heat pump's three 2700 W / 1700 var legs, learned as heat/cold production (leg clusters),
+// and a 2400 W / 1400 var display case on phase 2 learned as `other`.
 EventClusters heat_pump_and_display_case() {
   EventClusters clusters;
   for (std::uint8_t ph = 0; ph < 3; ++ph) {
-    const int c = clusters.assign(ph, 2700.0, 1700.0);
+    const int c = clusters.assign(ph, 2700.0, 1700.0, true);
     clusters.vote(c, Usage::heat_cold_production, 5.0);
   }
   clusters.vote(clusters.assign(2, 2400.0, 1400.0), Usage::other, 5.0);
@@ -76,7 +76,7 @@ TEST(PhaseCompletion, LegsOfALearnedOtherApplianceCountToo) {
   // server room's 1400 W split starts on phase 2: phase 2 reports +3520 W.
   EventClusters clusters;
   for (std::uint8_t ph = 0; ph < 3; ++ph) {
-    clusters.vote(clusters.assign(ph, 2120.0, 900.0), Usage::other, 5.0);
+    clusters.vote(clusters.assign(ph, 2120.0, 900.0, true), Usage::other, 5.0);
   }
   clusters.vote(clusters.assign(2, 1400.0, 600.0), Usage::heat_cold_production, 5.0);
   const auto out = complete_three_phase(
@@ -102,7 +102,7 @@ TEST(PhaseCompletion, NothingChangesWithoutEvidence) {
   EXPECT_DOUBLE_EQ(out[2].event.dp_w, 2900.0);
   // Two equal steps of `other` (no learned appliance) leave the third phase alone.
   EventClusters unlabelled;
-  for (std::uint8_t ph = 0; ph < 3; ++ph) unlabelled.assign(ph, 2700.0, 1700.0);
+  for (std::uint8_t ph = 0; ph < 3; ++ph) unlabelled.assign(ph, 2700.0, 1700.0, true);
   out = complete_three_phase(
       {step(0, 2700.0, 1700.0), step(1, 2700.0, 1700.0), step(2, 5100.0, 3100.0)}, unlabelled);
   ASSERT_EQ(out.size(), 3u);
@@ -110,6 +110,34 @@ TEST(PhaseCompletion, NothingChangesWithoutEvidence) {
   // No step at all on the third phase: nothing to split.
   out = complete_three_phase({step(0, 2700.0, 1700.0), step(1, 2700.0, 1700.0)}, clusters);
   EXPECT_EQ(out.size(), 2u);
+}
+
+TEST(PhaseCompletion, LegsAreMarked) {
+  const EventClusters clusters = heat_pump_and_display_case();
+  // The heat pump's three legs (the third 7 % larger: within twice the 5 % tolerance) with a
+  // lone 2700 W step of another appliance on phase 0 and a -2700 W one on phase 1 in the group.
+  auto out = complete_three_phase({step(0, 2700.0, 1700.0), step(1, 2650.0, 1700.0),
+                                   step(2, 2890.0, 1700.0), step(0, 1000.0, 0.0, kT0 + 500),
+                                   step(1, -1000.0, 0.0, kT0 + 900)},
+                                  clusters);
+  ASSERT_EQ(out.size(), 5u);
+  for (const PhaseStep& s : out) EXPECT_EQ(s.leg, s.event.dp_w > 2000.0) << s.event.dp_w;
+  // Two alike steps on two phases are legs too; a step 11 % larger is not (beyond 2 x 5 %).
+  out = complete_three_phase({step(0, 2000.0, 0.0), step(1, 2020.0, 0.0), step(2, 2250.0, 0.0)},
+                             clusters);
+  ASSERT_EQ(out.size(), 3u);
+  EXPECT_TRUE(out[0].leg);
+  EXPECT_TRUE(out[1].leg);
+  EXPECT_FALSE(out[2].leg);
+  // A completed leg is a leg, its remainder (the display case) is not.
+  out = complete_three_phase(
+      {step(0, 2690.0, 1690.0), step(1, 2710.0, 1710.0), step(2, 5100.0, 3100.0)}, clusters);
+  ASSERT_EQ(out.size(), 4u);
+  for (const PhaseStep& s : out) EXPECT_EQ(s.leg, !s.remainder);
+  // A lone step: no leg.
+  out = complete_three_phase({step(2, 2700.0, 1700.0)}, clusters);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FALSE(out[0].leg);
 }
 
 TEST(PhaseCompletion, StepsWaitForTheOtherPhasesToSettle) {
