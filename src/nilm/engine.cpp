@@ -246,6 +246,7 @@ struct Engine::Impl {
     double residual = total_w;
     for (std::size_t c = 0; c < kUsageCount; ++c) residual -= partial[c] + tracked[c];
     refresh_switched(t_ms);
+    const std::int64_t step_start = steps.step_start(t_ms);
     const std::size_t slot = time_of_week_slot(t_ms, config.utc_offset_ms);
     const double weight_s =
         static_cast<double>(std::min(nominal_dt_ms, config.max_gap_ms)) / 1000.0;
@@ -282,7 +283,8 @@ struct Engine::Impl {
       const double on = tracked[c] <= ContinuousModel::kOffW
                             ? model->continuous.on_probability(slot, u, residual)
                             : 1.0;
-      in.estimated_w[c] = on * std::max(tracked[c] + continuous, 0.0);
+      // Clamped at 0 over the output step, not per sample (StepClamp).
+      in.estimated_w[c] = clamps[c].take(step_start, on * (tracked[c] + continuous), weight_s);
       continuous *= on;
       in.estimated_conf[c] = model->continuous.confidence(slot, u);
       rest -= continuous;
@@ -389,6 +391,7 @@ struct Engine::Impl {
   std::int64_t next_expiry_ms = 0;
   std::array<bool, kUsageCount> switched{};  // see refresh_switched()
   std::int64_t next_switched_ms = 0;
+  std::array<StepClamp, kUsageCount> clamps;  // the estimates' clamp at 0 per output step
   static constexpr double kSwitchedRatio = 4.0;
   static constexpr double kMinSwitchedVotes = 20.0;
   static constexpr std::size_t kMaxPendingEvents = 8'192;

@@ -48,4 +48,15 @@ Split split_total(const SplitInput& in) noexcept {
   return out;
 }
 
+double StepClamp::take(std::int64_t step_start_ms, double want_w, double weight_s) noexcept {
+  if (step_start_ms != step_start_ms_) {
+    step_start_ms_ = step_start_ms;
+    carried_j_ = 0.0;
+  }
+  if (!(weight_s > 0.0)) return std::max(want_w, 0.0);
+  const double want_j = want_w * weight_s + carried_j_;
+  carried_j_ = std::min(want_j, 0.0);
+  return std::max(want_j, 0.0) / weight_s;
+}
+
 }  // namespace meterd::nilm

@@ -27,4 +27,19 @@ struct Split {
 // The split of `in.total_w` (see the header comment).
 Split split_total(const SplitInput& in) noexcept;
 
+// One category's estimate clamped at 0 over an output step rather than at each sample: what a
+// negative estimate cannot give is carried within the step and taken off the next positive
+// samples of that step (clamping an estimate that is noise around 0 at every sample adds
+// E[max(x, 0)] > 0 to the category and takes it from `other`). Not thread-safe.
+class StepClamp {
+ public:
+  // The estimate (>= 0, W) of a sample of weight_s seconds (> 0) in the step starting at
+  // step_start_ms, for a tracked + continuous estimate of want_w.
+  double take(std::int64_t step_start_ms, double want_w, double weight_s) noexcept;
+
+ private:
+  std::int64_t step_start_ms_ = 0;
+  double carried_j_ = 0.0;  // <= 0
+};
+
 }  // namespace meterd::nilm
