@@ -38,6 +38,15 @@ void scale(ContinuousModel::Sums& s, double f) noexcept {
   s.xs *= f;
   s.rs *= f;
   s.qs *= f;
+  s.lerr *= f;
+}
+
+void scale_level(ContinuousModel::Sums& s, double f) noexcept {
+  s.lw *= f;
+  s.lr *= f;
+  s.lx *= f;
+  s.lq *= f;
+  s.ls *= f;
 }
 
 // A category's on and off states (a switching regression): the residual in each is a Gaussian
@@ -68,7 +77,7 @@ bool states_apart(const ContinuousModel::Sums& s) noexcept {
 }  // namespace
 
 double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
-                                double delta) noexcept {
+                                double delta, bool recent_level) noexcept {
   if (s.w <= 0.0) return 0.0;
   // The fit on (R, dQ) is of what the shadows leave, x - delta S (its sums follow from the
   // running sums by linearity); their part is added back at the current S.
@@ -78,9 +87,14 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   const double var = std::max(s.rr / s.w - mr * mr, 0.0);
   const double cov = s.xr / s.w - s.x / s.w * mr - delta * (s.rs / s.w - ms * mr);
   const double lift = delta * shadow_w;
+  // The level the slopes are applied around: the means over the whole memory, or over the
+  // short one (the slopes stay the long memory's).
+  const bool recent = recent_level && s.lw > 0.0;
+  const double at_r = recent ? s.lr / s.lw : mr;
+  const double at_x = recent ? s.lx / s.lw - delta * s.ls / s.lw : mx;
   if (s.qq <= 0.0) {  // no reactive power: the residual alone
     const double beta = std::clamp(cov / (var + kRidgeW * kRidgeW), 0.0, 1.0);
-    return mx + beta * (residual_w - mr) + lift;
+    return at_x + beta * (residual_w - at_r) + lift;
   }
   // Ridge least squares on (R, dQ): solve the 2x2 normal equations, clamp the slope on R to
   // [0, 1] and refit the slope on dQ given it.
@@ -93,7 +107,12 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   double beta = det > 0.0 ? (cov * var_q - cov_xq * cov_rq) / det : cov / var_r;
   beta = std::clamp(beta, 0.0, 1.0);
   const double gamma = std::clamp((cov_xq - beta * cov_rq) / var_q, -kMaxQSlope, kMaxQSlope);
-  return mx + beta * (residual_w - mr) + gamma * (dq_var - mq) + lift;
+  const double at_q = recent ? s.lq / s.lw : mq;
+  return at_x + beta * (residual_w - at_r) + gamma * (dq_var - at_q) + lift;
+}
+
+bool ContinuousModel::recent_level(const Sums& s) noexcept {
+  return s.lw > 0.0 && s.lerr < kLevelMargin * s.err;
 }
 
 double ContinuousModel::shadow_slope(const Sums& s) noexcept {
@@ -155,12 +174,21 @@ void ContinuousModel::learn_slot(std::size_t slot, std::size_t c, double residua
                                  double weight_s, double dq_var, double shadow_w) noexcept {
   Sums& s = table_[slot][c];
   if (s.w >= kMinWeightS) {
-    const double pred = predict(s, residual_w, dq_var, shadow_w, shadow_slope(pooled_[c]));
+    const double delta = shadow_slope(pooled_[c]);
+    const double pred = predict(s, residual_w, dq_var, shadow_w, delta);
     s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
+    const double recent = predict(s, residual_w, dq_var, shadow_w, delta, true);
+    s.lerr += weight_s * std::abs(x_w - std::max(recent, 0.0));
   }
   add(s, residual_w, x_w, weight_s, dq_var, shadow_w);
   if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
+  s.lw += weight_s;
+  s.lr += weight_s * residual_w;
+  s.lx += weight_s * x_w;
+  s.lq += weight_s * dq_var;
+  s.ls += weight_s * shadow_w;
+  if (s.lw > kLevelWeightS) scale_level(s, kLevelWeightS / s.lw);
 }
 
 void ContinuousModel::learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s,
@@ -237,7 +265,7 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   const double k = s.w / (s.w + kMinWeightS);
   // The shadows' slope is the pooled fit's (a slot sees few shadows).
   const double d = shadow_slope(p);
-  return k * predict(s, residual_w, dq_var, shadow_w, d) +
+  return k * predict(s, residual_w, dq_var, shadow_w, d, recent_level(s)) +
          (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d);
 }
 

@@ -14,7 +14,10 @@
 // A category whose sub-meter reads (nearly) nothing at times (a plant that stops: a school's
 // air-handling units on a closed afternoon) has two states; the residual's distribution in each
 // is kept per slot, and where they lie apart, on_probability() tells the on state's probability
-// given R (a switching regression, Quandt 1972). Confidence per category and slot is 1 - the
+// given R (a switching regression, Quandt 1972). Each slot also keeps its level (the means the
+// slopes are applied around) over a shorter memory (kLevelWeightS) and uses it where it predicted
+// better in training (a category's untracked part drifts over weeks: lengthening days, a tracker
+// that learns more clusters). Confidence per category and slot is 1 - the
 // prequential normalised absolute error of the fit during training (NILMTK's NDE in L1 form,
 // Batra et al. 2014). Not thread-safe; owned by the engine.
 #pragma once
@@ -60,11 +63,23 @@ class ContinuousModel {
     double xs = 0.0;  // sum of w * x * S
     double rs = 0.0;  // sum of w * R * S
     double qs = 0.0;  // sum of w * dQ * S
+    // The level with a shorter memory (kLevelWeightS): the first moments again, and the
+    // prequential error of the fit whose level is taken from them (slopes as above).
+    double lw = 0.0;    // seconds of data
+    double lr = 0.0;    // sum of w * R
+    double lx = 0.0;    // sum of w * x
+    double lq = 0.0;    // sum of w * dQ
+    double ls = 0.0;    // sum of w * S
+    double lerr = 0.0;  // sum of w * |x - prediction with that level| (as err)
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
   static constexpr double kMaxWeightS = 5.0 * 1800.0;  // ~5 days of one slot
   static constexpr double kMinWeightS = 600.0;         // below: no estimate from the slot
+  // The slot's level (the means the slopes are applied around) from the last ~2 days of the slot
+  // instead of ~5, where that predicted better in training by kLevelMargin (estimate()).
+  static constexpr double kLevelWeightS = 2.0 * 1800.0;
+  static constexpr double kLevelMargin = 0.9;
   static constexpr double kOffW = 5.0;  // a category's sub-meter at or below: the category is off
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the
@@ -125,7 +140,9 @@ class ContinuousModel {
 
  private:
   static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,
-                        double delta = 0.0) noexcept;
+                        double delta = 0.0, bool recent_level = false) noexcept;
+  // Whether the slot's fit takes its level from the short memory (see kLevelWeightS).
+  static bool recent_level(const Sums& s) noexcept;
   static double shadow_slope(const Sums& s) noexcept;
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,

@@ -256,5 +256,67 @@ TEST(ContinuousModel, TheShadowsPowerIsARegressor) {
             without.estimate(3, Usage::heating_elements, 1234.0));
 }
 
+// The running mean of a memory of `max_s` seconds as ContinuousModel keeps it (sums of weight
+// and value, both scaled back to max_s when the weight exceeds it).
+struct Memory {
+  double max_s;
+  double w = 0.0;
+  double x = 0.0;
+  void add(double v) {
+    w += 1.0;
+    x += v;
+    if (w > max_s) {
+      x *= max_s / w;
+      w = max_s;
+    }
+  }
+  double mean() const { return x / w; }
+};
+
+TEST(ContinuousModel, ALevelThatDriftsIsTakenFromTheLastDays) {
+  // Slot 10 sees one 1800 s visit a day; lighting's part falls by 50 W a day (the days
+  // lengthen), the residual does not move (slope 0). The short memory's level predicted better
+  // in training, so the estimate is around it, blended with the pooled fit as always.
+  ContinuousModel m;
+  Memory whole{ContinuousModel::kMaxWeightS};
+  Memory recent{ContinuousModel::kLevelWeightS};
+  double all = 0.0;
+  const int n = 10 * 1800;
+  for (int i = 0; i < n; ++i) {
+    const double x = 1000.0 - 50.0 * (i / 1800);
+    m.learn(10, Usage::lighting, 2000.0, x, 1.0);
+    whole.add(x);
+    recent.add(x);
+    all += x;
+  }
+  const double k =
+      ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
+  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * recent.mean() + (1.0 - k) * all / n,
+              1e-6);
+  // The last day drew 550 W; the whole memory's level lags by about 2.5 days, the short one's
+  // by about 1.
+  EXPECT_LT(recent.mean(), whole.mean() - 50.0);
+}
+
+TEST(ContinuousModel, AStationaryLevelKeepsTheWholeMemory) {
+  // The same slot with a level that changes from day to day without drifting (900 and 1100 W
+  // on alternate days): the short memory follows the last days and predicts worse, so the
+  // whole memory's level is kept.
+  ContinuousModel m;
+  Memory whole{ContinuousModel::kMaxWeightS};
+  double all = 0.0;
+  const int n = 10 * 1800;
+  for (int i = 0; i < n; ++i) {
+    const double x = (i / 1800) % 2 == 0 ? 900.0 : 1100.0;
+    m.learn(10, Usage::lighting, 2000.0, x, 1.0);
+    whole.add(x);
+    all += x;
+  }
+  const double k =
+      ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
+  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * whole.mean() + (1.0 - k) * all / n,
+              1e-6);
+}
+
 }  // namespace
 }  // namespace meterd::nilm

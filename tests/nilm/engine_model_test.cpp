@@ -87,10 +87,10 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   EXPECT_EQ(other.save_model(), model);
 }
 
-TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowSumsLoads) {
+TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
-  // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17: they
-  // load with the missing sums at 0 and save again with 22.
+  // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17, before
+  // the short-memory level 22: they load with the missing sums at 0 and save again with 28.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
   const auto zeros = [](int n) {
@@ -98,8 +98,8 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowSumsLoads) {
     for (int i = 1; i < n; ++i) z += ",0.0";
     return z + "]";
   };
-  const std::string current = zeros(22);
-  for (const std::string& older : {zeros(7), zeros(11), zeros(17)}) {
+  const std::string current = zeros(28);
+  for (const std::string& older : {zeros(7), zeros(11), zeros(17), zeros(22)}) {
     std::string old = model;
     std::size_t n = 0;
     for (std::size_t at = old.find(current); at != std::string::npos;
@@ -112,13 +112,13 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowSumsLoads) {
     ASSERT_TRUE(other.load_model(old));
     EXPECT_EQ(other.save_model(), model);
   }
-  // 8 (or 21) numbers is no format.
+  // 8 (or 27) numbers is no format.
   std::string bad = model;
   bad.replace(bad.find(current), current.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
   Engine other(EngineConfig{});
   EXPECT_FALSE(other.load_model(bad));
   bad = model;
-  bad.replace(bad.find(current), current.size(), zeros(21));
+  bad.replace(bad.find(current), current.size(), zeros(27));
   EXPECT_FALSE(other.load_model(bad));
 }
 
