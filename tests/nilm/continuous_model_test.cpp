@@ -304,14 +304,17 @@ TEST(ContinuousModel, AStationaryLevelKeepsTheWholeMemory) {
   // whole memory's level is kept.
   ContinuousModel m;
   Memory whole{ContinuousModel::kMaxWeightS};
+  Memory recent{ContinuousModel::kLevelWeightS};
   double all = 0.0;
   const int n = 10 * 1800;
   for (int i = 0; i < n; ++i) {
     const double x = (i / 1800) % 2 == 0 ? 900.0 : 1100.0;
     m.learn(10, Usage::lighting, 2000.0, x, 1.0);
     whole.add(x);
+    recent.add(x);
     all += x;
   }
+  EXPECT_GT(recent.mean(), whole.mean() + 15.0);  // the last day drew 1100 W
   const double k =
       ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
   EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * whole.mean() + (1.0 - k) * all / n,
