@@ -87,11 +87,14 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   const double var = std::max(s.rr / s.w - mr * mr, 0.0);
   const double cov = s.xr / s.w - s.x / s.w * mr - delta * (s.rs / s.w - ms * mr);
   const double lift = delta * shadow_w;
-  // The level the slopes are applied around: the means over the whole memory, or over the
-  // short one (the slopes stay the long memory's).
+  // The level the slopes are applied around: the means over the whole memory, or their mean
+  // with the short memory's (kLevelBlend; the slopes stay the long memory's).
   const bool recent = recent_level && s.lw > 0.0;
-  const double at_r = recent ? s.lr / s.lw : mr;
-  const double at_x = recent ? s.lx / s.lw - delta * s.ls / s.lw : mx;
+  const auto level = [&](double whole, double last) {
+    return recent ? whole + kLevelBlend * (last - whole) : whole;
+  };
+  const double at_r = level(mr, recent ? s.lr / s.lw : mr);
+  const double at_x = level(mx, recent ? s.lx / s.lw - delta * s.ls / s.lw : mx);
   if (s.qq <= 0.0) {  // no reactive power: the residual alone
     const double beta = std::clamp(cov / (var + kRidgeW * kRidgeW), 0.0, 1.0);
     return at_x + beta * (residual_w - at_r) + lift;
@@ -107,7 +110,7 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   double beta = det > 0.0 ? (cov * var_q - cov_xq * cov_rq) / det : cov / var_r;
   beta = std::clamp(beta, 0.0, 1.0);
   const double gamma = std::clamp((cov_xq - beta * cov_rq) / var_q, -kMaxQSlope, kMaxQSlope);
-  const double at_q = recent ? s.lq / s.lw : mq;
+  const double at_q = level(mq, recent ? s.lq / s.lw : mq);
   return at_x + beta * (residual_w - at_r) + gamma * (dq_var - at_q) + lift;
 }
 

@@ -15,9 +15,9 @@
 // air-handling units on a closed afternoon) has two states; the residual's distribution in each
 // is kept per slot, and where they lie apart, on_probability() tells the on state's probability
 // given R (a switching regression, Quandt 1972). Each slot also keeps its level (the means the
-// slopes are applied around) over a shorter memory (kLevelWeightS) and uses it where it predicted
-// better in training (a category's untracked part drifts over weeks: lengthening days, a tracker
-// that learns more clusters). Confidence per category and slot is 1 - the
+// slopes are applied around) over a shorter memory (kLevelWeightS) and takes it in where that
+// predicted better in training (a category's untracked part drifts over weeks: lengthening days,
+// a tracker that learns more clusters). Confidence per category and slot is 1 - the
 // prequential normalised absolute error of the fit during training (NILMTK's NDE in L1 form,
 // Batra et al. 2014). Not thread-safe; owned by the engine.
 #pragma once
@@ -64,7 +64,7 @@ class ContinuousModel {
     double rs = 0.0;  // sum of w * R * S
     double qs = 0.0;  // sum of w * dQ * S
     // The level with a shorter memory (kLevelWeightS): the first moments again, and the
-    // prequential error of the fit whose level is taken from them (slopes as above).
+    // prequential error of the fit whose level takes them in (kLevelBlend; slopes as above).
     double lw = 0.0;    // seconds of data
     double lr = 0.0;    // sum of w * R
     double lx = 0.0;    // sum of w * x
@@ -76,10 +76,12 @@ class ContinuousModel {
 
   static constexpr double kMaxWeightS = 5.0 * 1800.0;  // ~5 days of one slot
   static constexpr double kMinWeightS = 600.0;         // below: no estimate from the slot
-  // The slot's level (the means the slopes are applied around) from the last ~2 days of the slot
-  // instead of ~5, where that predicted better in training by kLevelMargin (estimate()).
+  // The slot's level (the means the slopes are applied around): where the last ~2 days' means
+  // (kLevelWeightS) predicted better in training than the whole memory's, by kLevelMargin, the
+  // level is the two's mean (kLevelBlend: equal weights, a combination of the two forecasts).
   static constexpr double kLevelWeightS = 2.0 * 1800.0;
-  static constexpr double kLevelMargin = 0.9;
+  static constexpr double kLevelMargin = 0.95;
+  static constexpr double kLevelBlend = 0.5;
   static constexpr double kOffW = 5.0;  // a category's sub-meter at or below: the category is off
 
   // Learns that, in `slot`, category `usage` drew `x_w` of continuous power while the

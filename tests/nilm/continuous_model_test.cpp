@@ -275,8 +275,9 @@ struct Memory {
 
 TEST(ContinuousModel, ALevelThatDriftsIsTakenFromTheLastDays) {
   // Slot 10 sees one 1800 s visit a day; lighting's part falls by 50 W a day (the days
-  // lengthen), the residual does not move (slope 0). The short memory's level predicted better
-  // in training, so the estimate is around it, blended with the pooled fit as always.
+  // lengthen), the residual does not move (slope 0). The level taking in the short memory's
+  // predicted better in training, so the estimate is the mean of the two memories' levels,
+  // blended with the pooled fit as always.
   ContinuousModel m;
   Memory whole{ContinuousModel::kMaxWeightS};
   Memory recent{ContinuousModel::kLevelWeightS};
@@ -291,8 +292,8 @@ TEST(ContinuousModel, ALevelThatDriftsIsTakenFromTheLastDays) {
   }
   const double k =
       ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
-  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * recent.mean() + (1.0 - k) * all / n,
-              1e-6);
+  const double level = whole.mean() + ContinuousModel::kLevelBlend * (recent.mean() - whole.mean());
+  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * level + (1.0 - k) * all / n, 1e-6);
   // The last day drew 550 W; the whole memory's level lags by about 2.5 days, the short one's
   // by about 1.
   EXPECT_LT(recent.mean(), whole.mean() - 50.0);
