@@ -213,12 +213,18 @@ void ContinuousModel::learn_state(std::size_t slot, std::size_t c, double residu
   }
 }
 
+bool ContinuousModel::usable(std::size_t slot, double residual_w, double x_w, double weight_s,
+                             double& dq_var, double& shadow_w) noexcept {
+  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
+    return false;
+  if (!std::isfinite(dq_var)) dq_var = 0.0;  // no Q measured: the fit on R alone
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  return true;
+}
+
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
                             double weight_s, double dq_var, bool off, double shadow_w) {
-  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
-    return;
-  if (!std::isfinite(dq_var)) dq_var = 0.0;
-  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w)) return;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
@@ -228,10 +234,7 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
 void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w,
                               double x_w, double weight_s, double dq_var, bool off,
                               double shadow_w) {
-  if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
-    return;
-  if (!std::isfinite(dq_var)) dq_var = 0.0;
-  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w)) return;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);

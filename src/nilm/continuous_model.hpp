@@ -149,6 +149,10 @@ class ContinuousModel {
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
                   double shadow_w) noexcept;
+  // Whether a sample can be learned (a known slot, weight, R and x); a non-finite dQ or S
+  // counts as 0.
+  static bool usable(std::size_t slot, double residual_w, double x_w, double weight_s,
+                     double& dq_var, double& shadow_w) noexcept;
   void learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
                   double dq_var, double shadow_w) noexcept;
   void learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s, double dq_var,
