@@ -34,6 +34,10 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   s = {v[0],  v[1],  v[2],  v[3],  v[4],  v[5],  v[6],  v[7],  v[8],  v[9],
        v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19],
        v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27]};
+  // An older model's level has no short memory yet: its error starts equal to the whole
+  // memory's, so the short level is chosen only once it has predicted better since (with 0, a
+  // few seconds of it would beat days of the fit's error at once).
+  if (j.size() < kSumsFields) s.lerr = s.err;
   return s.w >= 0.0 && s.qq >= 0.0 && s.w0 >= 0.0 && s.rr0 >= 0.0 && s.w1 >= 0.0 && s.rr1 >= 0.0 &&
          s.ss >= 0.0 && s.lw >= 0.0 && s.lerr >= 0.0;
 }

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <nlohmann/json.hpp>
 
 #include "engine_driver.hpp"
 #include "src/nilm/engine.hpp"
+#include "src/nilm/model_codec.hpp"
 #include "src/nilm/time_of_week.hpp"
 
 namespace meterd::nilm {
@@ -120,6 +123,37 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
   bad = model;
   bad.replace(bad.find(current), current.size(), zeros(27));
   EXPECT_FALSE(other.load_model(bad));
+}
+
+TEST(EngineModel, AnOlderModelsLevelStartsWithTheWholeMemorysError) {
+  // A slot trained 10 days on a level that alternates 900 / 1100 W a day, saved without the
+  // short-memory sums (22 numbers each), loaded, then one 3000 W sample: the short level must not
+  // win at once on a few seconds against days of error (it would move the estimate to ~1940 W);
+  // its error starts equal to the fit's, so the estimate stays the whole memory's.
+  LearnedModel trained;
+  for (int i = 0; i < 10 * 1800; ++i)
+    trained.continuous.learn(10, Usage::lighting, 2000.0, (i / 1800) % 2 == 0 ? 900.0 : 1100.0,
+                             1.0);
+  auto doc = nlohmann::json::parse(encode_model(trained));
+  std::size_t cut = 0;
+  const std::function<void(nlohmann::json&)> to_22 = [&](nlohmann::json& j) {
+    if (j.is_array() && j.size() == 28 && j[0].is_number()) {
+      j.erase(j.begin() + 22, j.end());
+      ++cut;
+      return;
+    }
+    if (j.is_structured())
+      for (auto& child : j) to_22(child);
+  };
+  to_22(doc);
+  ASSERT_EQ(cut, (kSlotCount + 1) * kUsageCount);
+  auto loaded = decode_model(doc.dump());
+  ASSERT_TRUE(loaded.has_value());
+  ContinuousModel& m = (*loaded)->continuous;
+  const double before = m.estimate(10, Usage::lighting, 2000.0);
+  EXPECT_NEAR(before, 1000.0, 20.0);
+  m.learn(10, Usage::lighting, 2000.0, 3000.0, 1.0);
+  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), before, 1.0);
 }
 
 TEST(EngineModel, AModelWithoutTheLegFlagLoads) {
