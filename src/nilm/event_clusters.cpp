@@ -78,8 +78,20 @@ int EventClusters::assign(std::uint8_t phase, double dp_w, double dq_var, bool l
           best = static_cast<int>(i);
         }
       }
-      if (best < 0) return -1;
-      clusters_[static_cast<std::size_t>(best)] = fresh;
+      if (best >= 0) {
+        clusters_[static_cast<std::size_t>(best)] = fresh;
+      } else {
+        // Full of labelled clusters and none of the step's kind on its phase: a model learned
+        // before the leg flag (lone clusters only), whose three-phase appliances' legs would
+        // otherwise never be tracked again. The step joins its signature's cluster of the other
+        // kind, as it did then.
+        const bool kind_known = std::any_of(
+            clusters_.begin(), clusters_.end(),
+            [&](const Cluster& c) { return c.phase == phase && c.leg == leg; });
+        if (kind_known) return -1;
+        best = match(phase, dp_w, dq_var, !leg);
+        if (best < 0) return -1;
+      }
     }
   }
   ++version_;  // a centre moves

@@ -84,5 +84,32 @@ TEST(EventClusters, LegsAndLoneStepsOfOneSizeAreDifferentSignatures) {
   EXPECT_FALSE(clusters.pairs_reliably(leg));
 }
 
+TEST(EventClusters, AFullTableOfLabelledClustersTakesALegIntoItsLoneSignature) {
+  // A model learned before the leg flag: every cluster lone and labelled, the table full. A
+  // leg's step of a known signature joins that (lone) cluster instead of getting none; one of an
+  // unknown signature still gets none (nothing may be recycled).
+  EventClusters clusters;
+  auto& all = clusters.clusters();
+  for (std::size_t i = 0; i < EventClusters::kMaxClusters; ++i) {
+    Cluster c;
+    c.phase = i == 0 ? 0 : 1;
+    c.dp_w = i == 0 ? 2000.0 : 100.0 + 50.0 * static_cast<double>(i);
+    c.has_q = true;
+    c.count = 10.0;
+    c.votes[index_of(Usage::heating_elements)] = 5.0;
+    all.push_back(c);
+  }
+  EXPECT_EQ(clusters.assign(0, 2030.0, 0.0, true), 0);
+  EXPECT_EQ(clusters.clusters().size(), EventClusters::kMaxClusters);
+  EXPECT_FALSE(clusters.clusters()[0].leg);
+  EXPECT_EQ(clusters.assign(0, 5000.0, 0.0, true), -1);
+  // A table that knows legs on that phase (learned with the flag) keeps the kinds apart: a leg of
+  // an unknown leg signature gets no cluster, as before.
+  all[1].phase = 0;
+  all[1].dp_w = 8000.0;
+  all[1].leg = true;
+  EXPECT_EQ(clusters.assign(0, 2030.0, 0.0, true), -1);
+}
+
 }  // namespace
 }  // namespace meterd::nilm
