@@ -109,7 +109,11 @@ struct Engine::Impl {
         changing[ph] = mains_detectors[ph] && mains_detectors[ph]->in_transient();
       completion.release(now_ms, changing, model->clusters, ready_steps);
     }
-    for (const PhaseStep& s : ready_steps) on_mains_event(s.event, now_ms, s.remainder, s.leg);
+    // At slow sampling every step of a sample shares its time: two loads switching on two phases
+    // in the same minute are no three-phase appliance's legs.
+    const bool legs = !model->clusters.slow_sampling();
+    for (const PhaseStep& s : ready_steps)
+      on_mains_event(s.event, now_ms, s.remainder, legs && s.leg);
     ready_steps.clear();
   }
 

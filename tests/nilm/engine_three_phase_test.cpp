@@ -4,9 +4,12 @@
 // engine's event path with its hold until the other phases settle). 1 Hz, P and Q.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "src/nilm/engine.hpp"
 
@@ -156,6 +159,38 @@ TEST(EngineThreePhase, ALoneStepOfALegsSizeIsAnotherAppliance) {
   EXPECT_LT(compressor_steps, 48 * 0.5 * kLegW * 300.0 / 3600.0 / 3.0);
   const double truth = 48 * 900 * 3 * kLegW / 3600.0;
   EXPECT_NEAR(est, truth, 0.03 * truth);
+}
+
+// The leg flags of the clusters a day of two 2 kW heaters on phases 1 and 2 learns, sampled
+// every `dt_ms`: both switch in the same second, on for 10 minutes every half hour.
+std::vector<int> leg_flags_of_two_heaters(std::int64_t dt_ms) {
+  Engine engine(EngineConfig{});
+  for (std::int64_t t = kMonday; t < kMonday + kDayMs / 4; t += dt_ms) {
+    PowerSample s;
+    s.t_ms = t;
+    s.phases = 3;
+    const bool on = (t / 1000) % 1800 < 600;
+    for (std::size_t ph = 0; ph < 3; ++ph) s.p_w[ph] = 500.0 + (on && ph < 2 ? 2000.0 : 0.0);
+    engine.push_mains(s);
+    (void)engine.take_steps();
+    (void)engine.take_events();
+  }
+  engine.finish();
+  std::vector<int> flags;
+  const auto model = nlohmann::json::parse(engine.save_model());
+  for (const auto& c : model["clusters"]) flags.push_back(c.back().get<int>());
+  return flags;
+}
+
+TEST(EngineThreePhase, AtSlowSamplingStepsInOneSampleAreNoLegs) {
+  // At 1 Hz two phases stepping alike in the same second are a three-phase appliance's legs; at
+  // 1 min every step of a sample shares its time, so they are two loads (lone clusters).
+  const std::vector<int> fast = leg_flags_of_two_heaters(1'000);
+  ASSERT_FALSE(fast.empty());
+  EXPECT_EQ(std::count(fast.begin(), fast.end(), 1), static_cast<long>(fast.size()));
+  const std::vector<int> slow = leg_flags_of_two_heaters(60'000);
+  ASSERT_FALSE(slow.empty());
+  EXPECT_EQ(std::count(slow.begin(), slow.end(), 1), 0);
 }
 
 }  // namespace
