@@ -280,7 +280,7 @@ TEST(ApplianceTracker, AnOnStepRestartsTheInstanceOfANeighbouringFragment) {
   ASSERT_EQ(tracker.running().size(), 1u);
   EXPECT_EQ(tracker.running()[0].cluster, b);
   EXPECT_EQ(tracker.shadows().size(), 1u);
-  // 1120 W is 1.4 tolerances (56 W) from 1030 W: another appliance, both run.
+  // 1120 W is 1.6 tolerances (56 W) from 1030 W: another appliance, both run.
   const int c = clusters.assign(0, 1120.0, 0.0);
   tracker.switch_on(kT0 + 120 * kS, 0, 1120.0, c, std::nullopt, &clusters, 0.0);
   EXPECT_EQ(tracker.running().size(), 2u);

@@ -115,7 +115,7 @@ TEST(PhaseCompletion, NothingChangesWithoutEvidence) {
 TEST(PhaseCompletion, LegsAreMarked) {
   const EventClusters clusters = heat_pump_and_display_case();
   // The heat pump's three legs (the third 7 % larger: within twice the 5 % tolerance) with a
-  // lone 2700 W step of another appliance on phase 0 and a -2700 W one on phase 1 in the group.
+  // lone +1000 W step of another appliance on phase 0 and a -1000 W one on phase 1 in the group.
   auto out = complete_three_phase({step(0, 2700.0, 1700.0), step(1, 2650.0, 1700.0),
                                    step(2, 2890.0, 1700.0), step(0, 1000.0, 0.0, kT0 + 500),
                                    step(1, -1000.0, 0.0, kT0 + 900)},
