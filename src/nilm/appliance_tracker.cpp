@@ -19,8 +19,7 @@ void ApplianceTracker::switch_on(std::int64_t t_ms, std::uint8_t phase, double d
     if (a.leg != leg) return false;
     if (a.cluster == cluster) return true;
     if (!fragments || a.phase != phase) return false;
-    const double tol =
-        std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * dp_w);
+    const double tol = EventClusters::tolerance_w(dp_w);
     double d = std::abs(a.p_w - dp_w) / tol;
     if (std::isfinite(a.q_var) && std::isfinite(dq_var))
       d = std::hypot(d, (a.q_var - dq_var) / tol);
@@ -41,8 +40,7 @@ namespace {
 
 // How far (W) an instance's power may be from an OFF step of off_w and still be its appliance.
 double pair_tolerance_w(double off_w) noexcept {
-  return ApplianceTracker::kPairTolerance *
-         std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * off_w);
+  return ApplianceTracker::kPairTolerance * EventClusters::tolerance_w(off_w);
 }
 
 // An OFF step as the pairing sees it: its size (W, > 0), its dQ in the ON direction (NaN: not

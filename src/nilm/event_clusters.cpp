@@ -18,15 +18,15 @@ constexpr double kMinLabelledRuns = 5.0;
 constexpr double kUsualRunFactor = 1.5;  // run_plausibility(): a run "close" to age_s
 constexpr double kUsualRunShares = 3.0;  // and 1 / the share of close runs that is fully usual
 
-double tolerance(double w) noexcept {
-  return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
-}
-
 }  // namespace
+
+double EventClusters::tolerance_w(double w) noexcept {
+  return std::max(kAbsToleranceW, kRelTolerance * std::abs(w));
+}
 
 bool EventClusters::same_size(double a_w, double b_w) noexcept {
   return std::abs(std::abs(a_w) - std::abs(b_w)) <=
-         tolerance(std::max(std::abs(a_w), std::abs(b_w)));
+         tolerance_w(std::max(std::abs(a_w), std::abs(b_w)));
 }
 
 int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var, bool leg) const noexcept {
@@ -40,7 +40,7 @@ int EventClusters::match(std::uint8_t phase, double dp_w, double dq_var, bool le
   for (std::size_t i = 0; i < clusters_.size(); ++i) {
     const Cluster& c = clusters_[i];
     if (c.phase != phase || c.leg != leg) continue;
-    const double tol = tolerance(c.dp_w);
+    const double tol = tolerance_w(c.dp_w);
     double d = std::abs(p - c.dp_w) / tol;
     if (q_known && c.has_q) d = std::hypot(d, (q - c.dq_var) / tol);
     if (d <= 1.0 && d < best_d) {
@@ -155,7 +155,7 @@ bool EventClusters::pooled_pairs_reliably(std::size_t i) const noexcept {
   double paired = 0.0;
   for (const Cluster& o : clusters_) {  // the neighbours within the matching tolerance
     if (o.phase != c.phase || o.leg != c.leg) continue;
-    const double tol = tolerance(std::max(o.dp_w, c.dp_w));
+    const double tol = tolerance_w(std::max(o.dp_w, c.dp_w));
     const double d = std::abs(o.dp_w - c.dp_w) / tol;
     if ((o.has_q && c.has_q ? std::hypot(d, (o.dq_var - c.dq_var) / tol) : d) > 1.0) continue;
     ons += o.ons;

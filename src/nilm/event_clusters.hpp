@@ -37,7 +37,7 @@ struct Cluster {
   double dp_w = 0.0;    // mean |dP| of its steps (ON direction)
   double dq_var = 0.0;  // mean dQ of its ON steps (0 when Q never measured)
   bool has_q = false;
-  bool leg = false;     // three-phase legs: its steps come with steps of their size on another phase
+  bool leg = false;     // a leg's: its steps come with steps of their size on another phase
   double count = 0.0;      // steps matched
   UsageArray votes{};      // steps confirmed by a sub-meter of each category
   double unmatched = 0.0;  // steps seen in training that no sub-meter confirmed
@@ -64,6 +64,9 @@ class EventClusters {
   // The cluster assign() would put the step in, without changing anything; -1 when none matches.
   int match(std::uint8_t phase, double dp_w, double dq_var, bool leg = false) const noexcept;
 
+  // The matching tolerance (W) of a step or cluster of |w| W: kRelTolerance of it, at least
+  // kAbsToleranceW.
+  static double tolerance_w(double w) noexcept;
   // Whether two step magnitudes (W) are the same appliance's within the tolerance.
   static bool same_size(double a_w, double b_w) noexcept;
 

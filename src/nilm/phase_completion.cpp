@@ -14,16 +14,13 @@ constexpr double kLegSlack = 2.0;
 
 bool same_sign(double a, double b) noexcept { return (a > 0.0) == (b > 0.0); }
 
-double tolerance_w(double w) noexcept {
-  return std::max(EventClusters::kAbsToleranceW, EventClusters::kRelTolerance * std::abs(w));
-}
-
 // Whether b is a's step on another phase of one three-phase switching: same sign, same size
 // within the pairing's slack.
 bool alike(const SwitchEvent& a, const SwitchEvent& b) noexcept {
   return a.phase != b.phase && same_sign(a.dp_w, b.dp_w) &&
          std::abs(a.dp_w - b.dp_w) <=
-             kLegSlack * tolerance_w(std::max(std::abs(a.dp_w), std::abs(b.dp_w)));
+             kLegSlack *
+                 EventClusters::tolerance_w(std::max(std::abs(a.dp_w), std::abs(b.dp_w)));
 }
 
 // The index in `group` of the step the two clean legs i and j say is the third leg's, hidden
@@ -54,7 +51,8 @@ std::optional<std::size_t> hidden_leg(const std::vector<SwitchEvent>& group, std
   for (std::size_t k = 0; k < group.size(); ++k) {
     const SwitchEvent& e = group[k];
     if (e.phase != third) continue;
-    if (same_sign(e.dp_w, leg_w) && std::abs(e.dp_w - leg_w) <= kLegSlack * tolerance_w(leg_w))
+    if (same_sign(e.dp_w, leg_w) &&
+        std::abs(e.dp_w - leg_w) <= kLegSlack * EventClusters::tolerance_w(leg_w))
       return std::nullopt;  // the third leg was seen as it is, within the pairing's slack
     if (!hidden || std::abs(e.t_ms - a.t_ms) < std::abs(group[*hidden].t_ms - a.t_ms)) hidden = k;
   }
