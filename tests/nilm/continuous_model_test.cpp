@@ -273,53 +273,52 @@ struct Memory {
   double mean() const { return x / w; }
 };
 
-TEST(ContinuousModel, ALevelThatDriftsIsTakenFromTheLastDays) {
-  // Slot 10 sees one 1800 s visit a day; lighting's part falls by 50 W a day (the days
-  // lengthen), the residual does not move (slope 0). The level taking in the short memory's
-  // predicted better in training, so the estimate is the mean of the two memories' levels,
-  // blended with the pooled fit as always.
+// Ten days of one 1800 s visit a day of slot 10 by lighting drawing day_w(day) at a residual of
+// 2000 W (slope 0), learned by a ContinuousModel and followed by the two memories it keeps.
+struct LevelRun {
   ContinuousModel m;
   Memory whole{ContinuousModel::kMaxWeightS};
   Memory recent{ContinuousModel::kLevelWeightS};
-  double all = 0.0;
-  const int n = 10 * 1800;
-  for (int i = 0; i < n; ++i) {
-    const double x = 1000.0 - 50.0 * (i / 1800);
-    m.learn(10, Usage::lighting, 2000.0, x, 1.0);
-    whole.add(x);
-    recent.add(x);
-    all += x;
-  }
-  const double k =
+  double mean = 0.0;  // over all the samples: the pooled fit's level
+  // The slot's weight against the pooled fit's in estimate() (the slot at its full memory).
+  static constexpr double k =
       ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
-  const double level = whole.mean() + ContinuousModel::kLevelBlend * (recent.mean() - whole.mean());
-  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * level + (1.0 - k) * all / n, 1e-6);
+
+  template <class DayW>
+  explicit LevelRun(DayW day_w) {
+    const int n = 10 * 1800;
+    for (int i = 0; i < n; ++i) {
+      const double x = day_w(i / 1800);
+      m.learn(10, Usage::lighting, 2000.0, x, 1.0);
+      whole.add(x);
+      recent.add(x);
+      mean += x / n;
+    }
+  }
+};
+
+TEST(ContinuousModel, ALevelThatDriftsIsTakenFromTheLastDays) {
+  // Lighting's part falls by 50 W a day (the days lengthen), the residual does not move. The
+  // level taking in the short memory's predicted better in training, so the estimate is the mean
+  // of the two memories' levels, blended with the pooled fit as always.
+  LevelRun run([](int day) { return 1000.0 - 50.0 * day; });
+  const double level =
+      run.whole.mean() + ContinuousModel::kLevelBlend * (run.recent.mean() - run.whole.mean());
+  EXPECT_NEAR(run.m.estimate(10, Usage::lighting, 2000.0),
+              LevelRun::k * level + (1.0 - LevelRun::k) * run.mean, 1e-6);
   // The last day drew 550 W; the whole memory's level lags by about 2.5 days, the short one's
   // by about 1.
-  EXPECT_LT(recent.mean(), whole.mean() - 50.0);
+  EXPECT_LT(run.recent.mean(), run.whole.mean() - 50.0);
 }
 
 TEST(ContinuousModel, AStationaryLevelKeepsTheWholeMemory) {
-  // The same slot with a level that changes from day to day without drifting (900 and 1100 W
-  // on alternate days): the short memory follows the last days and predicts worse, so the
-  // whole memory's level is kept.
-  ContinuousModel m;
-  Memory whole{ContinuousModel::kMaxWeightS};
-  Memory recent{ContinuousModel::kLevelWeightS};
-  double all = 0.0;
-  const int n = 10 * 1800;
-  for (int i = 0; i < n; ++i) {
-    const double x = (i / 1800) % 2 == 0 ? 900.0 : 1100.0;
-    m.learn(10, Usage::lighting, 2000.0, x, 1.0);
-    whole.add(x);
-    recent.add(x);
-    all += x;
-  }
-  EXPECT_GT(recent.mean(), whole.mean() + 15.0);  // the last day drew 1100 W
-  const double k =
-      ContinuousModel::kMaxWeightS / (ContinuousModel::kMaxWeightS + ContinuousModel::kMinWeightS);
-  EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), k * whole.mean() + (1.0 - k) * all / n,
-              1e-6);
+  // A level that changes from day to day without drifting (900 and 1100 W on alternate days):
+  // the short memory follows the last days and predicts worse, so the whole memory's level is
+  // kept.
+  LevelRun run([](int day) { return day % 2 == 0 ? 900.0 : 1100.0; });
+  EXPECT_GT(run.recent.mean(), run.whole.mean() + 15.0);  // the last day drew 1100 W
+  EXPECT_NEAR(run.m.estimate(10, Usage::lighting, 2000.0),
+              LevelRun::k * run.whole.mean() + (1.0 - LevelRun::k) * run.mean, 1e-6);
 }
 
 }  // namespace
