@@ -15,6 +15,7 @@ constexpr double kMinPairedShare = 0.8;
 constexpr double kMinConfirmedShare = 0.8;        // of a cluster's labelled steps, one category
 constexpr double kMinConfirmedPairedShare = 0.5;  // its paired share then (slow sampling)
 constexpr double kMinLabelledRuns = 5.0;
+constexpr double kMinOwnPairedRuns = 1.0;  // a fragment's own, with a reliable neighbourhood
 constexpr double kUsualRunFactor = 1.5;  // run_plausibility(): a run "close" to age_s
 constexpr double kUsualRunShares = 3.0;  // and 1 / the share of close runs that is fully usual
 
@@ -131,8 +132,11 @@ void EventClusters::record_on(int cluster) {
 bool EventClusters::pairs_reliably(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return false;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  if (c.on_count >= kMinLabelledRuns && (c.on_count >= kMinPairedShare * c.ons ||
-                                         pooled_pairs_reliably(static_cast<std::size_t>(cluster))))
+  if (c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons) return true;
+  // The neighbourhood's paired runs count for a fragment as its paired share does; at slow
+  // sampling a fragment still needs its own kMinLabelledRuns.
+  const double own_runs = slow_sampling_ ? kMinLabelledRuns : kMinOwnPairedRuns;
+  if (c.on_count >= own_runs && pooled_pairs_reliably(static_cast<std::size_t>(cluster)))
     return true;
   if (!slow_sampling_ || c.on_count < kMinConfirmedPairedShare * c.ons) return false;
   double labelled = c.unmatched;
@@ -162,7 +166,7 @@ bool EventClusters::pooled_pairs_reliably(std::size_t i) const noexcept {
     paired += o.on_count;
   }
   reliable_version_[i] = version_;
-  reliable_[i] = paired >= kMinPairedShare * ons;
+  reliable_[i] = paired >= kMinLabelledRuns && paired >= kMinPairedShare * ons;
   return reliable_[i];
 }
 

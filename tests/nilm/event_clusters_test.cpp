@@ -35,7 +35,11 @@ TEST(EventClusters, AFragmentPairsReliablyWithItsNeighboursWithinTheTolerance) {
   EXPECT_TRUE(clusters.pairs_reliably(1));   // 100 % alone
   EXPECT_FALSE(clusters.pairs_reliably(2));  // 70 %, alone
   EXPECT_FALSE(clusters.pairs_reliably(3));  // 70 %, alone on its phase
-  EXPECT_FALSE(clusters.pairs_reliably(4));  // fewer than 5 paired runs of its own
+  // 4 with 0 and 1 (30 W from 1: tolerance 51.5 W): 20 / 24 = 83 %, 20 paired runs pooled.
+  EXPECT_TRUE(clusters.pairs_reliably(4));
+  clusters.set_slow_sampling(true);
+  EXPECT_FALSE(clusters.pairs_reliably(4));  // there: fewer than 5 paired runs of its own
+  clusters.set_slow_sampling(false);
 
   // Ten more ON steps of cluster 1 without an OFF step: 20 / 34 = 59 % around 0, 50 % for 1.
   for (int i = 0; i < 10; ++i) clusters.record_on(1);
@@ -43,6 +47,35 @@ TEST(EventClusters, AFragmentPairsReliablyWithItsNeighboursWithinTheTolerance) {
   EXPECT_FALSE(clusters.pairs_reliably(1));
   // And 20 of their OFF steps closing instances of 1: (7 + 30 + 3) / 44 = 91 % around 0.
   for (int i = 0; i < 20; ++i) clusters.record_on_duration(1, 400.0);
+  EXPECT_TRUE(clusters.pairs_reliably(0));
+}
+
+TEST(EventClusters, AYoungFragmentPairsReliablyWithTheRunsOfItsNeighbourhood) {
+  EventClusters clusters;
+  auto& all = clusters.clusters();
+  all.push_back(cluster_of(2, 1390.0, 5.0, 5.0));  // 0: a three-phase light's leg, 5 of 5 paired
+  all.push_back(cluster_of(2, 1420.0, 2.0, 1.0));  // 1: its fragment, 30 W away, 1 of 2 paired
+  all.push_back(cluster_of(2, 1360.0, 1.0, 0.0));  // 2: another fragment, never paired
+  all.push_back(cluster_of(1, 1400.0, 3.0, 3.0));  // 3: alone on its phase, 3 of 3 paired
+  all.push_back(cluster_of(0, 1400.0, 3.0, 3.0));  // 4: 3 of 3 with a neighbour of 1 of 1
+  all.push_back(cluster_of(0, 1380.0, 1.0, 1.0));
+  for (Cluster& c : all) c.leg = true;
+  // 1 with 0 and 2 (tolerance 71 W): (5 + 1 + 0) / (5 + 2 + 1) = 75 % < 80 %.
+  EXPECT_TRUE(clusters.pairs_reliably(0));  // 5 of 5 of its own
+  EXPECT_FALSE(clusters.pairs_reliably(1));
+  // Three more paired runs of 0: (8 + 1) / (8 + 2 + 1) = 82 %, 9 paired runs pooled.
+  clusters.clusters()[0].ons += 3.0;
+  clusters.clusters()[0].on_count += 3.0;
+  EXPECT_TRUE(clusters.pairs_reliably(1));
+  EXPECT_FALSE(clusters.pairs_reliably(2));  // no paired run of its own
+  EXPECT_FALSE(clusters.pairs_reliably(3));  // 3 paired runs, none around it
+  EXPECT_FALSE(clusters.pairs_reliably(4));  // 3 + 1 = 4 pooled: fewer than 5
+  clusters.clusters()[5].ons += 1.0;
+  clusters.clusters()[5].on_count += 1.0;
+  EXPECT_TRUE(clusters.pairs_reliably(4));  // 3 + 2 = 5 of 5
+  clusters.set_slow_sampling(true);
+  EXPECT_FALSE(clusters.pairs_reliably(1));  // at slow sampling its own 5 runs are needed
+  EXPECT_FALSE(clusters.pairs_reliably(4));
   EXPECT_TRUE(clusters.pairs_reliably(0));
 }
 
