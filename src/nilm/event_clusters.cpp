@@ -15,7 +15,9 @@ constexpr double kMinPairedShare = 0.8;
 constexpr double kMinConfirmedShare = 0.8;        // of a cluster's labelled steps, one category
 constexpr double kMinConfirmedPairedShare = 0.5;  // its paired share then (slow sampling)
 constexpr double kMinLabelledRuns = 5.0;
-constexpr double kMinOwnPairedRuns = 1.0;  // a fragment's own, with a reliable neighbourhood
+// The paired runs after which a cluster's own are trusted: its longest run (max_on_s) and, at
+// 1 Hz, its pairing together with a reliable neighbourhood (pairs_reliably).
+constexpr double kMinOwnRuns = 3.0;
 constexpr double kUsualRunFactor = 1.5;  // run_plausibility(): a run "close" to age_s
 constexpr double kUsualRunShares = 3.0;  // and 1 / the share of close runs that is fully usual
 
@@ -135,7 +137,7 @@ bool EventClusters::pairs_reliably(int cluster) const noexcept {
   if (c.on_count >= kMinLabelledRuns && c.on_count >= kMinPairedShare * c.ons) return true;
   // The neighbourhood's paired runs count for a fragment as its paired share does; at slow
   // sampling a fragment still needs its own kMinLabelledRuns.
-  const double own_runs = slow_sampling_ ? kMinLabelledRuns : kMinOwnPairedRuns;
+  const double own_runs = slow_sampling_ ? kMinLabelledRuns : kMinOwnRuns;
   if (c.on_count >= own_runs && pooled_pairs_reliably(static_cast<std::size_t>(cluster)))
     return true;
   if (!slow_sampling_ || c.on_count < kMinConfirmedPairedShare * c.ons) return false;
@@ -293,7 +295,7 @@ double EventClusters::run_plausibility(int cluster, double age_s) const noexcept
 double EventClusters::max_on_s(int cluster) const noexcept {
   if (cluster < 0 || static_cast<std::size_t>(cluster) >= clusters_.size()) return kDefaultMaxOnS;
   const Cluster& c = clusters_[static_cast<std::size_t>(cluster)];
-  if (c.on_count < 3.0) return kDefaultMaxOnS;
+  if (c.on_count < kMinOwnRuns) return kDefaultMaxOnS;
   return std::clamp(1.5 * c.on_max_s, kMinMaxOnS, kMaxMaxOnS);
 }
 

@@ -90,7 +90,7 @@ class EventClusters {
   // allowed), leaving each fragment's own share short of its appliance's. So a cluster with
   // kMinLabelledRuns paired runs of its own pairs reliably when its own or its neighbourhood's
   // paired share is >= 80 % (neighbours of its kind: legs with legs, lone steps with lone steps).
-  // The runs are pooled too: at 1 Hz a fragment with one paired run of its own pairs reliably
+  // The runs are pooled too: at 1 Hz a fragment with 3 paired runs of its own pairs reliably
   // when its neighbourhood has kMinLabelledRuns paired runs and >= 80 % of its ON steps paired
   // (a fragment founded late, e.g. one leg of a three-phase light, gets few runs of its own).
   bool pairs_reliably(int cluster) const noexcept;

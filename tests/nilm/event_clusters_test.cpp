@@ -54,25 +54,26 @@ TEST(EventClusters, AYoungFragmentPairsReliablyWithTheRunsOfItsNeighbourhood) {
   EventClusters clusters;
   auto& all = clusters.clusters();
   all.push_back(cluster_of(2, 1390.0, 5.0, 5.0));  // 0: a three-phase light's leg, 5 of 5 paired
-  all.push_back(cluster_of(2, 1420.0, 2.0, 1.0));  // 1: its fragment, 30 W away, 1 of 2 paired
+  all.push_back(cluster_of(2, 1420.0, 5.0, 3.0));  // 1: its fragment, 30 W away, 3 of 5 paired
   all.push_back(cluster_of(2, 1360.0, 1.0, 0.0));  // 2: another fragment, never paired
-  all.push_back(cluster_of(1, 1400.0, 3.0, 3.0));  // 3: alone on its phase, 3 of 3 paired
-  all.push_back(cluster_of(0, 1400.0, 3.0, 3.0));  // 4: 3 of 3 with a neighbour of 1 of 1
-  all.push_back(cluster_of(0, 1380.0, 1.0, 1.0));
+  all.push_back(cluster_of(1, 1400.0, 4.0, 4.0));  // 3: alone on its phase, 4 of 4 paired
+  all.push_back(cluster_of(0, 1400.0, 2.0, 2.0));  // 4: 2 of 2, next to 5
+  all.push_back(cluster_of(0, 1380.0, 4.0, 4.0));  // 5: 4 of 4, next to 4
   for (Cluster& c : all) c.leg = true;
-  // 1 with 0 and 2 (tolerance 71 W): (5 + 1 + 0) / (5 + 2 + 1) = 75 % < 80 %.
+  // 1 with 0 and 2 (tolerance 71 W): (5 + 3 + 0) / (5 + 5 + 1) = 73 % < 80 %.
   EXPECT_TRUE(clusters.pairs_reliably(0));  // 5 of 5 of its own
   EXPECT_FALSE(clusters.pairs_reliably(1));
-  // Three more paired runs of 0: (8 + 1) / (8 + 2 + 1) = 82 %, 9 paired runs pooled.
-  clusters.clusters()[0].ons += 3.0;
-  clusters.clusters()[0].on_count += 3.0;
+  // Five more paired runs of 0: (10 + 3) / (10 + 5 + 1) = 81 %, 13 paired runs pooled.
+  clusters.clusters()[0].ons += 5.0;
+  clusters.clusters()[0].on_count += 5.0;
   EXPECT_TRUE(clusters.pairs_reliably(1));
   EXPECT_FALSE(clusters.pairs_reliably(2));  // no paired run of its own
-  EXPECT_FALSE(clusters.pairs_reliably(3));  // 3 paired runs, none around it
-  EXPECT_FALSE(clusters.pairs_reliably(4));  // 3 + 1 = 4 pooled: fewer than 5
-  clusters.clusters()[5].ons += 1.0;
-  clusters.clusters()[5].on_count += 1.0;
-  EXPECT_TRUE(clusters.pairs_reliably(4));  // 3 + 2 = 5 of 5
+  EXPECT_FALSE(clusters.pairs_reliably(3));  // 4 paired runs, none around it: fewer than 5
+  EXPECT_TRUE(clusters.pairs_reliably(5));   // 4 of its own, 6 of 6 pooled
+  EXPECT_FALSE(clusters.pairs_reliably(4));  // 2 of its own: fewer than 3
+  clusters.clusters()[4].ons += 1.0;
+  clusters.clusters()[4].on_count += 1.0;
+  EXPECT_TRUE(clusters.pairs_reliably(4));
   clusters.set_slow_sampling(true);
   EXPECT_FALSE(clusters.pairs_reliably(1));  // at slow sampling its own 5 runs are needed
   EXPECT_FALSE(clusters.pairs_reliably(4));
