@@ -71,6 +71,8 @@ class ContinuousModel {
     double lq = 0.0;    // sum of w * dQ
     double ls = 0.0;    // sum of w * S
     double lerr = 0.0;  // sum of w * |x - prediction with that level| (as err)
+    // The category's own spread, for the bound on its estimate (kMaxSdAbove).
+    double xx = 0.0;  // sum of w * x^2 (0 in a model saved before it: no bound)
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
@@ -139,6 +141,10 @@ class ContinuousModel {
   Table& table() noexcept { return table_; }
   const std::array<Sums, kUsageCount>& pooled() const noexcept { return pooled_; }
   std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
+
+  // The most a category's estimate may be from one memory's sums: kMaxSdAbove (6) standard
+  // deviations above its mean; +inf without data or without the x^2 sum (an older model).
+  static double upper_bound(const Sums& s) noexcept;
 
  private:
   static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,

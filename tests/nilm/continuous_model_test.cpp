@@ -154,6 +154,26 @@ TEST(ContinuousModel, WithoutQTheFitIsTheOneOnTheResidualAlone) {
             a.estimate(20, Usage::lighting, 1300.0, std::nan("")));
 }
 
+TEST(ContinuousModel, AnEstimateStaysWithinSixStandardDeviationsOfWhatTheCategoryDrew) {
+  // A fridge cycles 0 / 130 W (10 min on, 20 off) in a quiet night slot whose residual swings
+  // are its own, so its slope on R is large; then a 4.5 kW oven the slot never saw comes on. The
+  // fit would give the fridge a share of the oven; the bound keeps it at its mean + 6 sd.
+  ContinuousModel m;
+  for (int i = 0; i < 5 * 1800; ++i) {
+    const double x = (i % 1800) < 600 ? 130.0 : 0.0;
+    m.learn(40, Usage::hvac_auxiliaries, 300.0 + x, x, 1.0);
+  }
+  const double mean = 130.0 / 3.0;
+  const double sd = 130.0 * std::sqrt(1.0 / 3.0 * 2.0 / 3.0);
+  EXPECT_NEAR(m.estimate(40, Usage::hvac_auxiliaries, 430.0), 130.0, 60.0);  // within its range
+  EXPECT_NEAR(m.estimate(40, Usage::hvac_auxiliaries, 300.0 + 4500.0), mean + 6.0 * sd, 1e-6);
+  // A model saved before the x^2 sum has no bound.
+  ContinuousModel::Sums older;
+  older.w = 10.0;
+  older.x = 500.0;
+  EXPECT_TRUE(std::isinf(ContinuousModel::upper_bound(older)));
+}
+
 TEST(ContinuousModel, TheSlopeOnQIsBounded) {
   // A category that moves 10 W per var of dQ (R constant) gets at most 2 W per var.
   ContinuousModel m;

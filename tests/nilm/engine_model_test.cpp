@@ -93,7 +93,8 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
 TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
   // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17, before
-  // the short-memory level 22: they load with the missing sums at 0 and save again with 28.
+  // the short-memory level 22, before the category's x^2 sum 28: they load with the missing sums
+  // at 0 and save again with 29.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
   const auto zeros = [](int n) {
@@ -101,8 +102,8 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
     for (int i = 1; i < n; ++i) z += ",0.0";
     return z + "]";
   };
-  const std::string current = zeros(28);
-  for (const std::string& older : {zeros(7), zeros(11), zeros(17), zeros(22)}) {
+  const std::string current = zeros(29);
+  for (const std::string& older : {zeros(7), zeros(11), zeros(17), zeros(22), zeros(28)}) {
     std::string old = model;
     std::size_t n = 0;
     for (std::size_t at = old.find(current); at != std::string::npos;
@@ -137,7 +138,7 @@ TEST(EngineModel, AnOlderModelsLevelStartsWithTheWholeMemorysError) {
   auto doc = nlohmann::json::parse(encode_model(trained));
   std::size_t cut = 0;
   const std::function<void(nlohmann::json&)> to_22 = [&](nlohmann::json& j) {
-    if (j.is_array() && j.size() == 28 && j[0].is_number()) {
+    if (j.is_array() && j.size() == 29 && j[0].is_number()) {
       j.erase(j.begin() + 22, j.end());
       ++cut;
       return;
