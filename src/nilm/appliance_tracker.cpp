@@ -159,7 +159,8 @@ void ApplianceTracker::expire(std::int64_t t_ms, const EventClusters& clusters) 
 
 UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters, std::int64_t t_ms,
                                           const std::array<double, kMaxPhases>& phase_w,
-                                          const InstanceShares& shares) const {
+                                          const InstanceShares& shares,
+                                          std::array<double, kMaxPhases>* per_phase_w) const {
   std::array<UsageArray, kMaxPhases> per_phase{};
   std::array<double, kMaxPhases> sum{};
   for (const ApplianceInstance& a : running_) {
@@ -178,6 +179,7 @@ UsageArray ApplianceTracker::attributed_w(const EventClusters& clusters, std::in
                          ? std::max(phase_w[ph], 0.0) / sum[ph]
                          : 1.0;
     for (std::size_t c = 0; c < kUsageCount; ++c) out[c] += f * per_phase[ph][c];
+    if (per_phase_w) (*per_phase_w)[ph] = f * sum[ph];
   }
   return out;
 }

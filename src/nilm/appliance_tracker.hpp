@@ -108,10 +108,12 @@ class ApplianceTracker {
   // The instances of a phase never add up to more than that phase draws (`phase_w`, NaN: no
   // limit): they are scaled down together when they would. `shares`, when given, replaces the
   // clusters' shares (the engine's labelled shares completed by priors, signature_priors.hpp).
+  // `per_phase_w`, when given, receives each phase's attributed power (all categories).
   using InstanceShares = std::function<UsageArray(const ApplianceInstance&, double age_s)>;
   UsageArray attributed_w(const EventClusters& clusters, std::int64_t t_ms,
                           const std::array<double, kMaxPhases>& phase_w,
-                          const InstanceShares& shares = {}) const;
+                          const InstanceShares& shares = {},
+                          std::array<double, kMaxPhases>* per_phase_w = nullptr) const;
 
   const std::vector<ApplianceInstance>& running() const noexcept { return running_; }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 namespace meterd::nilm {
 namespace {
@@ -18,6 +19,12 @@ constexpr double kMaxQSlope = 2.0;
 // (Chebyshev: at most 1/36 of what it drew lies beyond; tighter bounds cost the simulated
 // buildings' heat pumps and fans on their busier days: 4 took the dev worst NEP to 0.146).
 constexpr double kMaxSdAbove = 6.0;
+// The ridge on the slopes on the residual's phase contrasts, and their bound (W per W: a category
+// on one phase moves that phase's residual by at most its own change). The ridge is wider than
+// R's: a contrast moves with every single-phase load, all categories' and none's, so a slope
+// on it is taken only where a category's changes follow it over many of them.
+constexpr double kRidgeC = 600.0;
+constexpr double kMaxCSlope = 1.0;
 constexpr double kPooledMaxWeightS = 50.0 * kSlotCount * 1800.0;
 
 void scale(ContinuousModel::Sums& s, double f) noexcept {
@@ -45,6 +52,15 @@ void scale(ContinuousModel::Sums& s, double f) noexcept {
   s.rs *= f;
   s.qs *= f;
   s.lerr *= f;
+  for (std::size_t k = 0; k < ContinuousModel::kContrasts; ++k) {
+    s.c[k] *= f;
+    s.cc[k] *= f;
+    s.xc[k] *= f;
+    s.rc[k] *= f;
+    s.qc[k] *= f;
+    s.sc[k] *= f;
+  }
+  s.c01 *= f;
 }
 
 void scale_level(ContinuousModel::Sums& s, double f) noexcept {
@@ -53,6 +69,7 @@ void scale_level(ContinuousModel::Sums& s, double f) noexcept {
   s.lx *= f;
   s.lq *= f;
   s.ls *= f;
+  for (double& v : s.lc) v *= f;
 }
 
 // A category's on and off states (a switching regression): the residual in each is a Gaussian
@@ -80,18 +97,62 @@ bool states_apart(const ContinuousModel::Sums& s) noexcept {
   return std::abs(m1 - m0) >= kMinSeparation * sd;
 }
 
+// The regressors of the slots' fit: R, the phase contrasts, dQ (in this order: each slope is
+// bounded given the ones before).
+constexpr std::size_t kMaxRegressors = 2 + ContinuousModel::kContrasts;
+using Matrix = std::array<std::array<double, kMaxRegressors>, kMaxRegressors>;
+
+// The first unknown of the system a y = b in the unknowns f..n-1: Cramer's rule for one or two
+// unknowns (for the fit on (R, dQ): exactly its closed form before the contrasts), Gaussian
+// elimination of the last unknowns first otherwise (a is positive definite: the ridges). Where
+// it were singular, b_f / a_ff: the fit on the first alone.
+double first_unknown(const Matrix& a, const std::array<double, kMaxRegressors>& b, std::size_t f,
+                     std::size_t n) noexcept {
+  const double alone = b[f] / a[f][f];
+  if (n - f == 1) return alone;
+  if (n - f == 2) {
+    const double det = a[f][f] * a[f + 1][f + 1] - a[f][f + 1] * a[f + 1][f];
+    return det > 0.0 ? (b[f] * a[f + 1][f + 1] - a[f][f + 1] * b[f + 1]) / det : alone;
+  }
+  Matrix t = a;
+  std::array<double, kMaxRegressors> u = b;
+  for (std::size_t p = n - 1; p > f; --p) {
+    if (!(t[p][p] > 0.0)) return alone;
+    for (std::size_t i = f; i < p; ++i) {
+      const double k = t[i][p] / t[p][p];
+      for (std::size_t j = f; j < p; ++j) t[i][j] -= k * t[p][j];
+      u[i] -= k * u[p];
+    }
+  }
+  return t[f][f] > 0.0 ? u[f] / t[f][f] : alone;
+}
+
+// The ridge least squares of x on n regressors from their centred second moments `a` (ridges on
+// the diagonal) and covariances with x, `b`: the first slope from the joint normal equations,
+// bounded to [lo, hi], then the others refitted given it, one after the other.
+std::array<double, kMaxRegressors> bounded_slopes(const Matrix& a,
+                                                  std::array<double, kMaxRegressors> b,
+                                                  const std::array<double, kMaxRegressors>& lo,
+                                                  const std::array<double, kMaxRegressors>& hi,
+                                                  std::size_t n) noexcept {
+  std::array<double, kMaxRegressors> z{};
+  for (std::size_t f = 0; f < n; ++f) {  // the unknowns f..n-1, given the slopes before f
+    z[f] = std::clamp(first_unknown(a, b, f, n), lo[f], hi[f]);
+    for (std::size_t i = f + 1; i < n; ++i) b[i] -= a[i][f] * z[f];
+  }
+  return z;
+}
+
 }  // namespace
 
 double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
-                                double delta, bool recent_level) noexcept {
+                                double delta, bool recent_level,
+                                const Contrasts& contrasts) noexcept {
   if (s.w <= 0.0) return 0.0;
-  // The fit on (R, dQ) is of what the shadows leave, x - delta S (its sums follow from the
-  // running sums by linearity); their part is added back at the current S.
-  const double mr = s.r / s.w;
+  // The fit on the regressors is of what the shadows leave, x - delta S (its sums follow from
+  // the running sums by linearity); their part is added back at the current S.
   const double ms = s.s / s.w;
   const double mx = s.x / s.w - delta * ms;
-  const double var = std::max(s.rr / s.w - mr * mr, 0.0);
-  const double cov = s.xr / s.w - s.x / s.w * mr - delta * (s.rs / s.w - ms * mr);
   const double lift = delta * shadow_w;
   // The level the slopes are applied around: the means over the whole memory, or their mean
   // with the short memory's (kLevelBlend; the slopes stay the long memory's).
@@ -99,25 +160,63 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   const auto level = [&](double whole, double last) {
     return recent ? whole + kLevelBlend * (last - whole) : whole;
   };
-  const double at_r = level(mr, recent ? s.lr / s.lw : mr);
   const double at_x = level(mx, recent ? s.lx / s.lw - delta * s.ls / s.lw : mx);
-  if (s.qq <= 0.0) {  // no reactive power: the residual alone
-    const double beta = std::clamp(cov / (var + kRidgeW * kRidgeW), 0.0, 1.0);
-    return at_x + beta * (residual_w - at_r) + lift;
+  // The regressors seen (R always; a contrast or dQ once its sum of squares is positive): their
+  // means, centred second moments with the ridges, covariances with x - delta S, bounds, levels
+  // and current values.
+  std::size_t n = 0;
+  std::array<double, kMaxRegressors> m{};      // means
+  std::array<double, kMaxRegressors> sq{};     // sums of w * v^2
+  std::array<double, kMaxRegressors> sx{};     // sums of w * x * v
+  std::array<double, kMaxRegressors> ss{};     // sums of w * S * v
+  std::array<double, kMaxRegressors> ridge{};  // W (var for dQ)
+  std::array<double, kMaxRegressors> lo{};
+  std::array<double, kMaxRegressors> hi{};
+  std::array<double, kMaxRegressors> at{};  // the levels
+  std::array<double, kMaxRegressors> v{};   // the values now
+  std::array<int, kMaxRegressors> id{};     // 0: R, 1 + k: C_k, 1 + kContrasts: dQ
+  const auto push = [&](int which, double sum, double sum_sq, double sum_x, double sum_s,
+                        double sum_l, double ridge_w, double bound_lo, double bound_hi,
+                        double value) {
+    m[n] = sum / s.w;
+    sq[n] = sum_sq;
+    sx[n] = sum_x;
+    ss[n] = sum_s;
+    ridge[n] = ridge_w;
+    lo[n] = bound_lo;
+    hi[n] = bound_hi;
+    at[n] = level(m[n], recent ? sum_l / s.lw : m[n]);
+    v[n] = value;
+    id[n] = which;
+    ++n;
+  };
+  push(0, s.r, s.rr, s.xr, s.rs, s.lr, kRidgeW, 0.0, 1.0, residual_w);
+  for (std::size_t k = 0; k < kContrasts; ++k)
+    if (s.cc[k] > 0.0)
+      push(static_cast<int>(1 + k), s.c[k], s.cc[k], s.xc[k], s.sc[k], s.lc[k], kRidgeC,
+           -kMaxCSlope, kMaxCSlope, contrasts[k]);
+  if (s.qq > 0.0)
+    push(1 + kContrasts, s.q, s.qq, s.xq, s.qs, s.lq, kRidgeQ, -kMaxQSlope, kMaxQSlope, dq_var);
+  // The sum of w * u * v of two different regressors.
+  const auto cross = [&](int i, int j) {
+    if (i > j) std::swap(i, j);
+    constexpr int kQ = 1 + kContrasts;
+    if (i == 0) return j == kQ ? s.rq : s.rc[static_cast<std::size_t>(j - 1)];
+    if (j == kQ) return s.qc[static_cast<std::size_t>(i - 1)];
+    return s.c01;  // the two contrasts
+  };
+  Matrix a{};
+  std::array<double, kMaxRegressors> b{};
+  for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i) a[i][j] = cross(id[i], id[j]) / s.w - m[i] * m[j];
+    a[i][i] = std::max(sq[i] / s.w - m[i] * m[i], 0.0) + ridge[i] * ridge[i];
+    b[i] = sx[i] / s.w - s.x / s.w * m[i] - delta * (ss[i] / s.w - ms * m[i]);
   }
-  // Ridge least squares on (R, dQ): solve the 2x2 normal equations, clamp the slope on R to
-  // [0, 1] and refit the slope on dQ given it.
-  const double mq = s.q / s.w;
-  const double var_q = std::max(s.qq / s.w - mq * mq, 0.0) + kRidgeQ * kRidgeQ;
-  const double cov_xq = s.xq / s.w - s.x / s.w * mq - delta * (s.qs / s.w - ms * mq);
-  const double cov_rq = s.rq / s.w - mr * mq;
-  const double var_r = var + kRidgeW * kRidgeW;
-  const double det = var_r * var_q - cov_rq * cov_rq;
-  double beta = det > 0.0 ? (cov * var_q - cov_xq * cov_rq) / det : cov / var_r;
-  beta = std::clamp(beta, 0.0, 1.0);
-  const double gamma = std::clamp((cov_xq - beta * cov_rq) / var_q, -kMaxQSlope, kMaxQSlope);
-  const double at_q = level(mq, recent ? s.lq / s.lw : mq);
-  return at_x + beta * (residual_w - at_r) + gamma * (dq_var - at_q) + lift;
+  const std::array<double, kMaxRegressors> z = bounded_slopes(a, b, lo, hi, n);
+  double out = at_x;
+  for (std::size_t i = 0; i < n; ++i) out += z[i] * (v[i] - at[i]);
+  return out + lift;
 }
 
 double ContinuousModel::upper_bound(const Sums& s) noexcept {
@@ -168,7 +267,7 @@ double ContinuousModel::on_probability(const Sums& s, double residual_w) noexcep
 }
 
 void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
-                          double shadow_w) noexcept {
+                          double shadow_w, const Contrasts& contrasts) noexcept {
   s.w += weight_s;
   s.r += weight_s * residual_w;
   s.rr += weight_s * residual_w * residual_w;
@@ -184,33 +283,46 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
   s.xs += weight_s * x_w * shadow_w;
   s.rs += weight_s * residual_w * shadow_w;
   s.qs += weight_s * dq_var * shadow_w;
+  for (std::size_t k = 0; k < kContrasts; ++k) {
+    const double ck = contrasts[k];
+    s.c[k] += weight_s * ck;
+    s.cc[k] += weight_s * ck * ck;
+    s.xc[k] += weight_s * x_w * ck;
+    s.rc[k] += weight_s * residual_w * ck;
+    s.qc[k] += weight_s * dq_var * ck;
+    s.sc[k] += weight_s * shadow_w * ck;
+  }
+  s.c01 += weight_s * contrasts[0] * contrasts[1];
 }
 
 void ContinuousModel::learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w,
-                                 double weight_s, double dq_var, double shadow_w) noexcept {
+                                 double weight_s, double dq_var, double shadow_w,
+                                 const Contrasts& contrasts) noexcept {
   Sums& s = table_[slot][c];
   if (s.w >= kMinWeightS) {
     const double delta = shadow_slope(pooled_[c]);
-    const double pred = predict(s, residual_w, dq_var, shadow_w, delta);
+    const double pred = predict(s, residual_w, dq_var, shadow_w, delta, false, contrasts);
     s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
-    const double recent = predict(s, residual_w, dq_var, shadow_w, delta, true);
+    const double recent = predict(s, residual_w, dq_var, shadow_w, delta, true, contrasts);
     s.lerr += weight_s * std::abs(x_w - std::max(recent, 0.0));
   }
-  add(s, residual_w, x_w, weight_s, dq_var, shadow_w);
+  add(s, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   if (s.w > kMaxWeightS) scale(s, kMaxWeightS / s.w);
   s.lw += weight_s;
   s.lr += weight_s * residual_w;
   s.lx += weight_s * x_w;
   s.lq += weight_s * dq_var;
   s.ls += weight_s * shadow_w;
+  for (std::size_t k = 0; k < kContrasts; ++k) s.lc[k] += weight_s * contrasts[k];
   if (s.lw > kLevelWeightS) scale_level(s, kLevelWeightS / s.lw);
 }
 
 void ContinuousModel::learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s,
-                                   double dq_var, double shadow_w) noexcept {
+                                   double dq_var, double shadow_w,
+                                   const Contrasts& contrasts) noexcept {
   Sums& p = pooled_[c];
-  add(p, residual_w, x_w, weight_s, dq_var, shadow_w);
+  add(p, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   if (p.w > kPooledMaxWeightS) scale(p, kPooledMaxWeightS / p.w);
 }
 
@@ -227,30 +339,33 @@ void ContinuousModel::learn_state(std::size_t slot, std::size_t c, double residu
 }
 
 bool ContinuousModel::usable(std::size_t slot, double residual_w, double x_w, double weight_s,
-                             double& dq_var, double& shadow_w) noexcept {
+                             double& dq_var, double& shadow_w, Contrasts& contrasts) noexcept {
   if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return false;
   if (!std::isfinite(dq_var)) dq_var = 0.0;  // no Q measured: the fit on R alone
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  for (double& ck : contrasts)
+    if (!std::isfinite(ck)) ck = 0.0;
   return true;
 }
 
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
-                            double weight_s, double dq_var, bool off, double shadow_w) {
-  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w)) return;
+                            double weight_s, double dq_var, bool off, double shadow_w,
+                            Contrasts contrasts) {
+  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
-  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
-  learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w);
+  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
+  learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
 }
 
 void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w,
-                              double x_w, double weight_s, double dq_var, bool off,
-                              double shadow_w) {
-  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w)) return;
+                              double x_w, double weight_s, double dq_var, bool off, double shadow_w,
+                              Contrasts contrasts) {
+  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   const std::size_t c = index_of(usage);
   learn_state(slot, c, residual_w, weight_s, off);
-  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w);
+  learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   Block& b = block_[c];
   const std::int64_t id = t_ms >= 0 ? t_ms / kBlockMs : (t_ms + 1) / kBlockMs - 1;
   if (b.w > 0.0 && b.id != id) flush(c);
@@ -260,19 +375,26 @@ void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, 
   b.x += weight_s * x_w;
   b.q += weight_s * dq_var;
   b.s += weight_s * shadow_w;
+  for (std::size_t k = 0; k < kContrasts; ++k) b.c[k] += weight_s * contrasts[k];
 }
 
 void ContinuousModel::flush(std::size_t c) noexcept {
   Block& b = block_[c];
-  if (b.w > 0.0) learn_pooled(c, b.r / b.w, b.x / b.w, b.w, b.q / b.w, b.s / b.w);
+  if (b.w > 0.0) {
+    Contrasts means{};
+    for (std::size_t k = 0; k < kContrasts; ++k) means[k] = b.c[k] / b.w;
+    learn_pooled(c, b.r / b.w, b.x / b.w, b.w, b.q / b.w, b.s / b.w, means);
+  }
   b = Block{};
 }
 
 double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w, double dq_var,
-                                 double shadow_w) const noexcept {
+                                 double shadow_w, Contrasts contrasts) const noexcept {
   if (slot >= kSlotCount) return 0.0;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  for (double& ck : contrasts)
+    if (!std::isfinite(ck)) ck = 0.0;
   const std::size_t c = index_of(usage);
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
@@ -284,8 +406,8 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   const double k = s.w / (s.w + kMinWeightS);
   // The shadows' slope is the pooled fit's (a slot sees few shadows).
   const double d = shadow_slope(p);
-  const double fit = k * predict(s, residual_w, dq_var, shadow_w, d, recent_level(s)) +
-                    (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d);
+  const double fit = k * predict(s, residual_w, dq_var, shadow_w, d, recent_level(s), contrasts) +
+                     (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d, false, contrasts);
   // The linear fit extrapolates: a load the slot never saw in training (a 4.5 kW oven in a
   // fridge's night slot, where the residual's swings were the fridge's own) moves the estimate
   // by its slope times any step. The estimate stays within kMaxSdAbove standard deviations of

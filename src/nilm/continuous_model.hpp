@@ -7,7 +7,14 @@
 // to [0, 1]. When the mains measure Q, a second regressor dQ, the residual's reactive power minus
 // its own running mean (the engine's high-pass), tells which categories the residual's changes
 // belong to (motors carry Q, resistive loads none): + gamma * (dQ - mean_dQ), gamma bounded;
-// without Q, dQ = 0 and the fit is the one on R alone. Slots with little data blend with the model
+// without Q, dQ = 0 and the fit is the one on R alone. On a mains of several phases the residual
+// of each phase (the phase minus the tracked instances on it) is known too, and the contrasts
+// between them, C_k = R_k - R_k+1, are regressors as well (R and the contrasts are the per-phase
+// residuals in other coordinates): a balanced three-phase motor moves R and no contrast, a
+// single-phase load one phase only (per-phase signatures, Hart 1992), so categories of the one
+// kind and of the other are told apart where they vary together in R. The fit is one ridge least
+// squares on the regressors seen (R; the contrasts; dQ), each slope bounded in turn; on one phase
+// without Q it is the fit on R alone. Slots with little data blend with the model
 // pooled over all slots. Learned from complete sub-meters by weighted running sums (weights =
 // seconds held) with a bounded memory of kMaxWeightS seconds per slot, so it keeps adapting; the
 // pooled fit from one-minute means (observe(): 1 s noise in a regressor attenuates its slope).
@@ -33,6 +40,10 @@ namespace meterd::nilm {
 
 class ContinuousModel {
  public:
+  // The residual's phase contrasts C_k = R_k - R_k+1 (W; 0 on one phase).
+  static constexpr std::size_t kContrasts = 2;
+  using Contrasts = std::array<double, kContrasts>;
+
   // Running sums of one (slot, category) pair. Public for the model codec.
   struct Sums {
     double w = 0.0;    // seconds of data
@@ -73,6 +84,15 @@ class ContinuousModel {
     double lerr = 0.0;  // sum of w * |x - prediction with that level| (as err)
     // The category's own spread, for the bound on its estimate (kMaxSdAbove).
     double xx = 0.0;  // sum of w * x^2 (0 in a model saved before it: no bound)
+    // The phase contrasts C_k (0 on one phase: then these sums stay 0).
+    Contrasts c{};     // sum of w * C_k
+    Contrasts cc{};    // sum of w * C_k^2
+    double c01 = 0.0;  // sum of w * C_0 * C_1
+    Contrasts xc{};    // sum of w * x * C_k
+    Contrasts rc{};    // sum of w * R * C_k
+    Contrasts qc{};    // sum of w * dQ * C_k
+    Contrasts sc{};    // sum of w * S * C_k
+    Contrasts lc{};    // sum of w * C_k over the short memory
   };
   using Table = std::array<std::array<Sums, kUsageCount>, kSlotCount>;
 
@@ -92,9 +112,11 @@ class ContinuousModel {
   // not measure Q): motors carry Q, resistive loads none.
   // `off`: the category's whole sub-metered power was at most kOffW.
   // `shadow_w`: the power of the category's shadow instances (see shadow_slope()).
+  // `contrasts`: the residual's phase contrasts (0 on one phase; a non-finite one counts as 0).
   // Every sum learns this sample (observe() is what the engine calls).
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
-             double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
+             double dq_var = 0.0, bool off = false, double shadow_w = 0.0,
+             Contrasts contrasts = {});
 
   static constexpr std::int64_t kBlockMs = 60'000;  // the pooled fit's blocks (one minute)
 
@@ -107,13 +129,14 @@ class ContinuousModel {
   // components: per slot, the minute means' steeper slopes did worse out of sample). The block
   // being filled is not in the saved model (a restart loses at most one minute of it).
   void observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w, double x_w,
-               double weight_s, double dq_var = 0.0, bool off = false, double shadow_w = 0.0);
+               double weight_s, double dq_var = 0.0, bool off = false, double shadow_w = 0.0,
+               Contrasts contrasts = {});
 
   // The estimate of category `usage` in `slot` at residual `residual_w`; 0 when the category
   // was never learned. May be negative: it corrects what the tracked appliances attribute (the
   // caller clamps the category's total at 0).
   double estimate(std::size_t slot, Usage usage, double residual_w, double dq_var = 0.0,
-                  double shadow_w = 0.0) const noexcept;
+                  double shadow_w = 0.0, Contrasts contrasts = {}) const noexcept;
 
   // The category's slope on its shadow instances' power, in [0, 1]: the ridge least-squares fit
   // of x on (R, dQ, S) over the sums pooled over all slots (a slot sees few shadows; ridge
@@ -148,21 +171,22 @@ class ContinuousModel {
 
  private:
   static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,
-                        double delta = 0.0, bool recent_level = false) noexcept;
+                        double delta = 0.0, bool recent_level = false,
+                        const Contrasts& contrasts = {}) noexcept;
   // Whether the slot's fit takes its level from the short memory (see kLevelWeightS).
   static bool recent_level(const Sums& s) noexcept;
   static double shadow_slope(const Sums& s) noexcept;
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
-                  double shadow_w) noexcept;
-  // Whether a sample can be learned (a known slot, weight, R and x); a non-finite dQ or S
-  // counts as 0.
+                  double shadow_w, const Contrasts& contrasts) noexcept;
+  // Whether a sample can be learned (a known slot, weight, R and x); a non-finite dQ, S or
+  // contrast counts as 0.
   static bool usable(std::size_t slot, double residual_w, double x_w, double weight_s,
-                     double& dq_var, double& shadow_w) noexcept;
+                     double& dq_var, double& shadow_w, Contrasts& contrasts) noexcept;
   void learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
-                  double dq_var, double shadow_w) noexcept;
+                  double dq_var, double shadow_w, const Contrasts& contrasts) noexcept;
   void learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s, double dq_var,
-                    double shadow_w) noexcept;
+                    double shadow_w, const Contrasts& contrasts) noexcept;
   void learn_state(std::size_t slot, std::size_t c, double residual_w, double weight_s,
                    bool off) noexcept;
 
@@ -170,10 +194,11 @@ class ContinuousModel {
   struct Block {
     std::int64_t id = 0;  // t_ms / kBlockMs
     double w = 0.0;       // seconds
-    double r = 0.0;       // sums of w * R, x, dQ, S
+    double r = 0.0;       // sums of w * R, x, dQ, S, C_k
     double x = 0.0;
     double q = 0.0;
     double s = 0.0;
+    Contrasts c{};
   };
   void flush(std::size_t c) noexcept;
 

@@ -232,13 +232,15 @@ struct Engine::Impl {
     if (tracked_stale || t_ms >= tracked_valid_until) {  // shares follow the ages: every 5 s
       if (any_unlearned) {  // labelled shares first, priors for the unlearned categories
         tracked = tracker.attributed_w(
-            model->clusters, t_ms, phase_w, [&](const ApplianceInstance& a, double age_s) {
+            model->clusters, t_ms, phase_w,
+            [&](const ApplianceInstance& a, double age_s) {
               const int occupied = occupied_hours(a.on_ms, config.utc_offset_ms) ? 1 : 0;
               return shares_with_priors(model->clusters, a.cluster, age_s, occupied, unlearned);
-            });
+            },
+            &tracked_phase);
         tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       } else {
-        tracked = tracker.attributed_w(model->clusters, t_ms, phase_w);
+        tracked = tracker.attributed_w(model->clusters, t_ms, phase_w, {}, &tracked_phase);
         if (std::isfinite(total_q_var)) tracked_q = tracked_q_var(tracker, model->clusters, t_ms);
       }
       fold_absent_into_other(tracked);  // labels of a model learned with another config
@@ -267,19 +269,27 @@ struct Engine::Impl {
       rq_slow += (1.0 - std::exp(-weight_s / kResidualQTauS)) * (rq - rq_slow);
       dq = rq - rq_slow;
     }
+    // The residual's phase contrasts (ContinuousModel): the per-phase residuals R_k (phase k
+    // minus the tracked instances on it; the partial sub-meters' phases are unknown) one minus
+    // the next. 0 on one phase, and for a phase not measured.
+    ContinuousModel::Contrasts contrasts{};
+    for (std::size_t k = 0; k + 1 < mains_phases && k < ContinuousModel::kContrasts; ++k) {
+      const double ck = (phase_w[k] - tracked_phase[k]) - (phase_w[k + 1] - tracked_phase[k + 1]);
+      contrasts[k] = std::isfinite(ck) ? ck : 0.0;
+    }
     double rest = residual;  // what the learned categories leave of the residual
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);
       if (in.complete[c]) {
         in.measured_w[c] = complete_w[c];
         model->continuous.observe(t_ms, slot, u, residual, complete_w[c] - tracked[c], weight_s, dq,
-                                  complete_w[c] <= ContinuousModel::kOffW, shadow[c]);
+                                  complete_w[c] <= ContinuousModel::kOffW, shadow[c], contrasts);
         rest -= complete_w[c] - tracked[c];
         continue;
       }
       in.measured_w[c] = partial[c];
       if (u == Usage::other || !config.present[c]) continue;  // absent: 0, the rest is other's
-      double continuous = model->continuous.estimate(slot, u, residual, dq, shadow[c]);
+      double continuous = model->continuous.estimate(slot, u, residual, dq, shadow[c], contrasts);
       if (switched[c]) continuous = std::min(continuous, 0.0);  // tracking has priority
       // With none of its appliances tracked running, the category may be entirely off (a
       // stopped air-handling unit): its expected power is the fit times the probability of
@@ -385,7 +395,8 @@ struct Engine::Impl {
   std::vector<PhaseStep> ready_steps;  // out of the completion, not yet taken
   std::size_t mains_phases = 1;
   ApplianceTracker tracker;
-  UsageArray tracked{};    // their power per category, cached
+  UsageArray tracked{};                            // their power per category, cached
+  std::array<double, kMaxPhases> tracked_phase{};  // and per phase
   UsageArray shadow{};     // the shadow instances' (ApplianceTracker::shadow_w), cached
   double tracked_q = 0.0;  // and their reactive power (when the mains measure Q)
   double rq_slow = 0.0;    // running mean of the residual's Q (kResidualQTauS)

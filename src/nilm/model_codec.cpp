@@ -9,21 +9,30 @@ namespace {
 using nlohmann::json;
 constexpr std::string_view kFormat = "meterd-nilm-model";
 
-constexpr std::size_t kSumsFields = 29;
+// The fields before the residual's phase contrasts (kBoundFields), and since (kSumsFields).
+constexpr std::size_t kBoundFields = 29;
+constexpr std::size_t kContrastFields = 7 * ContinuousModel::kContrasts + 1;
+constexpr std::size_t kSumsFields = kBoundFields + kContrastFields;
 
 json sums_to_json(const ContinuousModel::Sums& s) {
-  return json::array({s.w,  s.r,  s.rr, s.x,   s.xr, s.err, s.ax,  s.q,   s.qq, s.xq,
-                      s.rq, s.w0, s.r0, s.rr0, s.w1, s.r1,  s.rr1, s.s,   s.ss, s.xs,
-                      s.rs, s.qs, s.lw, s.lr,  s.lx, s.lq,  s.ls,  s.lerr, s.xx});
+  json j = json::array({s.w,  s.r,  s.rr, s.x,   s.xr, s.err, s.ax,  s.q,    s.qq, s.xq,
+                        s.rq, s.w0, s.r0, s.rr0, s.w1, s.r1,  s.rr1, s.s,    s.ss, s.xs,
+                        s.rs, s.qs, s.lw, s.lr,  s.lx, s.lq,  s.ls,  s.lerr, s.xx});
+  for (const auto* a : {&s.c, &s.cc, &s.xc, &s.rc, &s.qc, &s.sc, &s.lc})
+    for (double v : *a) j.push_back(v);
+  j.push_back(s.c01);
+  return j;
 }
 
 bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   // 7 fields before the residual's Q was a regressor (its sums then 0), 11 before the on/off
   // states (none seen: the category is then taken as on), 17 before the shadow instances' power
   // was a regressor (none seen: slope 0), 22 before the short-memory level (none: the level is
-  // the whole memory's), 28 before the category's x^2 (0: its estimate is not bounded), 29 since.
+  // the whole memory's), 28 before the category's x^2 (0: its estimate is not bounded), 29
+  // before the residual's phase contrasts (none seen: the fit without them, as on one phase), 44
+  // since.
   if (!j.is_array() || (j.size() != 7 && j.size() != 11 && j.size() != 17 && j.size() != 22 &&
-                        j.size() != 28 && j.size() != kSumsFields))
+                        j.size() != 28 && j.size() != kBoundFields && j.size() != kSumsFields))
     return false;
   std::array<double, kSumsFields> v{};
   for (std::size_t i = 0; i < j.size(); ++i) {
@@ -34,12 +43,17 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   s = {v[0],  v[1],  v[2],  v[3],  v[4],  v[5],  v[6],  v[7],  v[8],  v[9],
        v[10], v[11], v[12], v[13], v[14], v[15], v[16], v[17], v[18], v[19],
        v[20], v[21], v[22], v[23], v[24], v[25], v[26], v[27], v[28]};
+  std::size_t i = kBoundFields;
+  for (auto* a : {&s.c, &s.cc, &s.xc, &s.rc, &s.qc, &s.sc, &s.lc})
+    for (double& f : *a) f = v[i++];
+  s.c01 = v[i];
   // An older model's level has no short memory yet: its error starts equal to the whole
   // memory's, so the short level is chosen only once it has predicted better since (with 0, a
   // few seconds of it would beat days of the fit's error at once).
   if (j.size() < 28) s.lerr = s.err;
   return s.w >= 0.0 && s.qq >= 0.0 && s.w0 >= 0.0 && s.rr0 >= 0.0 && s.w1 >= 0.0 && s.rr1 >= 0.0 &&
-         s.ss >= 0.0 && s.lw >= 0.0 && s.lerr >= 0.0 && s.xx >= 0.0;
+         s.ss >= 0.0 && s.lw >= 0.0 && s.lerr >= 0.0 && s.xx >= 0.0 && s.cc[0] >= 0.0 &&
+         s.cc[1] >= 0.0;
 }
 
 constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;

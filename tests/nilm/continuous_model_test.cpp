@@ -2,9 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace meterd::nilm {
 namespace {
@@ -339,6 +342,115 @@ TEST(ContinuousModel, AStationaryLevelKeepsTheWholeMemory) {
   EXPECT_GT(run.recent.mean(), run.whole.mean() + 15.0);  // the last day drew 1100 W
   EXPECT_NEAR(run.m.estimate(10, Usage::lighting, 2000.0),
               LevelRun::k * run.whole.mean() + (1.0 - LevelRun::k) * run.mean, 1e-6);
+}
+
+// A three-phase residual: a balanced load b (a heat pump: a third on each phase) and two
+// single-phase loads, p on phase 1 and q on phase 3, each varying on its own. Then
+// R = b + p + q, C_0 = R_1 - R_2 = p, C_1 = R_2 - R_3 = -q, and each category is exactly linear
+// in (R, C_0, C_1) with slopes within the bounds: b = R - C_0 + C_1, p = C_0, q = -C_1.
+struct ThreePhaseRun {
+  static constexpr int kSlot = 40;
+  static double b(int i) { return 6000.0 + 4000.0 * std::sin(i * 0.0101); }
+  static double p(int i) { return 4000.0 + 3000.0 * std::cos(i * 0.0373); }
+  static double q(int i) { return 3000.0 + 3000.0 * std::sin(i * 0.0229 + 1.0); }
+  // Learned with the contrasts (three phases) or without (the same samples on one phase).
+  explicit ThreePhaseRun(bool phases) {
+    for (int i = 0; i < 3000; ++i) {
+      const double r = b(i) + p(i) + q(i);
+      const ContinuousModel::Contrasts c =
+          phases ? ContinuousModel::Contrasts{p(i), -q(i)} : ContinuousModel::Contrasts{};
+      m.learn(kSlot, Usage::heat_cold_production, r, b(i), 1.0, 0.0, false, 0.0, c);
+      m.learn(kSlot, Usage::lighting, r, p(i), 1.0, 0.0, false, 0.0, c);
+      m.learn(kSlot, Usage::it, r, q(i), 1.0, 0.0, false, 0.0, c);
+    }
+  }
+  double at(Usage u, double db, double dp, double dq, bool phases) const {
+    const double r = 6000.0 + db + 4000.0 + dp + 3000.0 + dq;
+    const ContinuousModel::Contrasts c = phases
+                                             ? ContinuousModel::Contrasts{4000.0 + dp, -3000.0 - dq}
+                                             : ContinuousModel::Contrasts{};
+    return m.estimate(kSlot, u, r, 0.0, 0.0, c);
+  }
+  ContinuousModel m;
+};
+
+TEST(ContinuousModel, ThePhaseContrastsTellABalancedLoadFromSinglePhaseLoads) {
+  const ThreePhaseRun phases(true);
+  const ThreePhaseRun one(false);
+  // The single-phase load on phase 1 rises by 2000 W, the others stay at their means: with the
+  // contrasts lighting takes the rise (the 600 W ridge on a contrast whose variance is 2121^2
+  // shrinks its slope by about 7 %) and the heat pump stays; on R alone the three categories
+  // share it by their variances (b's 2828^2 against p's and q's 2121^2: 47 %, 26 %, 26 %).
+  const double mean_b = phases.at(Usage::heat_cold_production, 0.0, 0.0, 0.0, true);
+  const double mean_p = phases.at(Usage::lighting, 0.0, 0.0, 0.0, true);
+  EXPECT_NEAR(mean_b, 6000.0, 100.0);
+  EXPECT_NEAR(mean_p, 4000.0, 100.0);
+  EXPECT_NEAR(phases.at(Usage::lighting, 0.0, 2000.0, 0.0, true) - mean_p, 2000.0, 200.0);
+  EXPECT_NEAR(phases.at(Usage::heat_cold_production, 0.0, 2000.0, 0.0, true) - mean_b, 0.0, 200.0);
+  EXPECT_NEAR(
+      phases.at(Usage::it, 0.0, 2000.0, 0.0, true) - phases.at(Usage::it, 0.0, 0.0, 0.0, true), 0.0,
+      200.0);
+  // The heat pump rises by 2000 W: it takes it, the single-phase loads stay.
+  EXPECT_NEAR(phases.at(Usage::heat_cold_production, 2000.0, 0.0, 0.0, true) - mean_b, 2000.0,
+              200.0);
+  EXPECT_NEAR(phases.at(Usage::lighting, 2000.0, 0.0, 0.0, true) - mean_p, 0.0, 200.0);
+  // On one phase: R's share.
+  const double one_b = one.at(Usage::heat_cold_production, 0.0, 0.0, 0.0, false);
+  const double one_p = one.at(Usage::lighting, 0.0, 0.0, 0.0, false);
+  EXPECT_NEAR(one.at(Usage::lighting, 0.0, 2000.0, 0.0, false) - one_p, 0.26 * 2000.0, 100.0);
+  EXPECT_NEAR(one.at(Usage::heat_cold_production, 0.0, 2000.0, 0.0, false) - one_b, 0.47 * 2000.0,
+              100.0);
+}
+
+// The fit without contrasts, computed from the samples as the model did before them: the ridge
+// least squares on R (and dQ when seen), the slope on R clamped to [0, 1] and dQ's refitted
+// given it, bounded to [-2, 2].
+double old_fit(const std::vector<std::array<double, 3>>& rxq, double r, double dq) {
+  double w = 0.0, mr = 0.0, mx = 0.0, mq = 0.0;
+  for (const auto& s : rxq) {
+    w += 1.0;
+    mr += s[0];
+    mx += s[1];
+    mq += s[2];
+  }
+  mr /= w;
+  mx /= w;
+  mq /= w;
+  double vr = 0.0, vq = 0.0, crq = 0.0, cxr = 0.0, cxq = 0.0;
+  for (const auto& s : rxq) {
+    vr += (s[0] - mr) * (s[0] - mr) / w;
+    vq += (s[2] - mq) * (s[2] - mq) / w;
+    crq += (s[0] - mr) * (s[2] - mq) / w;
+    cxr += (s[1] - mx) * (s[0] - mr) / w;
+    cxq += (s[1] - mx) * (s[2] - mq) / w;
+  }
+  if (vq <= 0.0) return mx + std::clamp(cxr / (vr + 50.0 * 50.0), 0.0, 1.0) * (r - mr);
+  vr += 50.0 * 50.0;
+  vq += 50.0 * 50.0;
+  const double beta = std::clamp((cxr * vq - cxq * crq) / (vr * vq - crq * crq), 0.0, 1.0);
+  const double gamma = std::clamp((cxq - beta * crq) / vq, -2.0, 2.0);
+  return mx + beta * (r - mr) + gamma * (dq - mq);
+}
+
+TEST(ContinuousModel, OnOnePhaseTheFitIsTheOneOnTheResidualAndItsQ) {
+  // Without contrasts (one phase) the joint fit reduces to the closed forms on R alone and on
+  // (R, dQ).
+  for (const bool with_q : {false, true}) {
+    ContinuousModel m;
+    std::vector<std::array<double, 3>> rxq;
+    for (int i = 0; i < 3000; ++i) {
+      const double r = 2000.0 + 800.0 * std::sin(i * 0.013);
+      const double dq = with_q ? 300.0 * std::cos(i * 0.031) : 0.0;
+      const double x = 500.0 + 0.3 * (r - 2000.0) + 0.8 * dq + 100.0 * std::sin(i * 0.17);
+      m.learn(9, Usage::ventilation, r, x, 1.0, dq);
+      rxq.push_back({r, x, dq});
+    }
+    for (const double r : {1500.0, 2000.0, 2600.0}) {
+      const double dq = with_q ? 200.0 : 0.0;
+      EXPECT_NEAR(m.estimate(9, Usage::ventilation, r, dq), old_fit(rxq, r, dq), 1e-6)
+          << "R " << r << " with Q " << with_q;
+    }
+  }
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <functional>
-
 #include <nlohmann/json.hpp>
 
 #include "engine_driver.hpp"
@@ -90,11 +90,11 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   EXPECT_EQ(other.save_model(), model);
 }
 
-TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
+TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelOrContrastSumsLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
   // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17, before
-  // the short-memory level 22, before the category's x^2 sum 28: they load with the missing sums
-  // at 0 and save again with 29.
+  // the short-memory level 22, before the category's x^2 sum 28, before the phase contrasts 29:
+  // they load with the missing sums at 0 and save again with 44.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
   const auto zeros = [](int n) {
@@ -102,8 +102,9 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
     for (int i = 1; i < n; ++i) z += ",0.0";
     return z + "]";
   };
-  const std::string current = zeros(29);
-  for (const std::string& older : {zeros(7), zeros(11), zeros(17), zeros(22), zeros(28)}) {
+  const std::string current = zeros(44);
+  for (const std::string& older :
+       {zeros(7), zeros(11), zeros(17), zeros(22), zeros(28), zeros(29)}) {
     std::string old = model;
     std::size_t n = 0;
     for (std::size_t at = old.find(current); at != std::string::npos;
@@ -116,13 +117,16 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelSumsLoads) {
     ASSERT_TRUE(other.load_model(old));
     EXPECT_EQ(other.save_model(), model);
   }
-  // 8 (or 27) numbers is no format.
+  // 8 (or 27, or 43) numbers is no format.
   std::string bad = model;
   bad.replace(bad.find(current), current.size(), "[0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]");
   Engine other(EngineConfig{});
   EXPECT_FALSE(other.load_model(bad));
   bad = model;
   bad.replace(bad.find(current), current.size(), zeros(27));
+  EXPECT_FALSE(other.load_model(bad));
+  bad = model;
+  bad.replace(bad.find(current), current.size(), zeros(43));
   EXPECT_FALSE(other.load_model(bad));
 }
 
@@ -138,7 +142,7 @@ TEST(EngineModel, AnOlderModelsLevelStartsWithTheWholeMemorysError) {
   auto doc = nlohmann::json::parse(encode_model(trained));
   std::size_t cut = 0;
   const std::function<void(nlohmann::json&)> to_22 = [&](nlohmann::json& j) {
-    if (j.is_array() && j.size() == 29 && j[0].is_number()) {
+    if (j.is_array() && j.size() == 44 && j[0].is_number()) {
       j.erase(j.begin() + 22, j.end());
       ++cut;
       return;
@@ -155,6 +159,41 @@ TEST(EngineModel, AnOlderModelsLevelStartsWithTheWholeMemorysError) {
   EXPECT_NEAR(before, 1000.0, 20.0);
   m.learn(10, Usage::lighting, 2000.0, 3000.0, 1.0);
   EXPECT_NEAR(m.estimate(10, Usage::lighting, 2000.0), before, 1.0);
+}
+
+TEST(EngineModel, AModelSavedBeforeThePhaseContrastsLoadsAsTheFitWithoutThem) {
+  // A slot trained on a three-phase residual, saved without the contrast sums (29 numbers each,
+  // as before them): it loads with them at 0 and estimates what the same samples give learned
+  // without contrasts (the sums of R, x, dQ and S do not depend on them).
+  LearnedModel with;
+  LearnedModel without;
+  for (int i = 0; i < 3000; ++i) {
+    const double b = 1000.0 + 500.0 * std::sin(i * 0.01);  // a balanced load
+    const double p = 400.0 + 300.0 * std::cos(i * 0.037);  // a single-phase load on phase 1
+    const double r = b + p;
+    with.continuous.learn(12, Usage::heat_cold_production, r, b, 1.0, 0.0, false, 0.0, {p, 0.0});
+    without.continuous.learn(12, Usage::heat_cold_production, r, b, 1.0);
+  }
+  auto doc = nlohmann::json::parse(encode_model(with));
+  std::size_t cut = 0;
+  const std::function<void(nlohmann::json&)> to_29 = [&](nlohmann::json& j) {
+    if (j.is_array() && j.size() == 44 && j[0].is_number()) {
+      j.erase(j.begin() + 29, j.end());
+      ++cut;
+      return;
+    }
+    if (j.is_structured())
+      for (auto& child : j) to_29(child);
+  };
+  to_29(doc);
+  ASSERT_EQ(cut, (kSlotCount + 1) * kUsageCount);
+  auto loaded = decode_model(doc.dump());
+  ASSERT_TRUE(loaded.has_value());
+  for (const double r : {800.0, 1400.0, 2000.0}) {
+    EXPECT_EQ(
+        (*loaded)->continuous.estimate(12, Usage::heat_cold_production, r, 0.0, 0.0, {300.0, 0.0}),
+        without.continuous.estimate(12, Usage::heat_cold_production, r));
+  }
 }
 
 TEST(EngineModel, AModelWithoutTheLegFlagLoads) {
