@@ -19,6 +19,8 @@ constexpr double kMaxQSlope = 2.0;
 // (Chebyshev: at most 1/36 of what it drew lies beyond; tighter bounds cost the simulated
 // buildings' heat pumps and fans on their busier days: 4 took the dev worst NEP to 0.146).
 constexpr double kMaxSdAbove = 6.0;
+// The share of the memory the x^2 sum must cover before the bound applies.
+constexpr double kMinBoundCoverage = 0.9;
 // The ridge on the slopes on the residual's phase contrasts, and their bound (W per W: a category
 // on one phase moves that phase's residual by at most its own change). The ridge is wider than
 // R's: a contrast moves with every single-phase load, all categories' and none's, so a slope
@@ -33,6 +35,7 @@ void scale(ContinuousModel::Sums& s, double f) noexcept {
   s.rr *= f;
   s.x *= f;
   s.xx *= f;
+  s.xw *= f;
   s.xr *= f;
   s.err *= f;
   s.ax *= f;
@@ -186,7 +189,7 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
     lo[n] = bound_lo;
     hi[n] = bound_hi;
     at[n] = level(m[n], recent ? sum_l / s.lw : m[n]);
-    v[n] = value;
+    v[n] = std::isfinite(value) ? value : at[n];  // not measured: at its level, it moves nothing
     id[n] = which;
     ++n;
   };
@@ -220,9 +223,10 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
 }
 
 double ContinuousModel::upper_bound(const Sums& s) noexcept {
-  if (s.w <= 0.0 || s.xx <= 0.0) return std::numeric_limits<double>::infinity();
+  if (!(s.w > 0.0) || !(s.xw >= kMinBoundCoverage * s.w))
+    return std::numeric_limits<double>::infinity();
   const double mean = s.x / s.w;
-  return mean + kMaxSdAbove * std::sqrt(std::max(s.xx / s.w - mean * mean, 0.0));
+  return mean + kMaxSdAbove * std::sqrt(std::max(s.xx / s.xw - mean * mean, 0.0));
 }
 
 bool ContinuousModel::recent_level(const Sums& s) noexcept {
@@ -273,6 +277,7 @@ void ContinuousModel::add(Sums& s, double residual_w, double x_w, double weight_
   s.rr += weight_s * residual_w * residual_w;
   s.x += weight_s * x_w;
   s.xx += weight_s * x_w * x_w;
+  s.xw += weight_s;
   s.xr += weight_s * x_w * residual_w;
   s.q += weight_s * dq_var;
   s.qq += weight_s * dq_var * dq_var;
@@ -338,22 +343,24 @@ void ContinuousModel::learn_state(std::size_t slot, std::size_t c, double residu
   }
 }
 
-bool ContinuousModel::usable(std::size_t slot, double residual_w, double x_w, double weight_s,
-                             double& dq_var, double& shadow_w, Contrasts& contrasts) noexcept {
+bool ContinuousModel::usable(std::size_t slot, std::size_t c, double residual_w, double x_w,
+                             double weight_s, double& dq_var, double& shadow_w,
+                             Contrasts& contrasts) const noexcept {
   if (slot >= kSlotCount || weight_s <= 0.0 || !std::isfinite(residual_w) || !std::isfinite(x_w))
     return false;
   if (!std::isfinite(dq_var)) dq_var = 0.0;  // no Q measured: the fit on R alone
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
-  for (double& ck : contrasts)
-    if (!std::isfinite(ck)) ck = 0.0;
+  const Sums& s = table_[slot][c];
+  for (std::size_t k = 0; k < kContrasts; ++k)
+    if (!std::isfinite(contrasts[k])) contrasts[k] = s.w > 0.0 ? s.c[k] / s.w : 0.0;
   return true;
 }
 
 void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, double x_w,
                             double weight_s, double dq_var, bool off, double shadow_w,
                             Contrasts contrasts) {
-  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   const std::size_t c = index_of(usage);
+  if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
@@ -362,8 +369,8 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
 void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, double residual_w,
                               double x_w, double weight_s, double dq_var, bool off, double shadow_w,
                               Contrasts contrasts) {
-  if (!usable(slot, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   const std::size_t c = index_of(usage);
+  if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   Block& b = block_[c];
@@ -393,8 +400,6 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   if (slot >= kSlotCount) return 0.0;
   if (!std::isfinite(dq_var)) dq_var = 0.0;
   if (!std::isfinite(shadow_w)) shadow_w = 0.0;
-  for (double& ck : contrasts)
-    if (!std::isfinite(ck)) ck = 0.0;
   const std::size_t c = index_of(usage);
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
@@ -412,6 +417,7 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   // fridge's night slot, where the residual's swings were the fridge's own) moves the estimate
   // by its slope times any step. The estimate stays within kMaxSdAbove standard deviations of
   // what the category drew in the slot (blended with the pooled bound as the fit is).
+  if (!std::isfinite(fit)) return 0.0;  // only from a damaged model's sums
   const double own = upper_bound(s);
   const double pooled = upper_bound(p);
   if (!std::isfinite(pooled)) return fit;
@@ -426,8 +432,9 @@ double ContinuousModel::on_probability(std::size_t slot, Usage usage,
   const Sums& p = pooled_[c];
   if (p.w <= 0.0) return 1.0;
   const double k = s.w / (s.w + kMinWeightS);  // the pooled states while the slot saw little
-  return k * (s.w > 0.0 ? on_probability(s, residual_w) : 1.0) +
-         (1.0 - k) * on_probability(p, residual_w);
+  const double on = k * (s.w > 0.0 ? on_probability(s, residual_w) : 1.0) +
+                    (1.0 - k) * on_probability(p, residual_w);
+  return std::isfinite(on) ? on : 1.0;  // only from a damaged model's sums
 }
 
 double ContinuousModel::confidence(std::size_t slot, Usage usage) const noexcept {

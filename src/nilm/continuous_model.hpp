@@ -40,8 +40,11 @@ namespace meterd::nilm {
 
 class ContinuousModel {
  public:
-  // The residual's phase contrasts C_k = R_k - R_k+1 (W; 0 on one phase).
+  // The residual's phase contrasts C_k = R_k - R_k+1 (W). A non-finite one is not measured (a
+  // phase missing from a sample): it is learned at the slot's mean and estimated at its level,
+  // so it moves nothing (0 is not neutral: a contrast's mean is the site's standing imbalance).
   static constexpr std::size_t kContrasts = 2;
+  static_assert(kContrasts == 2, "the cross sum c01 and the codec's layout are of two contrasts");
   using Contrasts = std::array<double, kContrasts>;
 
   // Running sums of one (slot, category) pair. Public for the model codec.
@@ -83,7 +86,8 @@ class ContinuousModel {
     double ls = 0.0;    // sum of w * S
     double lerr = 0.0;  // sum of w * |x - prediction with that level| (as err)
     // The category's own spread, for the bound on its estimate (kMaxSdAbove).
-    double xx = 0.0;  // sum of w * x^2 (0 in a model saved before it: no bound)
+    double xx = 0.0;  // sum of w * x^2
+    double xw = 0.0;  // seconds that xx covers (a model saved before it: 0, then less than w)
     // The phase contrasts C_k (0 on one phase: then these sums stay 0).
     Contrasts c{};     // sum of w * C_k
     Contrasts cc{};    // sum of w * C_k^2
@@ -112,7 +116,7 @@ class ContinuousModel {
   // not measure Q): motors carry Q, resistive loads none.
   // `off`: the category's whole sub-metered power was at most kOffW.
   // `shadow_w`: the power of the category's shadow instances (see shadow_slope()).
-  // `contrasts`: the residual's phase contrasts (0 on one phase; a non-finite one counts as 0).
+  // `contrasts`: the residual's phase contrasts (see Contrasts; on one phase not measured).
   // Every sum learns this sample (observe() is what the engine calls).
   void learn(std::size_t slot, Usage usage, double residual_w, double x_w, double weight_s,
              double dq_var = 0.0, bool off = false, double shadow_w = 0.0,
@@ -166,7 +170,8 @@ class ContinuousModel {
   std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
 
   // The most a category's estimate may be from one memory's sums: kMaxSdAbove (6) standard
-  // deviations above its mean; +inf without data or without the x^2 sum (an older model).
+  // deviations above its mean; +inf until the x^2 sum covers kMinBoundCoverage of the memory (a
+  // model saved before it: its x^2 sum starts empty while w and x hold days).
   static double upper_bound(const Sums& s) noexcept;
 
  private:
@@ -179,10 +184,10 @@ class ContinuousModel {
   static double on_probability(const Sums& s, double residual_w) noexcept;
   static void add(Sums& s, double residual_w, double x_w, double weight_s, double dq_var,
                   double shadow_w, const Contrasts& contrasts) noexcept;
-  // Whether a sample can be learned (a known slot, weight, R and x); a non-finite dQ, S or
-  // contrast counts as 0.
-  static bool usable(std::size_t slot, double residual_w, double x_w, double weight_s,
-                     double& dq_var, double& shadow_w, Contrasts& contrasts) noexcept;
+  // Whether a sample can be learned (a known slot, weight, R and x); a non-finite dQ or S
+  // counts as 0, a non-finite contrast as the slot's mean of it.
+  bool usable(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
+              double& dq_var, double& shadow_w, Contrasts& contrasts) const noexcept;
   void learn_slot(std::size_t slot, std::size_t c, double residual_w, double x_w, double weight_s,
                   double dq_var, double shadow_w, const Contrasts& contrasts) noexcept;
   void learn_pooled(std::size_t c, double residual_w, double x_w, double weight_s, double dq_var,

@@ -271,12 +271,11 @@ struct Engine::Impl {
     }
     // The residual's phase contrasts (ContinuousModel): the per-phase residuals R_k (phase k
     // minus the tracked instances on it; the partial sub-meters' phases are unknown) one minus
-    // the next. 0 on one phase, and for a phase not measured.
-    ContinuousModel::Contrasts contrasts{};
-    for (std::size_t k = 0; k + 1 < mains_phases && k < ContinuousModel::kContrasts; ++k) {
-      const double ck = (phase_w[k] - tracked_phase[k]) - (phase_w[k + 1] - tracked_phase[k + 1]);
-      contrasts[k] = std::isfinite(ck) ? ck : 0.0;
-    }
+    // the next; not measured (NaN: the model then holds it at its level) for a phase missing.
+    ContinuousModel::Contrasts contrasts;
+    contrasts.fill(std::numeric_limits<double>::quiet_NaN());
+    for (std::size_t k = 0; k + 1 < mains_phases && k < ContinuousModel::kContrasts; ++k)
+      contrasts[k] = (phase_w[k] - tracked_phase[k]) - (phase_w[k + 1] - tracked_phase[k + 1]);
     double rest = residual;  // what the learned categories leave of the residual
     for (const Usage u : kAllUsages) {
       const std::size_t c = index_of(u);

@@ -1,5 +1,7 @@
 #include "src/nilm/model_codec.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <nlohmann/json.hpp>
 
@@ -9,10 +11,16 @@ namespace {
 using nlohmann::json;
 constexpr std::string_view kFormat = "meterd-nilm-model";
 
-// The fields before the residual's phase contrasts (kBoundFields), and since (kSumsFields).
+// The numbers per sum of each format, oldest first: before the residual's Q, the on/off states,
+// the shadow instances, the short-memory level, the category's x^2, the phase contrasts and the
+// x^2 sum's own weight; kSumsFields since.
+constexpr std::size_t kLevelFields = 28;
 constexpr std::size_t kBoundFields = 29;
 constexpr std::size_t kContrastFields = 7 * ContinuousModel::kContrasts + 1;
-constexpr std::size_t kSumsFields = kBoundFields + kContrastFields;
+constexpr std::size_t kCoverageFields = kBoundFields + kContrastFields;
+constexpr std::size_t kSumsFields = kCoverageFields + 1;
+constexpr std::array<std::size_t, 8> kSumsFormats = {7,  11, 17, 22, kLevelFields, kBoundFields,
+                                                     kCoverageFields, kSumsFields};
 
 json sums_to_json(const ContinuousModel::Sums& s) {
   json j = json::array({s.w,  s.r,  s.rr, s.x,   s.xr, s.err, s.ax,  s.q,    s.qq, s.xq,
@@ -21,6 +29,7 @@ json sums_to_json(const ContinuousModel::Sums& s) {
   for (const auto* a : {&s.c, &s.cc, &s.xc, &s.rc, &s.qc, &s.sc, &s.lc})
     for (double v : *a) j.push_back(v);
   j.push_back(s.c01);
+  j.push_back(s.xw);
   return j;
 }
 
@@ -28,11 +37,12 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   // 7 fields before the residual's Q was a regressor (its sums then 0), 11 before the on/off
   // states (none seen: the category is then taken as on), 17 before the shadow instances' power
   // was a regressor (none seen: slope 0), 22 before the short-memory level (none: the level is
-  // the whole memory's), 28 before the category's x^2 (0: its estimate is not bounded), 29
-  // before the residual's phase contrasts (none seen: the fit without them, as on one phase), 44
-  // since.
-  if (!j.is_array() || (j.size() != 7 && j.size() != 11 && j.size() != 17 && j.size() != 22 &&
-                        j.size() != 28 && j.size() != kBoundFields && j.size() != kSumsFields))
+  // the whole memory's), 28 before the category's x^2 (none: its estimate is not bounded until
+  // the sum covers most of the memory), 29 before the residual's phase contrasts (none seen: the
+  // fit without them, as on one phase), 44 before the x^2 sum's weight (it covered the whole
+  // memory), 45 since.
+  if (!j.is_array() ||
+      std::find(kSumsFormats.begin(), kSumsFormats.end(), j.size()) == kSumsFormats.end())
     return false;
   std::array<double, kSumsFields> v{};
   for (std::size_t i = 0; i < j.size(); ++i) {
@@ -46,14 +56,15 @@ bool sums_from_json(const json& j, ContinuousModel::Sums& s) {
   std::size_t i = kBoundFields;
   for (auto* a : {&s.c, &s.cc, &s.xc, &s.rc, &s.qc, &s.sc, &s.lc})
     for (double& f : *a) f = v[i++];
-  s.c01 = v[i];
+  s.c01 = v[i++];
+  s.xw = j.size() == kSumsFields ? v[i] : j.size() >= kBoundFields ? s.w : 0.0;
   // An older model's level has no short memory yet: its error starts equal to the whole
   // memory's, so the short level is chosen only once it has predicted better since (with 0, a
   // few seconds of it would beat days of the fit's error at once).
-  if (j.size() < 28) s.lerr = s.err;
+  if (j.size() < kLevelFields) s.lerr = s.err;
   return s.w >= 0.0 && s.qq >= 0.0 && s.w0 >= 0.0 && s.rr0 >= 0.0 && s.w1 >= 0.0 && s.rr1 >= 0.0 &&
-         s.ss >= 0.0 && s.lw >= 0.0 && s.lerr >= 0.0 && s.xx >= 0.0 && s.cc[0] >= 0.0 &&
-         s.cc[1] >= 0.0;
+         s.ss >= 0.0 && s.lw >= 0.0 && s.lerr >= 0.0 && s.xx >= 0.0 && s.xw >= 0.0 &&
+         s.cc[0] >= 0.0 && s.cc[1] >= 0.0;
 }
 
 constexpr std::size_t kRunFields = (kUsageCount + 1) * kDurationBins;

@@ -1,6 +1,7 @@
 #include "src/nilm/total_split.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace meterd::nilm {
 
@@ -53,6 +54,7 @@ double StepClamp::take(std::int64_t step_start_ms, double want_w, double weight_
     step_start_ms_ = step_start_ms;
     carried_j_ = 0.0;
   }
+  if (!std::isfinite(want_w)) want_w = 0.0;  // a damaged model's estimate: nothing, not NaN
   if (!(weight_s > 0.0)) return std::max(want_w, 0.0);
   const double want_j = want_w * weight_s + carried_j_;
   carried_j_ = std::min(want_j, 0.0);

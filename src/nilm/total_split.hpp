@@ -34,7 +34,7 @@ Split split_total(const SplitInput& in) noexcept;
 class StepClamp {
  public:
   // The estimate (>= 0, W) of a sample of weight_s seconds (> 0) in the step starting at
-  // step_start_ms, for a tracked + continuous estimate of want_w.
+  // step_start_ms, for a tracked + continuous estimate of want_w (a non-finite one counts as 0).
   double take(std::int64_t step_start_ms, double want_w, double weight_s) noexcept;
 
  private:

@@ -402,6 +402,40 @@ TEST(ContinuousModel, ThePhaseContrastsTellABalancedLoadFromSinglePhaseLoads) {
               100.0);
 }
 
+TEST(ContinuousModel, AContrastNotMeasuredIsHeldAtItsLevel) {
+  // A sample without one of the phases (NaN contrasts): 0 is not neutral for a contrast, whose
+  // mean is the site's standing imbalance (here +4000 and -3000 W).
+  ThreePhaseRun phases(true);
+  const ContinuousModel::Sums& s = phases.m.table()[ThreePhaseRun::kSlot][index_of(Usage::lighting)];
+  const ContinuousModel::Contrasts at_means{s.c[0] / s.w, s.c[1] / s.w};
+  const ContinuousModel::Contrasts unknown{std::nan(""), std::nan("")};
+  const double r = 13000.0;
+  const double held = phases.m.estimate(ThreePhaseRun::kSlot, Usage::lighting, r, 0.0, 0.0, unknown);
+  EXPECT_DOUBLE_EQ(held,
+                   phases.m.estimate(ThreePhaseRun::kSlot, Usage::lighting, r, 0.0, 0.0, at_means));
+  // At 0 the fit would read a 4 kW swing of the single-phase load.
+  EXPECT_GT(std::abs(phases.m.estimate(ThreePhaseRun::kSlot, Usage::lighting, r, 0.0, 0.0, {}) - held),
+            1000.0);
+  // Learned, such a sample leaves the contrasts' means where they were.
+  phases.m.learn(ThreePhaseRun::kSlot, Usage::lighting, r, 4000.0, 1.0, 0.0, false, 0.0, unknown);
+  EXPECT_NEAR(s.c[0] / s.w, at_means[0], 1e-9);
+  EXPECT_NEAR(s.c[1] / s.w, at_means[1], 1e-9);
+}
+
+TEST(ContinuousModel, ADamagedModelsSumsGiveNothingRatherThanNaN) {
+  // Finite sums that overflow in the fit (a model text that passed the codec's checks).
+  ContinuousModel m;
+  ContinuousModel::Sums& p = m.pooled()[index_of(Usage::lighting)];
+  p.w = 1e-300;
+  p.x = 1e10;
+  p.r = 1e10;
+  p.w1 = 1e-300;
+  p.r1 = 1e300;
+  p.w0 = 1.0;
+  EXPECT_EQ(m.estimate(3, Usage::lighting, 1000.0), 0.0);
+  EXPECT_TRUE(std::isfinite(m.on_probability(3, Usage::lighting, 1000.0)));
+}
+
 // The fit without contrasts, computed from the samples as the model did before them: the ridge
 // least squares on R (and dQ when seen), the slope on R clamped to [0, 1] and dQ's refitted
 // given it, bounded to [-2, 2].

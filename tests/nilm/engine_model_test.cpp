@@ -90,11 +90,31 @@ TEST(EngineModel, AFreshEngineSavesALoadableEmptyModel) {
   EXPECT_EQ(other.save_model(), model);
 }
 
+// The model as text with every continuous sum cut to its first `fields` numbers, as a model
+// saved by an older format.
+std::string saved_with_sums_of(const LearnedModel& model, std::size_t fields) {
+  auto doc = nlohmann::json::parse(encode_model(model));
+  std::size_t cut = 0;
+  const std::function<void(nlohmann::json&)> cut_sums = [&](nlohmann::json& j) {
+    if (j.is_array() && j.size() == 45 && j[0].is_number()) {
+      j.erase(j.begin() + static_cast<std::ptrdiff_t>(fields), j.end());
+      ++cut;
+      return;
+    }
+    if (j.is_structured())
+      for (auto& child : j) cut_sums(child);
+  };
+  cut_sums(doc);
+  EXPECT_EQ(cut, (kSlotCount + 1) * kUsageCount);
+  return doc.dump();
+}
+
 TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelOrContrastSumsLoads) {
   // Models saved before the residual's Q was a regressor have 7 numbers per continuous sum
   // (no Q sums), before the on/off states 11, before the shadow instances' regressor 17, before
-  // the short-memory level 22, before the category's x^2 sum 28, before the phase contrasts 29:
-  // they load with the missing sums at 0 and save again with 44.
+  // the short-memory level 22, before the category's x^2 sum 28, before the phase contrasts 29,
+  // before the x^2 sum's weight 44: they load with the missing sums at 0 (the weight: w from 29
+  // on, the x^2 sum covered the whole memory) and save again with 45.
   Engine fresh(EngineConfig{});
   const std::string model = fresh.save_model();
   const auto zeros = [](int n) {
@@ -102,9 +122,9 @@ TEST(EngineModel, AModelWithoutTheQSumsOrTheStatesOrTheShadowOrLevelOrContrastSu
     for (int i = 1; i < n; ++i) z += ",0.0";
     return z + "]";
   };
-  const std::string current = zeros(44);
+  const std::string current = zeros(45);
   for (const std::string& older :
-       {zeros(7), zeros(11), zeros(17), zeros(22), zeros(28), zeros(29)}) {
+       {zeros(7), zeros(11), zeros(17), zeros(22), zeros(28), zeros(29), zeros(44)}) {
     std::string old = model;
     std::size_t n = 0;
     for (std::size_t at = old.find(current); at != std::string::npos;
@@ -139,20 +159,7 @@ TEST(EngineModel, AnOlderModelsLevelStartsWithTheWholeMemorysError) {
   for (int i = 0; i < 10 * 1800; ++i)
     trained.continuous.learn(10, Usage::lighting, 2000.0, (i / 1800) % 2 == 0 ? 900.0 : 1100.0,
                              1.0);
-  auto doc = nlohmann::json::parse(encode_model(trained));
-  std::size_t cut = 0;
-  const std::function<void(nlohmann::json&)> to_22 = [&](nlohmann::json& j) {
-    if (j.is_array() && j.size() == 44 && j[0].is_number()) {
-      j.erase(j.begin() + 22, j.end());
-      ++cut;
-      return;
-    }
-    if (j.is_structured())
-      for (auto& child : j) to_22(child);
-  };
-  to_22(doc);
-  ASSERT_EQ(cut, (kSlotCount + 1) * kUsageCount);
-  auto loaded = decode_model(doc.dump());
+  auto loaded = decode_model(saved_with_sums_of(trained, 22));
   ASSERT_TRUE(loaded.has_value());
   ContinuousModel& m = (*loaded)->continuous;
   const double before = m.estimate(10, Usage::lighting, 2000.0);
@@ -174,26 +181,35 @@ TEST(EngineModel, AModelSavedBeforeThePhaseContrastsLoadsAsTheFitWithoutThem) {
     with.continuous.learn(12, Usage::heat_cold_production, r, b, 1.0, 0.0, false, 0.0, {p, 0.0});
     without.continuous.learn(12, Usage::heat_cold_production, r, b, 1.0);
   }
-  auto doc = nlohmann::json::parse(encode_model(with));
-  std::size_t cut = 0;
-  const std::function<void(nlohmann::json&)> to_29 = [&](nlohmann::json& j) {
-    if (j.is_array() && j.size() == 44 && j[0].is_number()) {
-      j.erase(j.begin() + 29, j.end());
-      ++cut;
-      return;
-    }
-    if (j.is_structured())
-      for (auto& child : j) to_29(child);
-  };
-  to_29(doc);
-  ASSERT_EQ(cut, (kSlotCount + 1) * kUsageCount);
-  auto loaded = decode_model(doc.dump());
+  auto loaded = decode_model(saved_with_sums_of(with, 29));
   ASSERT_TRUE(loaded.has_value());
   for (const double r : {800.0, 1400.0, 2000.0}) {
     EXPECT_EQ(
         (*loaded)->continuous.estimate(12, Usage::heat_cold_production, r, 0.0, 0.0, {300.0, 0.0}),
         without.continuous.estimate(12, Usage::heat_cold_production, r));
   }
+}
+
+TEST(EngineModel, AModelSavedBeforeTheSquaresKeepsItsRangeAfterItLearnsMore) {
+  // Lighting trained over 200-1800 W of residual, saved as before the x^2 sum (28 numbers per
+  // sum), loaded: a minute of new data, in another slot or in its own, must not bound the
+  // estimate by an x^2 sum that holds that minute only against w and x that hold days (the
+  // bound then collapsed to the mean: 1008 W against 1684).
+  LearnedModel trained;
+  for (int i = 0; i < 5 * 1800; ++i) {
+    const double r = 200.0 + (i % 161) * 10.0;
+    trained.continuous.observe(i * 1000LL, 40, Usage::lighting, r, 0.9 * (r - 100.0), 1.0);
+  }
+  auto loaded = decode_model(saved_with_sums_of(trained, 28));
+  ASSERT_TRUE(loaded.has_value());
+  ContinuousModel& m = (*loaded)->continuous;
+  const double before = m.estimate(40, Usage::lighting, 3700.0);
+  EXPECT_GT(before, 1500.0);  // the slope carries it above anything seen: no bound yet
+  for (int i = 0; i < 61; ++i)
+    m.observe(100'000'000LL + i * 1000LL, 41, Usage::lighting, 1000.0, 810.0, 1.0);
+  EXPECT_NEAR(m.estimate(40, Usage::lighting, 3700.0), before, 1.0);
+  m.observe(200'000'000LL, 40, Usage::lighting, 1000.0, 810.0, 1.0);
+  EXPECT_NEAR(m.estimate(40, Usage::lighting, 3700.0), before, 5.0);
 }
 
 TEST(EngineModel, AModelWithoutTheLegFlagLoads) {

@@ -2,6 +2,7 @@
 // each sample (src/nilm/total_split.hpp, StepClamp).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 
 #include "src/nilm/total_split.hpp"
@@ -23,6 +24,13 @@ TEST(StepClamp, NegativeEnergyIsTakenOffTheStepsNextPositiveSamples) {
   EXPECT_DOUBLE_EQ(clamp.take(0, -100.0, 2.0), 0.0);
   EXPECT_DOUBLE_EQ(clamp.take(0, 150.0, 1.0), 0.0);
   EXPECT_DOUBLE_EQ(clamp.take(0, 100.0, 2.0), 75.0);
+}
+
+TEST(StepClamp, ANonFiniteEstimateCountsAsNothing) {
+  StepClamp clamp;
+  EXPECT_DOUBLE_EQ(clamp.take(0, -100.0, 1.0), 0.0);
+  EXPECT_DOUBLE_EQ(clamp.take(0, std::nan(""), 1.0), 0.0);
+  EXPECT_DOUBLE_EQ(clamp.take(0, 300.0, 1.0), 200.0);  // the -100 J still carried, not NaN
 }
 
 TEST(StepClamp, NothingIsCarriedIntoTheNextStep) {
