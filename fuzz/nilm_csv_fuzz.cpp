@@ -14,25 +14,21 @@
 
 namespace {
 
+// One file per fuzzing process, removed after each input (libFuzzer may end the process
+// without running atexit handlers).
 const std::string& scratch_file() {
   static const std::string path = "/tmp/nilm_csv_fuzz." + std::to_string(::getpid()) + ".csv";
   return path;
 }
 
-}  // namespace
-
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string& path = scratch_file();
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-  }
+// Reads the file through; aborts on a broken contract.
+void read_through(const std::string& path, std::size_t size) {
   meterd::nilm::replay::ColumnSelector selector;
   selector.file = path;
   auto reader = meterd::nilm::replay::CsvSeriesReader::open(selector);
   if (!reader) {
     if (reader.error().detail.find(path) == std::string::npos) std::abort();
-    return 0;
+    return;
   }
   // A line yields one sample or one error, so there are at most as many results as bytes + 1.
   for (std::size_t calls = 0;; ++calls) {
@@ -45,5 +41,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!*sample) break;
     if ((*sample)->phases != reader->phases()) std::abort();
   }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string& path = scratch_file();
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+  }
+  read_through(path, size);
+  std::remove(path.c_str());
   return 0;
 }

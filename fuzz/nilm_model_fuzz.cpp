@@ -58,7 +58,7 @@ void run_and_check(Engine& engine) {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   Engine engine(fuzz_config());
-  const std::string fresh = engine.save_model();
+  static const std::string fresh = Engine(fuzz_config()).save_model();
   if (!engine.load_model(text)) {
     if (engine.save_model() != fresh) std::abort();  // a rejected text leaves the model alone
     return 0;
