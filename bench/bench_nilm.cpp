@@ -173,7 +173,7 @@ struct CellSummary {
   int nep_misses = 0;    // NEP above 0.15
 };
 
-void update_worst(const Figures& f, CellSummary& w) {
+void add_cells(const Figures& f, CellSummary& w) {
   for (const auto& c : f.category) {
     if (c.true_share <= 0.05) continue;
     w.daily = std::max(w.daily, c.daily_error);
@@ -210,7 +210,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "bench-nilm: no building to run (--seeds or --types empty)\n");
     return 2;
   }
-  CellSummary sim_worst, base_worst;
+  CellSummary sim_cells, base_cells;
   std::string first_model;
   if (o.runs_section("sim")) {
     std::printf(
@@ -230,19 +230,19 @@ int main(int argc, char** argv) {
                     e.detected);
       }
       std::printf("\n");
-      update_worst(run.figures.engine, sim_worst);
-      update_worst(run.figures.baseline, base_worst);
+      add_cells(run.figures.engine, sim_cells);
+      add_cells(run.figures.baseline, base_cells);
     }
     std::printf(
         "sim worst over buildings x categories above 5 %% of energy: daily error %.2f %% "
         "(baseline %.2f %%), NEP %.3f (baseline %.3f)\n",
-        pct(sim_worst.daily), pct(base_worst.daily), sim_worst.nep, base_worst.nep);
-    const double cells = std::max(sim_worst.cells, 1);
+        pct(sim_cells.daily), pct(base_cells.daily), sim_cells.nep, base_cells.nep);
+    const double cells = std::max(sim_cells.cells, 1);
     std::printf(
         "sim mean over those %d cells: daily error %.2f %%, NEP %.4f; cells above the goals: "
         "%d daily (> 5 %%), %d NEP (> 0.15)\n\n",
-        sim_worst.cells, pct(sim_worst.daily_sum / cells), sim_worst.nep_sum / cells,
-        sim_worst.daily_misses, sim_worst.nep_misses);
+        sim_cells.cells, pct(sim_cells.daily_sum / cells), sim_cells.nep_sum / cells,
+        sim_cells.daily_misses, sim_cells.nep_misses);
   }
 
   // ---- simulated buildings, untrained: the signature priors only ----
@@ -343,6 +343,6 @@ int main(int argc, char** argv) {
   std::printf(
       "sim_daily_error_pct=%.2f sim_nep_10min=%.3f ampds2_mae_ratio=%.2f "
       "samples_per_s=%.0f mem_mb=%.2f\n",
-      pct(sim_worst.daily), sim_worst.nep, ampds2_ratio, t.samples_per_s, t.heap_bytes / 1e6);
+      pct(sim_cells.daily), sim_cells.nep, ampds2_ratio, t.samples_per_s, t.heap_bytes / 1e6);
   return 0;
 }
