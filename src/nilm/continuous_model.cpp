@@ -5,6 +5,8 @@
 #include <limits>
 #include <utility>
 
+#include "src/nilm/ridge_solver.hpp"
+
 namespace meterd::nilm {
 namespace {
 
@@ -101,51 +103,8 @@ bool states_apart(const ContinuousModel::Sums& s) noexcept {
 }
 
 // The regressors of the slots' fit: R, the phase contrasts, dQ (in this order: each slope is
-// bounded given the ones before).
-constexpr std::size_t kMaxRegressors = 2 + ContinuousModel::kContrasts;
-using Matrix = std::array<std::array<double, kMaxRegressors>, kMaxRegressors>;
-
-// The first unknown of the system a y = b in the unknowns f..n-1: Cramer's rule for one or two
-// unknowns (for the fit on (R, dQ): exactly its closed form before the contrasts), Gaussian
-// elimination of the last unknowns first otherwise (a is positive definite: the ridges). Where
-// it were singular, b_f / a_ff: the fit on the first alone.
-double first_unknown(const Matrix& a, const std::array<double, kMaxRegressors>& b, std::size_t f,
-                     std::size_t n) noexcept {
-  const double alone = b[f] / a[f][f];
-  if (n - f == 1) return alone;
-  if (n - f == 2) {
-    const double det = a[f][f] * a[f + 1][f + 1] - a[f][f + 1] * a[f + 1][f];
-    return det > 0.0 ? (b[f] * a[f + 1][f + 1] - a[f][f + 1] * b[f + 1]) / det : alone;
-  }
-  Matrix t = a;
-  std::array<double, kMaxRegressors> u = b;
-  for (std::size_t p = n - 1; p > f; --p) {
-    if (!(t[p][p] > 0.0)) return alone;
-    for (std::size_t i = f; i < p; ++i) {
-      const double k = t[i][p] / t[p][p];
-      for (std::size_t j = f; j < p; ++j) t[i][j] -= k * t[p][j];
-      u[i] -= k * u[p];
-    }
-  }
-  return t[f][f] > 0.0 ? u[f] / t[f][f] : alone;
-}
-
-// The ridge least squares of x on n regressors from their centred second moments `a` (ridges on
-// the diagonal) and covariances with x, `b`: the first slope from the joint normal equations,
-// bounded to [lo, hi], then the others refitted given it, one after the other.
-std::array<double, kMaxRegressors> bounded_slopes(const Matrix& a,
-                                                  std::array<double, kMaxRegressors> b,
-                                                  const std::array<double, kMaxRegressors>& lo,
-                                                  const std::array<double, kMaxRegressors>& hi,
-                                                  std::size_t n) noexcept {
-  std::array<double, kMaxRegressors> z{};
-  for (std::size_t f = 0; f < n; ++f) {  // the unknowns f..n-1, given the slopes before f
-    z[f] = std::clamp(first_unknown(a, b, f, n), lo[f], hi[f]);
-    for (std::size_t i = f + 1; i < n; ++i) b[i] -= a[i][f] * z[f];
-  }
-  return z;
-}
-
+// bounded given the ones before; ridge_solver.hpp).
+static_assert(kMaxRegressors == 2 + ContinuousModel::kContrasts);
 }  // namespace
 
 double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
@@ -168,15 +127,15 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   // means, centred second moments with the ridges, covariances with x - delta S, bounds, levels
   // and current values.
   std::size_t n = 0;
-  std::array<double, kMaxRegressors> m{};      // means
-  std::array<double, kMaxRegressors> sq{};     // sums of w * v^2
-  std::array<double, kMaxRegressors> sx{};     // sums of w * x * v
-  std::array<double, kMaxRegressors> ss{};     // sums of w * S * v
-  std::array<double, kMaxRegressors> ridge{};  // W (var for dQ)
-  std::array<double, kMaxRegressors> lo{};
-  std::array<double, kMaxRegressors> hi{};
-  std::array<double, kMaxRegressors> at{};  // the levels
-  std::array<double, kMaxRegressors> v{};   // the values now
+  RegressorVector m{};      // means
+  RegressorVector sq{};     // sums of w * v^2
+  RegressorVector sx{};     // sums of w * x * v
+  RegressorVector ss{};     // sums of w * S * v
+  RegressorVector ridge{};  // W (var for dQ)
+  RegressorVector lo{};
+  RegressorVector hi{};
+  RegressorVector at{};  // the levels
+  RegressorVector v{};   // the values now
   std::array<int, kMaxRegressors> id{};     // 0: R, 1 + k: C_k, 1 + kContrasts: dQ
   const auto push = [&](int which, double sum, double sum_sq, double sum_x, double sum_s,
                         double sum_l, double ridge_w, double bound_lo, double bound_hi,
@@ -208,15 +167,15 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
     if (j == kQ) return s.qc[static_cast<std::size_t>(i - 1)];
     return s.c01;  // the two contrasts
   };
-  Matrix a{};
-  std::array<double, kMaxRegressors> b{};
+  RegressorMatrix a{};
+  RegressorVector b{};
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j)
       if (j != i) a[i][j] = cross(id[i], id[j]) / s.w - m[i] * m[j];
     a[i][i] = std::max(sq[i] / s.w - m[i] * m[i], 0.0) + ridge[i] * ridge[i];
     b[i] = sx[i] / s.w - s.x / s.w * m[i] - delta * (ss[i] / s.w - ms * m[i]);
   }
-  const std::array<double, kMaxRegressors> z = bounded_slopes(a, b, lo, hi, n);
+  const RegressorVector z = bounded_slopes(a, b, lo, hi, n);
   double out = at_x;
   for (std::size_t i = 0; i < n; ++i) out += z[i] * (v[i] - at[i]);
   return out + lift;
