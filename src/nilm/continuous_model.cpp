@@ -372,11 +372,11 @@ double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_
   const double d = shadow_slope(p);
   const double fit = k * predict(s, residual_w, dq_var, shadow_w, d, recent_level(s), contrasts) +
                      (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d, false, contrasts);
+  if (!std::isfinite(fit)) return 0.0;  // only from a damaged model's sums
   // The linear fit extrapolates: a load the slot never saw in training (a 4.5 kW oven in a
   // fridge's night slot, where the residual's swings were the fridge's own) moves the estimate
   // by its slope times any step. The estimate stays within kMaxSdAbove standard deviations of
   // what the category drew in the slot (blended with the pooled bound as the fit is).
-  if (!std::isfinite(fit)) return 0.0;  // only from a damaged model's sums
   const double own = upper_bound(s);
   const double pooled = upper_bound(p);
   if (!std::isfinite(pooled)) return fit;
