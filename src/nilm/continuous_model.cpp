@@ -103,29 +103,33 @@ bool states_apart(const ContinuousModel::Sums& s) noexcept {
 }
 
 // The regressors of the slots' fit: R, the phase contrasts, dQ (in this order: each slope is
-// bounded given the ones before; ridge_solver.hpp).
+// bounded given the ones before; ridge_solver.hpp), as LinearFit::id numbers them.
 static_assert(kMaxRegressors == 2 + ContinuousModel::kContrasts);
+constexpr int kRegressorR = 0;
+constexpr int kRegressorC0 = 1;  // C_k: kRegressorC0 + k
+constexpr int kRegressorQ = kRegressorC0 + static_cast<int>(ContinuousModel::kContrasts);
 }  // namespace
 
-double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
-                                double delta, bool recent_level,
-                                const Contrasts& contrasts) noexcept {
-  if (s.w <= 0.0) return 0.0;
+ContinuousModel::LinearFit ContinuousModel::fit(const Sums& s, double delta,
+                                                bool recent_level) noexcept {
+  LinearFit f;
+  if (s.w <= 0.0) return f;
+  f.empty = false;
+  f.delta = delta;
   // The fit on the regressors is of what the shadows leave, x - delta S (its sums follow from
-  // the running sums by linearity); their part is added back at the current S.
+  // the running sums by linearity); their part is added back at the current S (apply()).
   const double ms = s.s / s.w;
   const double mx = s.x / s.w - delta * ms;
-  const double lift = delta * shadow_w;
   // The level the slopes are applied around: the means over the whole memory, or their mean
   // with the short memory's (kLevelBlend; the slopes stay the long memory's).
   const bool recent = recent_level && s.lw > 0.0;
   const auto level = [&](double whole, double last) {
     return recent ? whole + kLevelBlend * (last - whole) : whole;
   };
-  const double at_x = level(mx, recent ? s.lx / s.lw - delta * s.ls / s.lw : mx);
+  f.at_x = level(mx, recent ? s.lx / s.lw - delta * s.ls / s.lw : mx);
   // The regressors seen (R always; a contrast or dQ once its sum of squares is positive): their
-  // means, centred second moments with the ridges, covariances with x - delta S, bounds, levels
-  // and current values.
+  // means, centred second moments with the ridges, covariances with x - delta S, bounds and
+  // levels.
   std::size_t n = 0;
   RegressorVector m{};      // means
   RegressorVector sq{};     // sums of w * v^2
@@ -134,12 +138,8 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
   RegressorVector ridge{};  // W (var for dQ)
   RegressorVector lo{};
   RegressorVector hi{};
-  RegressorVector at{};  // the levels
-  RegressorVector v{};   // the values now
-  std::array<int, kMaxRegressors> id{};     // 0: R, 1 + k: C_k, 1 + kContrasts: dQ
   const auto push = [&](int which, double sum, double sum_sq, double sum_x, double sum_s,
-                        double sum_l, double ridge_w, double bound_lo, double bound_hi,
-                        double value) {
+                        double sum_l, double ridge_w, double bound_lo, double bound_hi) {
     m[n] = sum / s.w;
     sq[n] = sum_sq;
     sx[n] = sum_x;
@@ -147,38 +147,58 @@ double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var,
     ridge[n] = ridge_w;
     lo[n] = bound_lo;
     hi[n] = bound_hi;
-    at[n] = level(m[n], recent ? sum_l / s.lw : m[n]);
-    v[n] = std::isfinite(value) ? value : at[n];  // not measured: at its level, it moves nothing
-    id[n] = which;
+    f.at[n] = level(m[n], recent ? sum_l / s.lw : m[n]);
+    f.id[n] = which;
     ++n;
   };
-  push(0, s.r, s.rr, s.xr, s.rs, s.lr, kRidgeW, 0.0, 1.0, residual_w);
+  push(kRegressorR, s.r, s.rr, s.xr, s.rs, s.lr, kRidgeW, 0.0, 1.0);
   for (std::size_t k = 0; k < kContrasts; ++k)
     if (s.cc[k] > 0.0)
-      push(static_cast<int>(1 + k), s.c[k], s.cc[k], s.xc[k], s.sc[k], s.lc[k], kRidgeC,
-           -kMaxCSlope, kMaxCSlope, contrasts[k]);
-  if (s.qq > 0.0)
-    push(1 + kContrasts, s.q, s.qq, s.xq, s.qs, s.lq, kRidgeQ, -kMaxQSlope, kMaxQSlope, dq_var);
+      push(kRegressorC0 + static_cast<int>(k), s.c[k], s.cc[k], s.xc[k], s.sc[k], s.lc[k],
+           kRidgeC, -kMaxCSlope, kMaxCSlope);
+  if (s.qq > 0.0) push(kRegressorQ, s.q, s.qq, s.xq, s.qs, s.lq, kRidgeQ, -kMaxQSlope, kMaxQSlope);
   // The sum of w * u * v of two different regressors.
   const auto cross = [&](int i, int j) {
     if (i > j) std::swap(i, j);
-    constexpr int kQ = 1 + kContrasts;
-    if (i == 0) return j == kQ ? s.rq : s.rc[static_cast<std::size_t>(j - 1)];
-    if (j == kQ) return s.qc[static_cast<std::size_t>(i - 1)];
+    if (i == kRegressorR)
+      return j == kRegressorQ ? s.rq : s.rc[static_cast<std::size_t>(j - kRegressorC0)];
+    if (j == kRegressorQ) return s.qc[static_cast<std::size_t>(i - kRegressorC0)];
     return s.c01;  // the two contrasts
   };
   RegressorMatrix a{};
   RegressorVector b{};
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t j = 0; j < n; ++j)
-      if (j != i) a[i][j] = cross(id[i], id[j]) / s.w - m[i] * m[j];
+      if (j != i) a[i][j] = cross(f.id[i], f.id[j]) / s.w - m[i] * m[j];
     a[i][i] = std::max(sq[i] / s.w - m[i] * m[i], 0.0) + ridge[i] * ridge[i];
     b[i] = sx[i] / s.w - s.x / s.w * m[i] - delta * (ss[i] / s.w - ms * m[i]);
   }
-  const RegressorVector z = bounded_slopes(a, b, lo, hi, n);
-  double out = at_x;
-  for (std::size_t i = 0; i < n; ++i) out += z[i] * (v[i] - at[i]);
-  return out + lift;
+  f.z = bounded_slopes(a, b, lo, hi, n);
+  f.n = n;
+  return f;
+}
+
+double ContinuousModel::apply(const LinearFit& f, double residual_w, double dq_var,
+                              double shadow_w, const Contrasts& contrasts) noexcept {
+  if (f.empty) return 0.0;
+  double out = f.at_x;
+  for (std::size_t i = 0; i < f.n; ++i) {
+    const int which = f.id[i];
+    const double value =
+        which == kRegressorR   ? residual_w
+        : which == kRegressorQ ? dq_var
+                               : contrasts[static_cast<std::size_t>(which - kRegressorC0)];
+    // Not measured: at its level, it moves nothing.
+    const double v = std::isfinite(value) ? value : f.at[i];
+    out += f.z[i] * (v - f.at[i]);
+  }
+  return out + f.delta * shadow_w;
+}
+
+double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
+                                double delta, bool recent_level,
+                                const Contrasts& contrasts) noexcept {
+  return apply(fit(s, delta, recent_level), residual_w, dq_var, shadow_w, contrasts);
 }
 
 double ContinuousModel::upper_bound(const Sums& s) noexcept {
@@ -320,6 +340,7 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
                             Contrasts contrasts) {
   const std::size_t c = index_of(usage);
   if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
+  ++generation_;  // the cached fits (slot_fits()) are out of date
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
@@ -330,6 +351,7 @@ void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, 
                               Contrasts contrasts) {
   const std::size_t c = index_of(usage);
   if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
+  ++generation_;  // the cached fits (slot_fits()) are out of date
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   Block& b = block_[c];
@@ -354,33 +376,47 @@ void ContinuousModel::flush(std::size_t c) noexcept {
   b = Block{};
 }
 
-double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w, double dq_var,
-                                 double shadow_w, Contrasts contrasts) const noexcept {
-  if (slot >= kSlotCount) return 0.0;
-  if (!std::isfinite(dq_var)) dq_var = 0.0;
-  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
-  const std::size_t c = index_of(usage);
+const ContinuousModel::SlotFits& ContinuousModel::slot_fits(std::size_t slot,
+                                                            std::size_t c) const noexcept {
+  SlotFits& e = fits_[c];
+  if (e.generation == generation_ && e.slot == slot) return e;
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
-  if (p.w <= 0.0) return 0.0;
   // Blend towards the pooled fit while the slot has seen little (weight in seconds): the pooled
   // fit counts as kMinWeightS of the slot's own data, so it fills an empty slot and fades once
   // the slot has its own (a time-of-week profile is not the pooled one; worth one slot-day, it
   // kept a sixth of the pooled fit in every estimate at kMaxWeightS of memory).
-  const double k = s.w / (s.w + kMinWeightS);
+  e.k = s.w / (s.w + kMinWeightS);
   // The shadows' slope is the pooled fit's (a slot sees few shadows).
   const double d = shadow_slope(p);
-  const double fit = k * predict(s, residual_w, dq_var, shadow_w, d, recent_level(s), contrasts) +
-                     (1.0 - k) * predict(p, residual_w, dq_var, shadow_w, d, false, contrasts);
-  if (!std::isfinite(fit)) return 0.0;  // only from a damaged model's sums
+  e.own = fit(s, d, recent_level(s));
+  e.pooled = fit(p, d, false);
   // The linear fit extrapolates: a load the slot never saw in training (a 4.5 kW oven in a
   // fridge's night slot, where the residual's swings were the fridge's own) moves the estimate
   // by its slope times any step. The estimate stays within kMaxSdAbove standard deviations of
   // what the category drew in the slot (blended with the pooled bound as the fit is).
   const double own = upper_bound(s);
   const double pooled = upper_bound(p);
-  if (!std::isfinite(pooled)) return fit;
-  return std::min(fit, std::isfinite(own) ? k * own + (1.0 - k) * pooled : pooled);
+  e.cap = !std::isfinite(pooled) ? std::numeric_limits<double>::infinity()
+          : std::isfinite(own)   ? e.k * own + (1.0 - e.k) * pooled
+                                 : pooled;
+  e.generation = generation_;
+  e.slot = slot;
+  return e;
+}
+
+double ContinuousModel::estimate(std::size_t slot, Usage usage, double residual_w, double dq_var,
+                                 double shadow_w, Contrasts contrasts) const noexcept {
+  if (slot >= kSlotCount) return 0.0;
+  if (!std::isfinite(dq_var)) dq_var = 0.0;
+  if (!std::isfinite(shadow_w)) shadow_w = 0.0;
+  const std::size_t c = index_of(usage);
+  if (pooled_[c].w <= 0.0) return 0.0;
+  const SlotFits& e = slot_fits(slot, c);
+  const double fit = e.k * apply(e.own, residual_w, dq_var, shadow_w, contrasts) +
+                     (1.0 - e.k) * apply(e.pooled, residual_w, dq_var, shadow_w, contrasts);
+  if (!std::isfinite(fit)) return 0.0;  // only from a damaged model's sums
+  return std::min(fit, e.cap);
 }
 
 double ContinuousModel::on_probability(std::size_t slot, Usage usage,

@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "src/nilm/ridge_solver.hpp"
 #include "src/nilm/step_accumulator.hpp"
 #include "src/nilm/time_of_week.hpp"
 
@@ -163,11 +164,18 @@ class ContinuousModel {
   // Whether anything was learned for the category.
   bool learned(Usage usage) const noexcept { return pooled_[index_of(usage)].w > 0.0; }
 
-  // The learned sums, for the model codec.
+  // The learned sums, for the model codec. Taking them to write counts as a change (the fits
+  // cached for estimate() are dropped): write before the next estimate().
   const Table& table() const noexcept { return table_; }
-  Table& table() noexcept { return table_; }
+  Table& table() noexcept {
+    ++generation_;
+    return table_;
+  }
   const std::array<Sums, kUsageCount>& pooled() const noexcept { return pooled_; }
-  std::array<Sums, kUsageCount>& pooled() noexcept { return pooled_; }
+  std::array<Sums, kUsageCount>& pooled() noexcept {
+    ++generation_;
+    return pooled_;
+  }
 
   // The most a category's estimate may be from one memory's sums: kMaxSdAbove (6) standard
   // deviations above its mean; +inf until the x^2 sum covers kMinBoundCoverage of the memory (a
@@ -175,6 +183,33 @@ class ContinuousModel {
   static double upper_bound(const Sums& s) noexcept;
 
  private:
+  // A fit at fixed sums reduced to its linear form: the estimate is at_x + sum_i z_i (v_i - at_i)
+  // + delta S, v_i the regressors' current values (at_i where not measured). The sums change
+  // only while learning; between changes the fits are computed once per slot (slot_fits()).
+  struct LinearFit {
+    bool empty = true;  // no data: 0
+    double at_x = 0.0;  // the level of x - delta S
+    double delta = 0.0;
+    std::size_t n = 0;  // regressors seen
+    RegressorVector z{};
+    RegressorVector at{};
+    std::array<int, kMaxRegressors> id{};  // which regressor (continuous_model.cpp)
+  };
+  static LinearFit fit(const Sums& s, double delta, bool recent_level) noexcept;
+  static double apply(const LinearFit& f, double residual_w, double dq_var, double shadow_w,
+                      const Contrasts& contrasts) noexcept;
+  // What estimate() takes from a category's sums in a slot: the slot's and the pooled fit, the
+  // slot's weight in their blend and the bound on the estimate.
+  struct SlotFits {
+    std::uint64_t generation = 0;  // of the sums they were computed from (0: none)
+    std::size_t slot = 0;
+    double k = 0.0;
+    LinearFit own;
+    LinearFit pooled;
+    double cap = 0.0;
+  };
+  const SlotFits& slot_fits(std::size_t slot, std::size_t c) const noexcept;
+
   static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,
                         double delta = 0.0, bool recent_level = false,
                         const Contrasts& contrasts = {}) noexcept;
@@ -210,6 +245,11 @@ class ContinuousModel {
   Table table_{};
   std::array<Sums, kUsageCount> pooled_{};
   std::array<Block, kUsageCount> block_{};
+  // Changes with every change of the sums; the fits cached per category, for the last slot
+  // estimated (a 1 Hz engine solves each slot's systems once per category instead of twice per
+  // sample: docs/nilm.md, Bounds).
+  std::uint64_t generation_ = 1;
+  mutable std::array<SlotFits, kUsageCount> fits_{};
 };
 
 }  // namespace meterd::nilm

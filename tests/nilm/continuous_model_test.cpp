@@ -487,5 +487,59 @@ TEST(ContinuousModel, OnOnePhaseTheFitIsTheOneOnTheResidualAndItsQ) {
   }
 }
 
+// Three-phase samples of a ventilation category in slots 12 and 13 (R, dQ, contrasts, x).
+void learn_three_phase(ContinuousModel& m, int from, int to) {
+  for (int i = from; i < to; ++i) {
+    const double r = 3000.0 + 900.0 * std::sin(i * 0.011);
+    const double dq = 250.0 * std::cos(i * 0.029);
+    const ContinuousModel::Contrasts c{150.0 * std::sin(i * 0.007), 90.0 * std::cos(i * 0.019)};
+    const double x = 700.0 + 0.25 * (r - 3000.0) + 0.5 * dq + 0.3 * c[0];
+    m.observe(i * 1000LL, i % 2 == 0 ? 12 : 13, Usage::ventilation, r, x, 1.0, dq, false, 0.0, c);
+  }
+}
+
+TEST(ContinuousModel, TheFitsCachedBetweenEstimatesFollowEveryChangeOfTheSums) {
+  // estimate() keeps each category's fits for the slot it last estimated until the sums change:
+  // a model estimated between its lessons estimates exactly as one that was not.
+  const ContinuousModel::Contrasts c{40.0, -25.0};
+  const auto at = [&](const ContinuousModel& m, std::size_t slot, double r) {
+    return m.estimate(slot, Usage::ventilation, r, 60.0, 0.0, c);
+  };
+  ContinuousModel asked;
+  ContinuousModel quiet;
+  learn_three_phase(asked, 0, 4000);
+  learn_three_phase(quiet, 0, 4000);
+  const double before = at(asked, 12, 3500.0);
+  EXPECT_EQ(before, at(quiet, 12, 3500.0));
+  EXPECT_EQ(at(asked, 12, 2800.0), at(quiet, 12, 2800.0));  // same slot, other values
+  EXPECT_EQ(at(asked, 13, 3500.0), at(quiet, 13, 3500.0));  // another slot
+  EXPECT_EQ(at(asked, 12, 3500.0), before);                 // and back
+  // More lessons (observe(): the slot's sums and, a minute later, the pooled ones).
+  learn_three_phase(asked, 4000, 9000);
+  learn_three_phase(quiet, 4000, 9000);
+  ContinuousModel fresh;
+  learn_three_phase(fresh, 0, 9000);
+  const double after = at(fresh, 12, 3500.0);
+  EXPECT_NE(after, before);
+  EXPECT_EQ(at(asked, 12, 3500.0), after);
+  EXPECT_EQ(at(quiet, 12, 3500.0), after);
+  // learn() too.
+  for (ContinuousModel* m : {&asked, &fresh})
+    for (int i = 0; i < 600; ++i) m->learn(12, Usage::ventilation, 3600.0, 1500.0, 1.0);
+  EXPECT_EQ(at(asked, 12, 3500.0), at(fresh, 12, 3500.0));
+  EXPECT_NE(at(asked, 12, 3500.0), after);
+  // Sums written through table() and pooled() (the model codec) after an estimate.
+  const double read = at(asked, 12, 3500.0);
+  asked.table()[12][index_of(Usage::ventilation)].x += 600.0 * 1000.0;
+  fresh.table()[12][index_of(Usage::ventilation)].x += 600.0 * 1000.0;
+  const double written = at(fresh, 12, 3500.0);
+  EXPECT_NE(written, read);
+  EXPECT_EQ(at(asked, 12, 3500.0), written);
+  asked.pooled()[index_of(Usage::ventilation)].x *= 2.0;
+  fresh.pooled()[index_of(Usage::ventilation)].x *= 2.0;
+  EXPECT_EQ(at(asked, 12, 3500.0), at(fresh, 12, 3500.0));
+  EXPECT_NE(at(asked, 12, 3500.0), written);
+}
+
 }  // namespace
 }  // namespace meterd::nilm
