@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,10 @@ struct UsageOptions {
   // The usages the site has (nilm.usages), by index_of(Usage): an absent one is not listed
   // unless the range holds energy for it (stored under an earlier configuration).
   UsageSet present = kAllUsagesPresent;
+  // When set (`nilm.utc_offset: local`), the offset in force at a time (the box's time zone):
+  // each request takes the one at the end of its range instead of utc_offset, so "today"
+  // follows a daylight-saving change without a restart. Called on the API's threads.
+  std::function<std::chrono::minutes(UtcTime)> local_offset{};
 };
 
 struct ApiOptions {

@@ -100,14 +100,18 @@ HttpResponse Api::usages(const HttpRequest& r) const {
   if (auto t = r.query.find("to"); t != r.query.end()) {
     if (auto parsed = parse_utc(t->second)) to_guess = *parsed;
   }
-  const auto today = to_guess - local_midnight(to_guess - milliseconds{1}, nilm.utc_offset);
+  // Local time: the offset in force at the end of the range (`local`), else the configured one;
+  // a range across a daylight-saving change is cut into days on that offset.
+  const auto utc_offset = nilm.local_offset ? nilm.local_offset(to_guess - milliseconds{1})
+                                            : nilm.utc_offset;
+  const auto today = to_guess - local_midnight(to_guess - milliseconds{1}, utc_offset);
   const auto range = parse_range(r.query, now, today, options_.max_export_range);
   if (!range) {
     return error_response(
         400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
         range.error().detail);
   }
-  UsageGrid grid{nilm.step, nilm.step, nilm.utc_offset};
+  UsageGrid grid{nilm.step, nilm.step, utc_offset};
   if (auto s = r.query.find("step"); s != r.query.end()) {
     auto step = parse_duration(s->second);
     if (!step) return error_response(400, "bad_step", "step: " + step.error().detail);
@@ -130,7 +134,8 @@ HttpResponse Api::usages(const HttpRequest& r) const {
                               " points: use a larger step or a shorter range");
   }
   const std::string key = "usages|" + nilm.meter_id + '|' + format_utc(range->from) + '|' +
-                          format_utc(range->to) + '|' + std::to_string(grid.step.count());
+                          format_utc(range->to) + '|' + std::to_string(grid.step.count()) +
+                          '|' + std::to_string(utc_offset.count());
   return series_cache_.get_or_compute(key, [&]() -> HttpResponse {
     // Readings are stamped with their engine step's start (usage_steps.hpp): those in the range.
     auto readings = sources_.series->readings(nilm.meter_id, range->from, range->to);
@@ -152,7 +157,7 @@ HttpResponse Api::usages(const HttpRequest& r) const {
                                    {"to", format_utc(range->to)},
                                    {"step_s", seconds(grid.step)},
                                    {"engine_step_s", seconds(nilm.step)},
-                                   {"utc_offset_s", seconds(nilm.utc_offset)},
+                                   {"utc_offset_s", seconds(utc_offset)},
                                    {"categories", std::move(categories)},
                                    {"steps", std::move(list)},
                                    {"totals", totals_json(table.totals, table.skipped, listed)}});

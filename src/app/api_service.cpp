@@ -28,7 +28,12 @@ api::ApiOptions api_options(const config::ApiConfig& c) {
 
 api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now) {
   if (!nilm.enabled) return {};
-  return {nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now), nilm.usages};
+  api::UsageOptions u{nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now),
+                      nilm.usages, {}};
+  if (!nilm.utc_offset) {  // `local`: the box's time zone at the time asked about
+    u.local_offset = [nilm](UtcTime t) { return config::effective_utc_offset(nilm, t); };
+  }
+  return u;
 }
 
 ApiService::ApiService(boost::asio::io_context& io, const Clock& clock,

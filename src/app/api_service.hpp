@@ -55,7 +55,8 @@ struct ApiInputs {
 // `api` as the server's options.
 api::ApiOptions api_options(const config::ApiConfig& config);
 // The NILM virtual meter /api/v1/usages reads: none (empty id) unless `nilm` is enabled; its
-// `local` UTC offset resolved at `now` (config::effective_utc_offset), as the NILM service does.
+// `local` UTC offset resolved at `now` (config::effective_utc_offset), and again per request at
+// the end of its range (UsageOptions::local_offset), as the NILM service follows it per reading.
 api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now);
 
 class ApiService final : public Service {

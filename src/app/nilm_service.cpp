@@ -196,6 +196,7 @@ void NilmService::publish(const Reading& reading) {
       s.q_var[i] = fresh ? ph.q_var : kNaN;
     }
     last_sample_ms_ = s.t_ms;
+    follow_local_time(s.t_ms);
     engine_->push_mains(s);
   }
   for (std::size_t j = 0; j < config_.submeters.size(); ++j) {
@@ -280,6 +281,23 @@ void NilmService::publish_event(const nilm::SwitchEvent& e) {
                            e.cluster < 0 ? std::string("none") : std::to_string(e.cluster),
                            to_string(e.usage));
   outputs_.events.publish(out);
+}
+
+void NilmService::follow_local_time(std::int64_t t_ms) {
+  if (config_.utc_offset) return;  // a fixed offset
+  const auto offset = config::effective_utc_offset(config_, utc_of(t_ms));
+  const std::int64_t offset_ms = std::chrono::milliseconds(offset).count();
+  if (offset_ms == engine_->config().utc_offset_ms) return;
+  engine_->set_utc_offset(offset_ms);
+  spdlog::info("nilm: local time is UTC{:+} min from {} (the time zone's offset changed): the "
+               "time-of-day features follow it, the steps keep their grid",
+               offset.count(), format_utc(utc_of(t_ms)));
+}
+
+std::optional<std::chrono::minutes> NilmService::utc_offset() const {
+  if (!engine_) return std::nullopt;
+  return std::chrono::duration_cast<std::chrono::minutes>(
+      std::chrono::milliseconds{engine_->config().utc_offset_ms});
 }
 
 std::optional<nilm::EngineStats> NilmService::stats() const {

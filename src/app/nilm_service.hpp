@@ -26,6 +26,9 @@
 // start (a model that cannot be read or decoded is a warning, the engine starts fresh), saved
 // every hour and at stop, off the loop (StateSaver). async_stop() closes the open steps into the
 // store first: the daemon stops this service before the store.
+// Local time: with `utc_offset: local` the engine's time-of-day and day-of-week features follow
+// the box's time zone at each mains reading's own time (Engine::set_utc_offset, one log line per
+// change), so the daylight-saving changes need no restart; the steps keep their grid.
 // SIGHUP: nothing changes unless the `nilm` section did; then the engine is rebuilt from it (the
 // open steps are closed and published, the model is carried over in memory and saved), or
 // started / stopped when `enabled` changed.
@@ -92,6 +95,8 @@ class NilmService final : public Service, public ReadingSink {
 
   // The engine's counters, or nullopt while it is not running.
   std::optional<nilm::EngineStats> stats() const;
+  // The UTC offset of the engine's local time now, or nullopt while it is not running.
+  std::optional<std::chrono::minutes> utc_offset() const;
 
  private:
   struct Phase {
@@ -108,6 +113,7 @@ class NilmService final : public Service, public ReadingSink {
   void drain();
   void publish_step(const nilm::StepResult& step);
   void publish_event(const nilm::SwitchEvent& event);
+  void follow_local_time(std::int64_t t_ms);
   std::optional<std::string> load_model();
 
   const Clock& clock_;

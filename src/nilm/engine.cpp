@@ -441,6 +441,10 @@ std::vector<StepResult> Engine::take_steps() { return std::exchange(impl_->out_s
 
 std::vector<SwitchEvent> Engine::take_events() { return std::exchange(impl_->out_events, {}); }
 
+void Engine::set_utc_offset(std::int64_t utc_offset_ms) noexcept {
+  impl_->config.utc_offset_ms = utc_offset_ms;  // the steps' grid is the StepAccumulator's own
+}
+
 const EngineStats& Engine::stats() const noexcept { return impl_->stats; }
 
 const EngineConfig& Engine::config() const noexcept { return impl_->config; }

@@ -51,7 +51,9 @@ struct EngineConfig {
   std::int64_t step_ms = 600'000;     // output resolution
   std::int64_t max_lag_ms = 600'000;  // a step is emitted at most this long after its end
   std::int64_t max_gap_ms = 180'000;  // mains silence longer than this is a gap: no energy
-  std::int64_t utc_offset_ms = 0;     // local time = UTC + offset (time-of-day/week features)
+  // Local time = UTC + offset: the time-of-day and day-of-week features, and the output steps'
+  // grid (set_utc_offset() moves the features, not the grid).
+  std::int64_t utc_offset_ms = 0;
   std::vector<SubmeterSpec> submeters;  // indexes are the `submeter` of push_submeter()
   // The usages the site has (the installer knows them). A usage marked false is never
   // estimated: no prior, no continuous part, no share of a tracked appliance (that share goes to
@@ -114,6 +116,13 @@ class Engine {
   // The steps and events produced since the last call, in time order.
   std::vector<StepResult> take_steps();
   std::vector<SwitchEvent> take_events();
+
+  // The local time's offset changed (daylight saving time): the time-of-day and day-of-week
+  // features follow `utc_offset_ms` from the next sample on, so a schedule at 08:00 local
+  // stays in its slot all year. The output steps keep the grid they started on (their
+  // boundaries stay on local multiples of the step when the change is one: an hour is, for
+  // every step that divides an hour); config().utc_offset_ms tells the features' offset.
+  void set_utc_offset(std::int64_t utc_offset_ms) noexcept;
 
   const EngineStats& stats() const noexcept;
   const EngineConfig& config() const noexcept;

@@ -126,6 +126,16 @@ TEST(ApiService, UsagesFollowTheNilmSection) {
   EXPECT_EQ(u.step, std::chrono::minutes(15));
   EXPECT_EQ(u.utc_offset, std::chrono::minutes(-210));
   EXPECT_TRUE(usage_options(simulated("").nilm, UtcTime{}).meter_id.empty());
+  EXPECT_FALSE(u.local_offset);  // a fixed offset
+  // `local`: resolved per request at the time asked about, with the box's time zone.
+  auto local = on.nilm;
+  local.utc_offset.reset();
+  const auto l = usage_options(local, UtcTime{});
+  ASSERT_TRUE(l.local_offset);
+  for (const UtcTime t : {UtcTime{std::chrono::milliseconds{1'767'571'200'000}},    // January
+                          UtcTime{std::chrono::milliseconds{1'783'296'000'000}}}) {  // July
+    EXPECT_EQ(l.local_offset(t), config::effective_utc_offset(local, t));
+  }
 
   Daemonish off_daemon(simulated(""));
   ASSERT_TRUE(off_daemon.start());

@@ -260,6 +260,35 @@ TEST(UsagesEndpointSiteUsages, AbsentUsageWithStoredEnergyStaysListed) {
   EXPECT_GT(body["totals"]["usages"]["it"]["energy_wh"].get<double>(), 0.0);
 }
 
+// `nilm.utc_offset: local`: each request takes the offset in force at the end of its range (the
+// box's time zone, here a function: an hour ahead since 6 h ago, a daylight-saving change), not
+// the one the daemon started with.
+TEST(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
+  ApiOptions o = ApiFixture::nilm_options();
+  const minutes winter = o.usages.utc_offset;
+  const minutes summer = winter + minutes{60};
+  const UtcTime changed_at =
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - hours{6};
+  o.usages.local_offset = [=](UtcTime t) { return t < changed_at ? winter : summer; };
+  ApiFixture f(o);
+  ASSERT_TRUE(f.start_result());
+  const auto today = json::parse(get(f.port(), "/api/v1/usages").body);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, today).empty());
+  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer.count() * 60.0);
+  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), summer)));
+  // A range that ends before the change: days on the winter offset.
+  const UtcTime to = changed_at - hours{1};
+  const UtcTime from = today_local_midnight(to, winter) - std::chrono::days{1};
+  const auto before = json::parse(
+      get(f.port(), "/api/v1/usages?from=" + format_utc(from) + "&to=" + format_utc(to) +
+                        "&step=1d")
+          .body);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, before).empty());
+  EXPECT_DOUBLE_EQ(before["utc_offset_s"].get<double>(), winter.count() * 60.0);
+  ASSERT_FALSE(before["steps"].empty());
+  EXPECT_EQ(before["steps"][0]["start"], format_utc(from));  // a local midnight of that offset
+}
+
 TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {
   ApiFixture f;  // test_options(): no virtual meter
   ASSERT_TRUE(f.start_result());

@@ -3,8 +3,9 @@
 // adding up to the total), switching events out as load_switch events, phases of two meters
 // assembled by holding the last value, a silent mains closed as gaps by the timer (no reading,
 // no energy), the virtual meter's own readings ignored, the learned model saved into the store at
-// stop and loaded at the next start (a malformed one is replaced by a fresh model), and a reload
-// that restarts the engine only when the nilm section changed.
+// stop and loaded at the next start (a malformed one is replaced by a fresh model), a reload
+// that restarts the engine only when the nilm section changed, and local time that follows the
+// time zone across a daylight-saving change (`local`) or stays fixed.
 #include "src/app/nilm_service.hpp"
 
 #include <gtest/gtest.h>
@@ -13,8 +14,11 @@
 #include <boost/asio/post.hpp>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <ctime>
 #include <memory>
 #include <numeric>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -238,6 +242,64 @@ TEST_F(NilmServiceTest, SilentMainsIsClosedAsAGapByTheTimer) {
   ASSERT_TRUE(service->stats());
   EXPECT_EQ(service->stats()->gaps, 1u);
   EXPECT_GE(service->stats()->steps, 4u);  // the empty steps were closed too
+  stop(*service);
+}
+
+// The box's time zone for one test: a POSIX rule (no tzdata needed), restored after.
+class ScopedTimeZone {
+ public:
+  explicit ScopedTimeZone(const char* tz) {
+    if (const char* old = std::getenv("TZ")) old_ = old;
+    ::setenv("TZ", tz, 1);
+    ::tzset();
+  }
+  ~ScopedTimeZone() {
+    if (old_) {
+      ::setenv("TZ", old_->c_str(), 1);
+    } else {
+      ::unsetenv("TZ");
+    }
+    ::tzset();
+  }
+  ScopedTimeZone(const ScopedTimeZone&) = delete;
+  ScopedTimeZone& operator=(const ScopedTimeZone&) = delete;
+
+ private:
+  std::optional<std::string> old_;
+};
+
+TEST_F(NilmServiceTest, LocalTimeFollowsTheTimeZoneAcrossADaylightSavingChange) {
+  // Central European time: summer time from 2026-03-29T01:00:00Z (02:00 CET -> 03:00 CEST).
+  const ScopedTimeZone paris("CET-1CEST,M3.5.0,M10.5.0/3");
+  constexpr std::int64_t kSummer = 1'774'746'000'000;
+  config_.nilm.utc_offset.reset();  // `local`
+  clock_.step_utc(std::chrono::milliseconds{kSummer - 30 * 60'000 - kT0});
+  auto service = make_service();
+  ASSERT_TRUE(service->start());
+  EXPECT_EQ(service->utc_offset(), 60min);
+  // Mains at 1 Hz from 00:58 to 01:03 UTC: the engine's local time moves at 01:00:00 exactly.
+  for (std::int64_t t = kSummer - 120'000; t < kSummer + 180'000; t += 1000) {
+    service->publish(mains(t, 1000.0, 0.0));
+    EXPECT_EQ(service->utc_offset(), t < kSummer ? 60min : 120min) << t - kSummer;
+  }
+  stop(*service);
+  // The 1-min steps kept their grid: contiguous whole minutes, none cut, none twice.
+  const auto published = steps();
+  ASSERT_EQ(published.size(), 5u);
+  for (std::size_t i = 0; i < published.size(); ++i) {
+    EXPECT_EQ(published[i].time, at(kSummer - 120'000 + static_cast<std::int64_t>(i) * 60'000));
+    EXPECT_NEAR(value(published[i], kTotalEnergyObis), 1000.0 / 60.0, 1e-6);
+  }
+}
+
+TEST_F(NilmServiceTest, AFixedOffsetStaysFixed) {
+  const ScopedTimeZone paris("CET-1CEST,M3.5.0,M10.5.0/3");
+  constexpr std::int64_t kSummer = 1'774'746'000'000;
+  auto service = make_service();  // utc_offset: "+01:00"
+  ASSERT_TRUE(service->start());
+  for (std::int64_t t = kSummer - 5000; t < kSummer + 5000; t += 1000)
+    service->publish(mains(t, 1000.0, 0.0));
+  EXPECT_EQ(service->utc_offset(), 60min);
   stop(*service);
 }
 
