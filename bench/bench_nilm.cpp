@@ -337,8 +337,11 @@ int main(int argc, char** argv) {
     t = measure_throughput(sims.front(), first_model, o.quick ? 1 : o.runs);
     std::printf("== speed: push_mains, 3 phases P+Q at 1 Hz, %zu samples per run, model loaded\n",
                 t.samples);
-    std::printf("  %.0f samples/s on one core (median of %d), heap growth %.3f MB\n\n",
+    std::printf("  %.0f samples/s on one core (median of %d), heap growth %.3f MB\n",
                 t.samples_per_s, o.quick ? 1 : o.runs, t.heap_bytes / 1e6);
+    // What the store keeps and saves every hour (Engine::save_model()).
+    std::printf("  learned model of that building after its training: %.0f kB of JSON\n\n",
+                static_cast<double>(first_model.size()) / 1e3);
   }
   std::printf(
       "sim_daily_error_pct=%.2f sim_nep_10min=%.3f ampds2_mae_ratio=%.2f "
