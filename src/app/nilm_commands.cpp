@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "src/config/config.hpp"
 #include "src/nilm/replay/replay_runner.hpp"
 #include "src/nilm/replay/step_csv_writer.hpp"
 
@@ -20,7 +21,7 @@ namespace replay = nilm::replay;
 constexpr std::string_view kReplaySynopsis =
     "replay --mains FILE.csv[:PCOL[,QCOL]] [--submeter CATEGORY=FILE.csv[:COL]]...\n"
     "                   [--usages CATEGORY,...] [--train-until TIME] [--step 10min]\n"
-    "                   [--out FILE.csv]";
+    "                   [--utc-offset +HH:MM|local] [--out FILE.csv]";
 
 constexpr std::string_view kReplayHelp =
     "Runs the streaming NILM engine over recorded CSV files and writes, for every step, the\n"
@@ -36,6 +37,9 @@ constexpr std::string_view kReplayHelp =
     "  --train-until TIME             sub-meter data from TIME on is withheld (ISO 8601 UTC,\n"
     "                                 'YYYY-MM-DD HH:MM:SS' as UTC, or unix seconds)\n"
     "  --step DURATION                output resolution (default 10min; ms, s, min, h)\n"
+    "  --utc-offset +HH:MM|local      local time of the time-of-day features and the steps\n"
+    "                                 (default +00:00: the files' own clock); local: the time\n"
+    "                                 zone of TZ or /etc/localtime, daylight saving followed\n"
     "  --out FILE                     output CSV (default: stdout)\n"
     "CSV input: a header line, the timestamp first (same forms as TIME).\n";
 
@@ -67,7 +71,8 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       name.resize(eq);
     }
     if (name != "--mains" && name != "--submeter" && name != "--usages" &&
-        name != "--train-until" && name != "--step" && name != "--out") {
+        name != "--train-until" && name != "--step" && name != "--utc-offset" &&
+        name != "--out") {
       return usage(io, "unknown option '" + name + "'");
     }
     if (!value) {
@@ -97,6 +102,18 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       auto d = replay::parse_duration_ms(*value);
       if (!d) return usage(io, "--step: " + d.error().detail);
       a.options.step_ms = *d;
+    } else if (name == "--utc-offset") {
+      if (*value == "local") {
+        a.options.local_offset_ms = [](std::int64_t t_ms) {
+          const auto offset = config::local_utc_offset(UtcTime{std::chrono::milliseconds{t_ms}});
+          return std::chrono::milliseconds(offset).count();
+        };
+      } else if (const auto offset = config::parse_utc_offset(*value)) {
+        a.options.utc_offset_ms = std::chrono::milliseconds(*offset).count();
+      } else {
+        return usage(io, "--utc-offset: expected local or an offset from -14:00 to +14:00 such "
+                         "as +01:00, found '" + *value + "'");
+      }
     } else {
       if (value->empty()) return usage(io, "option '--out' needs a file name");
       a.out = std::filesystem::path{*value};
@@ -167,7 +184,9 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
   const auto& s = *stats;
   io.err << "meterd nilm replay: " << s.mains_samples << " mains samples, " << s.submeter_samples
          << " sub-meter samples, " << s.steps << " steps, " << s.engine.events << " events, "
-         << s.engine.gaps << " gaps, " << s.engine.dropped_samples << " samples dropped\n";
+         << s.engine.gaps << " gaps, " << s.engine.dropped_samples << " samples dropped";
+  if (a.options.local_offset_ms) io.err << ", " << s.offset_changes << " changes of UTC offset";
+  io.err << '\n';
   return kExitOk;
 }
 

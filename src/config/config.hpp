@@ -270,6 +270,11 @@ std::string format_size(std::uint64_t bytes);
 // nilm.utc_offset, or, when it is `local` (absent), the box's offset from UTC at `at` (from the
 // TZ environment variable or /etc/localtime, as localtime_r(3) finds it). nilm_section.cpp
 std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at);
+// The box's offset from UTC at `at` (as above; 0 if localtime_r fails).
+std::chrono::minutes local_utc_offset(UtcTime at);
+// "+01:00", "-05:30", "+00:00" -> minutes; nullopt when malformed or beyond ±14:00 (the fixed
+// form of nilm.utc_offset).
+std::optional<std::chrono::minutes> parse_utc_offset(const std::string& text);
 
 std::string_view to_string(LogLevel l) noexcept;
 std::string_view to_string(BusTransport t) noexcept;

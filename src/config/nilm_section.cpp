@@ -141,8 +141,9 @@ void read_submeter(SectionReader& s, const MeterIds& meters, Used& used,
   if (meter_ok) claim(s, used, out.meter, out.power);
 }
 
-// "+01:00", "-05:30", "+00:00" -> minutes; nullopt when malformed or beyond ±14:00.
-std::optional<std::chrono::minutes> parse_offset(const std::string& text) {
+}  // namespace
+
+std::optional<std::chrono::minutes> parse_utc_offset(const std::string& text) {
   if (text.size() != 6 || (text[0] != '+' && text[0] != '-') || text[3] != ':') return {};
   for (const std::size_t i : {1u, 2u, 4u, 5u}) {
     if (text[i] < '0' || text[i] > '9') return {};
@@ -155,14 +156,15 @@ std::optional<std::chrono::minutes> parse_offset(const std::string& text) {
   return offset;
 }
 
-}  // namespace
-
-std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at) {
-  if (nilm.utc_offset) return *nilm.utc_offset;
+std::chrono::minutes local_utc_offset(UtcTime at) {
   const std::time_t t = std::chrono::system_clock::to_time_t(at);
   std::tm local{};
   if (::localtime_r(&t, &local) == nullptr) return std::chrono::minutes{0};
   return std::chrono::duration_cast<std::chrono::minutes>(std::chrono::seconds{local.tm_gmtoff});
+}
+
+std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at) {
+  return nilm.utc_offset ? *nilm.utc_offset : local_utc_offset(at);
 }
 
 void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, NilmConfig& out) {
@@ -219,7 +221,7 @@ void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, Nilm
 
   std::string offset;
   if (section.get_string("utc_offset", offset) && offset != "local") {
-    if (const auto parsed = parse_offset(offset)) {
+    if (const auto parsed = parse_utc_offset(offset)) {
       out.utc_offset = *parsed;
     } else {
       section.report("utc_offset",

@@ -165,7 +165,11 @@ std::optional<int> MeterdProcess::wait_exit(milliseconds timeout) {
 }
 
 Finished run_meterd(std::vector<std::string> args, milliseconds timeout) {
-  MeterdProcess p(SpawnOptions{.args = std::move(args)});
+  return run_meterd(SpawnOptions{.args = std::move(args)}, timeout);
+}
+
+Finished run_meterd(SpawnOptions options, milliseconds timeout) {
+  MeterdProcess p(options);
   const auto code = p.wait_exit(timeout);
   if (!code) throw std::runtime_error("meterd did not exit within the timeout");
   return {*code, p.stdout_text(), p.stderr_text()};

@@ -74,5 +74,6 @@ struct Finished {
 };
 Finished run_meterd(std::vector<std::string> args,
                     std::chrono::milliseconds timeout = std::chrono::seconds{5});
+Finished run_meterd(SpawnOptions options, std::chrono::milliseconds timeout);
 
 }  // namespace meterd::app::test

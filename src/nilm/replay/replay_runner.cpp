@@ -53,6 +53,7 @@ Result<ReplayRunner> ReplayRunner::open(const ReplayOptions& options) {
   EngineConfig config;
   config.step_ms = options.step_ms;
   config.present = options.present;
+  config.utc_offset_ms = options.utc_offset_ms;
   std::vector<Source> sources;
   for (std::size_t i = 0; i < options.submeters.size(); ++i) {
     const auto& input = options.submeters[i];
@@ -96,6 +97,12 @@ Result<ReplayStats> ReplayRunner::run(const std::function<void(const StepResult&
   for (auto& s : sources_) {
     if (auto ok = advance(s); !ok) return ok.error();
   }
+  if (options_.local_offset_ms && sources_.back().head) {
+    // The steps' grid on the local time of the first mains sample (the mains are the last source).
+    EngineConfig config = engine_.config();
+    config.utc_offset_ms = options_.local_offset_ms(sources_.back().head->t_ms);
+    engine_ = Engine{std::move(config)};
+  }
   while (true) {
     Source* first = nullptr;
     for (auto& s : sources_) {
@@ -103,6 +110,13 @@ Result<ReplayStats> ReplayRunner::run(const std::function<void(const StepResult&
     }
     if (first == nullptr) break;
     if (first->mains) {
+      if (options_.local_offset_ms) {
+        const std::int64_t offset = options_.local_offset_ms(first->head->t_ms);
+        if (offset != engine_.config().utc_offset_ms) {
+          engine_.set_utc_offset(offset);
+          ++stats.offset_changes;
+        }
+      }
       engine_.push_mains(*first->head);
       ++stats.mains_samples;
       emit();

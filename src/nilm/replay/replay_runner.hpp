@@ -29,12 +29,20 @@ struct ReplayOptions {
   UsageSet present = kAllUsagesPresent;  // the usages the site has (EngineConfig::present)
   std::optional<std::int64_t> train_until_ms;  // sub-meter data from here on is withheld
   std::int64_t step_ms = 600'000;
+  // Local time (the time-of-day and day-of-week features, the steps' grid) = UTC + this; 0: the
+  // files' own clock (naive timestamps are read as UTC).
+  std::int64_t utc_offset_ms = 0;
+  // When set, the offset at a time instead (a time zone's rules, daylight saving included):
+  // asked at the first mains sample (the steps' grid) and at each one after (the features
+  // follow a change, Engine::set_utc_offset), as the daemon's NILM service does.
+  std::function<std::int64_t(std::int64_t t_ms)> local_offset_ms;
 };
 
 struct ReplayStats {
   std::uint64_t mains_samples = 0;       // read from the mains file
   std::uint64_t submeter_samples = 0;    // fed to the engine (before the training limit)
   std::uint64_t steps = 0;
+  std::uint64_t offset_changes = 0;  // of the local time's offset (ReplayOptions::local_offset_ms)
   EngineStats engine;
 };
 

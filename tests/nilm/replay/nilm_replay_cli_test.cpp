@@ -142,6 +142,31 @@ TEST_F(NilmReplayCli, UsagesTheSiteLacksStayAtZero) {
   }
 }
 
+// --utc-offset: a fixed one moves the hourly grid to local hours (xx:30 UTC at +05:30); `local`
+// follows the TZ's rules (here a daylight-saving end on Sunday 2013-11-24, inside the week) and
+// keeps the grid.
+TEST_F(NilmReplayCli, LocalTimeIsAFixedOffsetOrTheTimeZone) {
+  const std::string mains = "--mains=" + data_.string() + ":mains_P_W";
+  const auto fixed = run_meterd({"nilm", "replay", mains, "--step=1h", "--utc-offset=+05:30"},
+                                seconds{60});
+  ASSERT_EQ(fixed.exit_code, 0) << fixed.err;
+  const auto rows = read_csv(fixed.out);
+  ASSERT_EQ(rows.size(), 1 + 7 * 24 + 1u);  // the week cut into 169 local hours
+  EXPECT_EQ(rows[1][0], "2013-11-20T23:30:00Z");
+  EXPECT_EQ(rows[1][1], "2013-11-21T00:30:00Z");
+  EXPECT_FALSE(contains(fixed.err, "changes of UTC offset")) << fixed.err;
+
+  const auto zone = run_meterd(
+      SpawnOptions{.args = {"nilm", "replay", mains, "--step=1h", "--utc-offset", "local"},
+                   .env = {{"TZ", "EST5EDT,M3.2.0,M11.4.0"}}},
+      seconds{60});
+  ASSERT_EQ(zone.exit_code, 0) << zone.err;
+  const auto zone_rows = read_csv(zone.out);
+  ASSERT_EQ(zone_rows.size(), 1 + 7 * 24u);  // whole hours on either offset
+  EXPECT_EQ(zone_rows[1][0], "2013-11-21T00:00:00Z");
+  EXPECT_TRUE(contains(zone.err, ", 1 changes of UTC offset")) << zone.err;
+}
+
 TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
   struct Case {
     std::vector<std::string> args;
@@ -162,6 +187,9 @@ TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
        "'hvac_auxiliaries' has a sub-meter but is not among the site's usages"},
       {{"--step", "10min"}, "replay needs --mains"},
       {{"--mains", mains, "--step", "1h", "--step=2h"}, "option '--step' given twice"},
+      {{"--mains", mains, "--utc-offset", "CET"},
+       "--utc-offset: expected local or an offset from -14:00 to +14:00 such as +01:00, found "
+       "'CET'"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args{"nilm", "replay"};

@@ -167,6 +167,37 @@ TEST(ReplayRunner, UsagesTheSiteLacksAreNeverEstimated) {
   EXPECT_EQ(count, 0);
 }
 
+TEST(ReplayRunner, StepsAlignOnTheLocalTimeAndItsOffsetIsFollowed) {
+  const TempDir dir;
+  const Site site = write_site(dir);
+  // A fixed offset of +05:30 with hourly steps: they start at xx:30 UTC.
+  ReplayOptions fixed = options_for(site);
+  fixed.step_ms = 3'600'000;
+  fixed.utc_offset_ms = 330 * 60'000;
+  std::vector<StepResult> steps;
+  auto stats = run_replay(fixed, [&](const StepResult& s) { steps.push_back(s); });
+  ASSERT_TRUE(stats) << stats.error().message();
+  ASSERT_EQ(steps.size(), 3u);  // 23:30-00:30, 00:30-01:30, 01:30-02:30 UTC
+  EXPECT_EQ(steps[0].start_ms, (kStart - 1'800) * 1000);
+  EXPECT_EQ(steps[2].end_ms, (kStart + 9'000) * 1000);
+  EXPECT_EQ(stats->offset_changes, 0u);
+  // A time zone's rules: +05:30 for the first sample (the steps' grid), +06:30 from an hour in.
+  ReplayOptions zone = fixed;
+  zone.utc_offset_ms = 0;
+  zone.local_offset_ms = [](std::int64_t t_ms) -> std::int64_t {
+    return (t_ms < (kStart + 3'600) * 1000 ? 330 : 390) * 60'000;
+  };
+  std::vector<StepResult> zone_steps;
+  stats = run_replay(zone, [&](const StepResult& s) { zone_steps.push_back(s); });
+  ASSERT_TRUE(stats) << stats.error().message();
+  EXPECT_EQ(stats->offset_changes, 1u);
+  ASSERT_EQ(zone_steps.size(), steps.size());  // the same grid
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    EXPECT_EQ(zone_steps[i].start_ms, steps[i].start_ms);
+    EXPECT_DOUBLE_EQ(zone_steps[i].total_wh, steps[i].total_wh);
+  }
+}
+
 TEST(ReplayRunner, MalformedLineStopsWithItsLocationAfterTheStepsBeforeIt) {
   const TempDir dir;
   const Site site = write_site(dir, 4'000);  // data line 4000 = file line 4002
