@@ -339,6 +339,9 @@ int main(int argc, char** argv) {
                 t.samples);
     std::printf("  %.0f samples/s on one core (median of %d), heap growth %.3f MB\n",
                 t.samples_per_s, o.quick ? 1 : o.runs, t.heap_bytes / 1e6);
+    std::printf("  learning from 7 live sub-meters (the last training day, %zu mains samples): %.0f "
+                "mains samples/s (median of %d)\n",
+                t.learning_samples, t.learning_samples_per_s, o.quick ? 1 : o.runs);
     // What the store keeps and saves every hour (Engine::save_model()).
     std::printf("  learned model of that building after its training: %.0f kB of JSON\n\n",
                 static_cast<double>(first_model.size()) / 1e3);

@@ -243,8 +243,23 @@ std::vector<LabScore> run_lab(const std::vector<LabRecording>& recordings, doubl
 
 Throughput measure_throughput(const SimRunOptions& o, const std::string& model, int runs) {
   sim::CommercialBuilding building{site_config(o)};
-  const std::int64_t skip_s = std::int64_t{o.train_days} * 86'400;
+  const std::int64_t skip_s = std::int64_t{o.train_days - 1} * 86'400;
   for (std::int64_t i = 0; i < skip_s; ++i) (void)building.step();
+  // The last training day: mains and the truth per category (complete sub-meters 0..6).
+  std::vector<PowerSample> learning_mains;
+  std::vector<std::array<PowerSample, kUsageCount>> learning_subs;
+  for (std::int64_t i = 0; i < 86'400; ++i) {
+    const sim::SiteSample& s = building.step();
+    const std::int64_t t = s.time.time_since_epoch().count();
+    std::array<PowerSample, kUsageCount> subs{};
+    for (std::size_t c = 0; c < kUsageCount; ++c) {
+      subs[c].t_ms = t;
+      subs[c].p_w[0] = s.truth_w[c];
+      subs[c].q_var[0] = s.truth_q_var[c];
+    }
+    learning_subs.push_back(subs);
+    learning_mains.push_back(mains_of(s));
+  }
   std::vector<PowerSample> samples;
   samples.reserve(static_cast<std::size_t>(o.test_days) * 86'400);
   for (std::int64_t i = 0; i < std::int64_t{o.test_days} * 86'400; ++i) {
@@ -269,6 +284,26 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
   }
   std::sort(rates.begin(), rates.end());
   t.samples_per_s = rates.empty() ? 0.0 : rates[rates.size() / 2];
+
+  const EngineConfig learning = sim_config(o.step_ms, true);
+  t.learning_samples = learning_mains.size();
+  std::vector<double> learning_rates;
+  for (int r = 0; r < runs; ++r) {
+    Engine engine{learning};
+    (void)engine.load_model(model);
+    const double cpu0 = thread_cpu_s();
+    for (std::size_t i = 0; i < learning_mains.size(); ++i) {
+      for (std::size_t c = 0; c < kUsageCount; ++c) engine.push_submeter(c, learning_subs[i][c]);
+      engine.push_mains(learning_mains[i]);
+      if (i % 600 == 599) discard_output(engine);
+    }
+    engine.finish();
+    discard_output(engine);
+    learning_rates.push_back(static_cast<double>(learning_mains.size()) /
+                             (thread_cpu_s() - cpu0));
+  }
+  std::sort(learning_rates.begin(), learning_rates.end());
+  t.learning_samples_per_s = learning_rates.empty() ? 0.0 : learning_rates[learning_rates.size() / 2];
 
   // Heap: in-use bytes (small blocks and mmapped ones) before the engine exists, and at most
   // during its run, sampled every 4096 samples and at the end.

@@ -72,10 +72,14 @@ struct Throughput {
   double samples_per_s = 0.0;  // median over the runs
   double heap_bytes = 0.0;     // peak in-use heap growth of one engine, model loaded
   std::size_t samples = 0;     // per run
+  // The last training day again, its 7 categories' truth as live complete sub-meters (a site
+  // whose engine keeps learning): median over the runs, and samples per run.
+  double learning_samples_per_s = 0.0;
+  std::size_t learning_samples = 0;
 };
 
 // The test days of `options`' building, pushed `runs` times into fresh engines loaded with
-// `model`.
+// `model`; and its last training day with its sub-meters (learning).
 Throughput measure_throughput(const SimRunOptions& options, const std::string& model, int runs);
 
 }  // namespace meterd::bench::nilm
