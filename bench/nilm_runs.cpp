@@ -243,11 +243,13 @@ std::vector<LabScore> run_lab(const std::vector<LabRecording>& recordings, doubl
 
 Throughput measure_throughput(const SimRunOptions& o, const std::string& model, int runs) {
   sim::CommercialBuilding building{site_config(o)};
-  const std::int64_t skip_s = std::int64_t{o.train_days - 1} * 86'400;
+  const std::int64_t skip_s = std::int64_t{std::max(o.train_days, 1) - 1} * 86'400;
   for (std::int64_t i = 0; i < skip_s; ++i) (void)building.step();
   // The last training day: mains and the truth per category (complete sub-meters 0..6).
   std::vector<PowerSample> learning_mains;
   std::vector<std::array<PowerSample, kUsageCount>> learning_subs;
+  learning_mains.reserve(86'400);
+  learning_subs.reserve(86'400);
   for (std::int64_t i = 0; i < 86'400; ++i) {
     const sim::SiteSample& s = building.step();
     const std::int64_t t = s.time.time_since_epoch().count();
@@ -302,6 +304,8 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
     learning_rates.push_back(static_cast<double>(learning_mains.size()) /
                              (thread_cpu_s() - cpu0));
   }
+  learning_mains = {};  // freed before the heap is measured
+  learning_subs = {};
   std::sort(learning_rates.begin(), learning_rates.end());
   t.learning_samples_per_s = learning_rates.empty() ? 0.0 : learning_rates[learning_rates.size() / 2];
 

@@ -102,9 +102,13 @@ HttpResponse Api::usages(const HttpRequest& r) const {
   }
   // Local time: the offset in force at the end of the range (`local`), else the configured one;
   // a range across a daylight-saving change is cut into days on that offset.
-  const auto utc_offset = nilm.local_offset ? nilm.local_offset(to_guess - milliseconds{1})
-                                            : nilm.utc_offset;
-  const auto today = to_guess - local_midnight(to_guess - milliseconds{1}, utc_offset);
+  const UtcTime last = to_guess - milliseconds{1};
+  const auto utc_offset = nilm.local_offset ? nilm.local_offset(last) : nilm.utc_offset;
+  // Today's local midnight: its date from the offset now, its instant from the offset in force
+  // at midnight (on a change day they differ: Paris 2026-03-29 began at 23:00Z, not 22:00Z).
+  UtcTime midnight = local_midnight(last, utc_offset);
+  if (nilm.local_offset) midnight = midnight + utc_offset - nilm.local_offset(midnight);
+  const auto today = to_guess - midnight;
   const auto range = parse_range(r.query, now, today, options_.max_export_range);
   if (!range) {
     return error_response(

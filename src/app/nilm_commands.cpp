@@ -185,7 +185,10 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
   io.err << "meterd nilm replay: " << s.mains_samples << " mains samples, " << s.submeter_samples
          << " sub-meter samples, " << s.steps << " steps, " << s.engine.events << " events, "
          << s.engine.gaps << " gaps, " << s.engine.dropped_samples << " samples dropped";
-  if (a.options.local_offset_ms) io.err << ", " << s.offset_changes << " changes of UTC offset";
+  if (a.options.local_offset_ms) {
+    io.err << ", " << s.offset_changes << (s.offset_changes == 1 ? " change" : " changes")
+           << " of UTC offset";
+  }
   io.err << '\n';
   return kExitOk;
 }

@@ -340,7 +340,7 @@ void ContinuousModel::learn(std::size_t slot, Usage usage, double residual_w, do
                             Contrasts contrasts) {
   const std::size_t c = index_of(usage);
   if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
-  ++generation_;  // the cached fits (slot_fits()) are out of date
+  ++generation_[c];  // its cached fits (slot_fits()) are out of date
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   learn_pooled(c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
@@ -351,7 +351,7 @@ void ContinuousModel::observe(std::int64_t t_ms, std::size_t slot, Usage usage, 
                               Contrasts contrasts) {
   const std::size_t c = index_of(usage);
   if (!usable(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts)) return;
-  ++generation_;  // the cached fits (slot_fits()) are out of date
+  ++generation_[c];  // its cached fits (slot_fits()) are out of date
   learn_state(slot, c, residual_w, weight_s, off);
   learn_slot(slot, c, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);
   Block& b = block_[c];
@@ -379,7 +379,7 @@ void ContinuousModel::flush(std::size_t c) noexcept {
 const ContinuousModel::SlotFits& ContinuousModel::slot_fits(std::size_t slot,
                                                             std::size_t c) const noexcept {
   SlotFits& e = fits_[c];
-  if (e.generation == generation_ && e.slot == slot) return e;
+  if (e.generation == generation_[c] && e.slot == slot) return e;
   const Sums& s = table_[slot][c];
   const Sums& p = pooled_[c];
   // Blend towards the pooled fit while the slot has seen little (weight in seconds): the pooled
@@ -400,7 +400,7 @@ const ContinuousModel::SlotFits& ContinuousModel::slot_fits(std::size_t slot,
   e.cap = !std::isfinite(pooled) ? std::numeric_limits<double>::infinity()
           : std::isfinite(own)   ? e.k * own + (1.0 - e.k) * pooled
                                  : pooled;
-  e.generation = generation_;
+  e.generation = generation_[c];
   e.slot = slot;
   return e;
 }

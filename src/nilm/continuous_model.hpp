@@ -168,12 +168,12 @@ class ContinuousModel {
   // cached for estimate() are dropped): write before the next estimate().
   const Table& table() const noexcept { return table_; }
   Table& table() noexcept {
-    ++generation_;
+    for (auto& g : generation_) ++g;
     return table_;
   }
   const std::array<Sums, kUsageCount>& pooled() const noexcept { return pooled_; }
   std::array<Sums, kUsageCount>& pooled() noexcept {
-    ++generation_;
+    for (auto& g : generation_) ++g;
     return pooled_;
   }
 
@@ -201,7 +201,7 @@ class ContinuousModel {
   // What estimate() takes from a category's sums in a slot: the slot's and the pooled fit, the
   // slot's weight in their blend and the bound on the estimate.
   struct SlotFits {
-    std::uint64_t generation = 0;  // of the sums they were computed from (0: none)
+    std::uint64_t generation = 0;  // of the category's sums they were computed from (0: none)
     std::size_t slot = 0;
     double k = 0.0;
     LinearFit own;
@@ -245,10 +245,15 @@ class ContinuousModel {
   Table table_{};
   std::array<Sums, kUsageCount> pooled_{};
   std::array<Block, kUsageCount> block_{};
-  // Changes with every change of the sums; the fits cached per category, for the last slot
+  // Per category, changes with every change of its sums; its fits cached for the last slot
   // estimated (a 1 Hz engine solves each slot's systems once per category instead of twice per
-  // sample: docs/nilm.md, Bounds).
-  std::uint64_t generation_ = 1;
+  // sample, docs/nilm.md, Bounds; a category learning from its sub-meter leaves the others'
+  // caches alone).
+  std::array<std::uint64_t, kUsageCount> generation_ = [] {
+    std::array<std::uint64_t, kUsageCount> g{};
+    g.fill(1);
+    return g;
+  }();
   mutable std::array<SlotFits, kUsageCount> fits_{};
 };
 

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <utility>
 
 #include "src/nilm/appliance_tracker.hpp"
 #include "src/nilm/change_detector.hpp"
@@ -199,7 +200,7 @@ struct Engine::Impl {
       }
     }
     for (std::size_t c = 0; c < kUsageCount; ++c) {
-      const auto& p = model->continuous.pooled()[c];
+      const auto& p = std::as_const(model->continuous).pooled()[c];  // a read
       if (p.w <= 0.0 || votes[c] < kMinSwitchedVotes) {
         switched[c] = false;
         continue;

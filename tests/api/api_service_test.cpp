@@ -16,6 +16,7 @@
 #include "src/app/acquisition_service.hpp"
 #include "src/pipeline/reading_fanout.hpp"
 #include "tests/api/http_client.hpp"
+#include "tests/app/scoped_time_zone.hpp"
 
 namespace meterd::app {
 namespace {
@@ -115,6 +116,21 @@ TEST(ApiService, DisabledStartsNothing) {
   EXPECT_TRUE(d.api.ports().empty());
 }
 
+// `nilm.utc_offset: local`: the API asks the box's time zone per request, at the time asked
+// about (here Central European time: January and July differ by the summer hour).
+TEST(ApiService, UsagesOnLocalTimeFollowTheTimeZone) {
+  const test::ScopedTimeZone cet(test::kCentralEuropeanTime);  // before any thread
+  auto c = simulated("nilm:\n  enabled: true\n  mains:\n    - { meter: m1 }\n");
+  ASSERT_FALSE(c.nilm.utc_offset);  // local by default
+  const UtcTime january{std::chrono::milliseconds{1'767'571'200'000}};  // 2026-01-05
+  const UtcTime july{std::chrono::milliseconds{1'783'296'000'000}};     // 2026-07-06
+  const auto u = usage_options(c.nilm, january);
+  EXPECT_EQ(u.utc_offset, std::chrono::minutes(60));
+  ASSERT_TRUE(u.local_offset);
+  EXPECT_EQ(u.local_offset(january), std::chrono::minutes(60));
+  EXPECT_EQ(u.local_offset(july), std::chrono::minutes(120));
+}
+
 TEST(ApiService, UsagesFollowTheNilmSection) {
   const std::string nilm =
       "nilm:\n  enabled: true\n  meter_id: split\n  step: 15min\n  utc_offset: \"-03:30\"\n"
@@ -127,15 +143,6 @@ TEST(ApiService, UsagesFollowTheNilmSection) {
   EXPECT_EQ(u.utc_offset, std::chrono::minutes(-210));
   EXPECT_TRUE(usage_options(simulated("").nilm, UtcTime{}).meter_id.empty());
   EXPECT_FALSE(u.local_offset);  // a fixed offset
-  // `local`: resolved per request at the time asked about, with the box's time zone.
-  auto local = on.nilm;
-  local.utc_offset.reset();
-  const auto l = usage_options(local, UtcTime{});
-  ASSERT_TRUE(l.local_offset);
-  for (const UtcTime t : {UtcTime{std::chrono::milliseconds{1'767'571'200'000}},    // January
-                          UtcTime{std::chrono::milliseconds{1'783'296'000'000}}}) {  // July
-    EXPECT_EQ(l.local_offset(t), config::effective_utc_offset(local, t));
-  }
 
   Daemonish off_daemon(simulated(""));
   ASSERT_TRUE(off_daemon.start());

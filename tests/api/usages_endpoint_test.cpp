@@ -275,7 +275,9 @@ TEST(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
   const auto today = json::parse(get(f.port(), "/api/v1/usages").body);
   EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, today).empty());
   EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer.count() * 60.0);
-  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), summer)));
+  // Today began on the winter offset (the change came at about 06:00): its midnight is the
+  // winter one, an hour after the summer offset's (Paris, 2026-03-29: 23:00Z, not 22:00Z).
+  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), winter)));
   // A range that ends before the change: days on the winter offset.
   const UtcTime to = changed_at - hours{1};
   const UtcTime from = today_local_midnight(to, winter) - std::chrono::days{1};
@@ -287,6 +289,22 @@ TEST(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
   EXPECT_DOUBLE_EQ(before["utc_offset_s"].get<double>(), winter.count() * 60.0);
   ASSERT_FALSE(before["steps"].empty());
   EXPECT_EQ(before["steps"][0]["start"], format_utc(from));  // a local midnight of that offset
+}
+
+// A change two days ago: today is a summer day from its midnight.
+TEST(UsagesEndpointLocalTime, ADayAfterTheChangeBeginsAtItsOwnMidnight) {
+  ApiOptions o = ApiFixture::nilm_options();
+  const minutes winter = o.usages.utc_offset;
+  const minutes summer = winter + minutes{60};
+  const UtcTime changed_at =
+      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - hours{48};
+  o.usages.local_offset = [=](UtcTime t) { return t < changed_at ? winter : summer; };
+  ApiFixture f(o);
+  ASSERT_TRUE(f.start_result());
+  const auto today = json::parse(get(f.port(), "/api/v1/usages").body);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, today).empty());
+  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer.count() * 60.0);
+  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), summer)));
 }
 
 TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {

@@ -523,11 +523,23 @@ TEST(ContinuousModel, TheFitsCachedBetweenEstimatesFollowEveryChangeOfTheSums) {
   EXPECT_NE(after, before);
   EXPECT_EQ(at(asked, 12, 3500.0), after);
   EXPECT_EQ(at(quiet, 12, 3500.0), after);
-  // learn() too.
+  // learn() too; and each category's fits apart (another one learning leaves them).
+  const auto it_at = [&](const ContinuousModel& m) {
+    return m.estimate(12, Usage::it, 3500.0, 60.0, 0.0, c);
+  };
+  for (ContinuousModel* m : {&asked, &fresh})
+    for (int i = 0; i < 600; ++i) m->learn(12, Usage::it, 3000.0 + i, 800.0 + 0.1 * i, 1.0);
+  const double it_before = it_at(asked);
+  EXPECT_EQ(it_before, it_at(fresh));
   for (ContinuousModel* m : {&asked, &fresh})
     for (int i = 0; i < 600; ++i) m->learn(12, Usage::ventilation, 3600.0, 1500.0, 1.0);
   EXPECT_EQ(at(asked, 12, 3500.0), at(fresh, 12, 3500.0));
   EXPECT_NE(at(asked, 12, 3500.0), after);
+  EXPECT_EQ(it_at(asked), it_before);
+  for (ContinuousModel* m : {&asked, &fresh})
+    for (int i = 0; i < 600; ++i) m->learn(12, Usage::it, 2000.0, 300.0, 1.0);
+  EXPECT_EQ(it_at(asked), it_at(fresh));
+  EXPECT_NE(it_at(asked), it_before);
   // Sums written through table() and pooled() (the model codec) after an estimate.
   const double read = at(asked, 12, 3500.0);
   asked.table()[12][index_of(Usage::ventilation)].x += 600.0 * 1000.0;

@@ -181,11 +181,12 @@ TEST(ReplayRunner, StepsAlignOnTheLocalTimeAndItsOffsetIsFollowed) {
   EXPECT_EQ(steps[0].start_ms, (kStart - 1'800) * 1000);
   EXPECT_EQ(steps[2].end_ms, (kStart + 9'000) * 1000);
   EXPECT_EQ(stats->offset_changes, 0u);
-  // A time zone's rules: +05:30 for the first sample (the steps' grid), +06:30 from an hour in.
+  // A time zone's rules: +05:30 for the first sample (the steps' grid), +06:00 from an hour in
+  // (half an hour: the grid would move if the steps followed the change).
   ReplayOptions zone = fixed;
   zone.utc_offset_ms = 0;
   zone.local_offset_ms = [](std::int64_t t_ms) -> std::int64_t {
-    return (t_ms < (kStart + 3'600) * 1000 ? 330 : 390) * 60'000;
+    return (t_ms < (kStart + 3'600) * 1000 ? 330 : 360) * 60'000;
   };
   std::vector<StepResult> zone_steps;
   stats = run_replay(zone, [&](const StepResult& s) { zone_steps.push_back(s); });
