@@ -5,6 +5,7 @@
 // to the total; bad parameters and NILM off give the documented errors.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "tests/api/api_fixture.hpp"
@@ -261,50 +262,55 @@ TEST(UsagesEndpointSiteUsages, AbsentUsageWithStoredEnergyStaysListed) {
 }
 
 // `nilm.utc_offset: local`: each request takes the offset in force at the end of its range (the
-// box's time zone, here a function: an hour ahead since 6 h ago, a daylight-saving change), not
-// the one the daemon started with.
-TEST(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
-  ApiOptions o = ApiFixture::nilm_options();
-  const minutes winter = o.usages.utc_offset;
-  const minutes summer = winter + minutes{60};
-  const UtcTime changed_at =
-      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - hours{6};
-  o.usages.local_offset = [=](UtcTime t) { return t < changed_at ? winter : summer; };
-  ApiFixture f(o);
-  ASSERT_TRUE(f.start_result());
-  const auto today = json::parse(get(f.port(), "/api/v1/usages").body);
-  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, today).empty());
-  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer.count() * 60.0);
+// box's time zone, here a function: an hour ahead since `ago`, a daylight-saving change), not the
+// one the daemon started with.
+class UsagesEndpointLocalTime : public ::testing::Test {
+ protected:
+  void start(hours ago) {
+    ApiOptions o = ApiFixture::nilm_options();
+    winter_ = o.usages.utc_offset;
+    summer_ = winter_ + minutes{60};
+    changed_at_ = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - ago;
+    o.usages.local_offset = [winter = winter_, summer = summer_, at = changed_at_](UtcTime t) {
+      return t < at ? winter : summer;
+    };
+    f_ = std::make_unique<ApiFixture>(o);
+    ASSERT_TRUE(f_->start_result());
+  }
+  json get_json(const std::string& target) {
+    const auto body = json::parse(get(f_->port(), target).body);
+    EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, body).empty()) << target;
+    return body;
+  }
+  minutes winter_{};
+  minutes summer_{};
+  UtcTime changed_at_{};
+  std::unique_ptr<ApiFixture> f_;
+};
+
+TEST_F(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
+  start(hours{6});
+  const auto today = get_json("/api/v1/usages");
+  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer_.count() * 60.0);
   // Today began on the winter offset (the change came at about 06:00): its midnight is the
   // winter one, an hour after the summer offset's (Paris, 2026-03-29: 23:00Z, not 22:00Z).
-  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), winter)));
+  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f_->now(), winter_)));
   // A range that ends before the change: days on the winter offset.
-  const UtcTime to = changed_at - hours{1};
-  const UtcTime from = today_local_midnight(to, winter) - std::chrono::days{1};
-  const auto before = json::parse(
-      get(f.port(), "/api/v1/usages?from=" + format_utc(from) + "&to=" + format_utc(to) +
-                        "&step=1d")
-          .body);
-  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, before).empty());
-  EXPECT_DOUBLE_EQ(before["utc_offset_s"].get<double>(), winter.count() * 60.0);
+  const UtcTime to = changed_at_ - hours{1};
+  const UtcTime from = today_local_midnight(to, winter_) - std::chrono::days{1};
+  const auto before =
+      get_json("/api/v1/usages?from=" + format_utc(from) + "&to=" + format_utc(to) + "&step=1d");
+  EXPECT_DOUBLE_EQ(before["utc_offset_s"].get<double>(), winter_.count() * 60.0);
   ASSERT_FALSE(before["steps"].empty());
   EXPECT_EQ(before["steps"][0]["start"], format_utc(from));  // a local midnight of that offset
 }
 
 // A change two days ago: today is a summer day from its midnight.
-TEST(UsagesEndpointLocalTime, ADayAfterTheChangeBeginsAtItsOwnMidnight) {
-  ApiOptions o = ApiFixture::nilm_options();
-  const minutes winter = o.usages.utc_offset;
-  const minutes summer = winter + minutes{60};
-  const UtcTime changed_at =
-      std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) - hours{48};
-  o.usages.local_offset = [=](UtcTime t) { return t < changed_at ? winter : summer; };
-  ApiFixture f(o);
-  ASSERT_TRUE(f.start_result());
-  const auto today = json::parse(get(f.port(), "/api/v1/usages").body);
-  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, today).empty());
-  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer.count() * 60.0);
-  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f.now(), summer)));
+TEST_F(UsagesEndpointLocalTime, ADayAfterTheChangeBeginsAtItsOwnMidnight) {
+  start(hours{48});
+  const auto today = get_json("/api/v1/usages");
+  EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer_.count() * 60.0);
+  EXPECT_EQ(today["from"], format_utc(today_local_midnight(f_->now(), summer_)));
 }
 
 TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {
