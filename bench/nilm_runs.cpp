@@ -267,47 +267,38 @@ Throughput measure_throughput(const SimRunOptions& o, const std::string& model, 
   for (std::int64_t i = 0; i < std::int64_t{o.test_days} * 86'400; ++i) {
     samples.push_back(mains_of(building.step()));
   }
+  // The median over `runs` fresh engines of `with`, loaded with the model, of the mains samples
+  // per CPU second that push(engine, i) feeds for i < n (steps taken every 600).
+  const auto median_rate = [&](const EngineConfig& with, std::size_t n, const auto& push) {
+    std::vector<double> rates;
+    for (int r = 0; r < runs; ++r) {
+      Engine engine{with};
+      (void)engine.load_model(model);
+      const double cpu0 = thread_cpu_s();
+      for (std::size_t i = 0; i < n; ++i) {
+        push(engine, i);
+        if (i % 600 == 599) discard_output(engine);
+      }
+      engine.finish();
+      discard_output(engine);
+      rates.push_back(static_cast<double>(n) / (thread_cpu_s() - cpu0));
+    }
+    std::sort(rates.begin(), rates.end());
+    return rates.empty() ? 0.0 : rates[rates.size() / 2];
+  };
   const EngineConfig config = sim_config(o.step_ms, o.submeters);
-
   Throughput t;
   t.samples = samples.size();
-  std::vector<double> rates;
-  for (int r = 0; r < runs; ++r) {
-    Engine engine{config};
-    (void)engine.load_model(model);
-    const double cpu0 = thread_cpu_s();
-    for (std::size_t i = 0; i < samples.size(); ++i) {
-      engine.push_mains(samples[i]);
-      if (i % 600 == 599) discard_output(engine);
-    }
-    engine.finish();
-    discard_output(engine);
-    rates.push_back(static_cast<double>(samples.size()) / (thread_cpu_s() - cpu0));
-  }
-  std::sort(rates.begin(), rates.end());
-  t.samples_per_s = rates.empty() ? 0.0 : rates[rates.size() / 2];
-
-  const EngineConfig learning = sim_config(o.step_ms, true);
+  t.samples_per_s = median_rate(config, samples.size(),
+                                [&](Engine& e, std::size_t i) { e.push_mains(samples[i]); });
   t.learning_samples = learning_mains.size();
-  std::vector<double> learning_rates;
-  for (int r = 0; r < runs; ++r) {
-    Engine engine{learning};
-    (void)engine.load_model(model);
-    const double cpu0 = thread_cpu_s();
-    for (std::size_t i = 0; i < learning_mains.size(); ++i) {
-      for (std::size_t c = 0; c < kUsageCount; ++c) engine.push_submeter(c, learning_subs[i][c]);
-      engine.push_mains(learning_mains[i]);
-      if (i % 600 == 599) discard_output(engine);
-    }
-    engine.finish();
-    discard_output(engine);
-    learning_rates.push_back(static_cast<double>(learning_mains.size()) /
-                             (thread_cpu_s() - cpu0));
-  }
+  t.learning_samples_per_s =
+      median_rate(sim_config(o.step_ms, true), learning_mains.size(), [&](Engine& e, std::size_t i) {
+        for (std::size_t c = 0; c < kUsageCount; ++c) e.push_submeter(c, learning_subs[i][c]);
+        e.push_mains(learning_mains[i]);
+      });
   learning_mains = {};  // freed before the heap is measured
   learning_subs = {};
-  std::sort(learning_rates.begin(), learning_rates.end());
-  t.learning_samples_per_s = learning_rates.empty() ? 0.0 : learning_rates[learning_rates.size() / 2];
 
   // Heap: in-use bytes (small blocks and mmapped ones) before the engine exists, and at most
   // during its run, sampled every 4096 samples and at the end.
