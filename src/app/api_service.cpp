@@ -31,7 +31,7 @@ api::UsageOptions usage_options(const config::NilmConfig& nilm, UtcTime now) {
   api::UsageOptions u{nilm.meter_id, nilm.step, config::effective_utc_offset(nilm, now),
                       nilm.usages, {}};
   if (!nilm.utc_offset) {  // `local`: the box's time zone at the time asked about
-    u.local_offset = [nilm](UtcTime t) { return config::effective_utc_offset(nilm, t); };
+    u.local_offset = [](UtcTime t) { return config::local_utc_offset(t); };
   }
   return u;
 }

@@ -285,7 +285,7 @@ void NilmService::publish_event(const nilm::SwitchEvent& e) {
 
 void NilmService::follow_local_time(std::int64_t t_ms) {
   if (config_.utc_offset) return;  // a fixed offset
-  const auto offset = config::effective_utc_offset(config_, utc_of(t_ms));
+  const auto offset = config::local_utc_offset(utc_of(t_ms));
   const std::int64_t offset_ms = std::chrono::milliseconds(offset).count();
   if (offset_ms == engine_->config().utc_offset_ms) return;
   engine_->set_utc_offset(offset_ms);
