@@ -119,17 +119,8 @@ ContinuousModel::LinearFit ContinuousModel::fit(const Sums& s, double delta,
   // The fit on the regressors is of what the shadows leave, x - delta S (its sums follow from
   // the running sums by linearity); their part is added back at the current S (apply()).
   const double ms = s.s / s.w;
-  const double mx = s.x / s.w - delta * ms;
-  // The level the slopes are applied around: the means over the whole memory, or their mean
-  // with the short memory's (kLevelBlend; the slopes stay the long memory's).
-  const bool recent = recent_level && s.lw > 0.0;
-  const auto level = [&](double whole, double last) {
-    return recent ? whole + kLevelBlend * (last - whole) : whole;
-  };
-  f.at_x = level(mx, recent ? s.lx / s.lw - delta * s.ls / s.lw : mx);
   // The regressors seen (R always; a contrast or dQ once its sum of squares is positive): their
-  // means, centred second moments with the ridges, covariances with x - delta S, bounds and
-  // levels.
+  // means, centred second moments with the ridges, covariances with x - delta S and bounds.
   std::size_t n = 0;
   RegressorVector m{};      // means
   RegressorVector sq{};     // sums of w * v^2
@@ -139,7 +130,7 @@ ContinuousModel::LinearFit ContinuousModel::fit(const Sums& s, double delta,
   RegressorVector lo{};
   RegressorVector hi{};
   const auto push = [&](int which, double sum, double sum_sq, double sum_x, double sum_s,
-                        double sum_l, double ridge_w, double bound_lo, double bound_hi) {
+                        double ridge_w, double bound_lo, double bound_hi) {
     m[n] = sum / s.w;
     sq[n] = sum_sq;
     sx[n] = sum_x;
@@ -147,16 +138,15 @@ ContinuousModel::LinearFit ContinuousModel::fit(const Sums& s, double delta,
     ridge[n] = ridge_w;
     lo[n] = bound_lo;
     hi[n] = bound_hi;
-    f.at[n] = level(m[n], recent ? sum_l / s.lw : m[n]);
     f.id[n] = which;
     ++n;
   };
-  push(kRegressorR, s.r, s.rr, s.xr, s.rs, s.lr, kRidgeW, 0.0, 1.0);
+  push(kRegressorR, s.r, s.rr, s.xr, s.rs, kRidgeW, 0.0, 1.0);
   for (std::size_t k = 0; k < kContrasts; ++k)
     if (s.cc[k] > 0.0)
-      push(kRegressorC0 + static_cast<int>(k), s.c[k], s.cc[k], s.xc[k], s.sc[k], s.lc[k],
-           kRidgeC, -kMaxCSlope, kMaxCSlope);
-  if (s.qq > 0.0) push(kRegressorQ, s.q, s.qq, s.xq, s.qs, s.lq, kRidgeQ, -kMaxQSlope, kMaxQSlope);
+      push(kRegressorC0 + static_cast<int>(k), s.c[k], s.cc[k], s.xc[k], s.sc[k], kRidgeC,
+           -kMaxCSlope, kMaxCSlope);
+  if (s.qq > 0.0) push(kRegressorQ, s.q, s.qq, s.xq, s.qs, kRidgeQ, -kMaxQSlope, kMaxQSlope);
   // The sum of w * u * v of two different regressors.
   const auto cross = [&](int i, int j) {
     if (i > j) std::swap(i, j);
@@ -175,7 +165,28 @@ ContinuousModel::LinearFit ContinuousModel::fit(const Sums& s, double delta,
   }
   f.z = bounded_slopes(a, b, lo, hi, n);
   f.n = n;
+  set_levels(f, s, recent_level);
   return f;
+}
+
+void ContinuousModel::set_levels(LinearFit& f, const Sums& s, bool recent_level) noexcept {
+  if (f.empty) return;
+  // The level the slopes are applied around: the means over the whole memory, or their mean
+  // with the short memory's (kLevelBlend; the slopes stay the long memory's).
+  const bool recent = recent_level && s.lw > 0.0;
+  const auto level = [&](double whole, double last) {
+    return recent ? whole + kLevelBlend * (last - whole) : whole;
+  };
+  const double mx = s.x / s.w - f.delta * (s.s / s.w);
+  f.at_x = level(mx, recent ? s.lx / s.lw - f.delta * s.ls / s.lw : mx);
+  for (std::size_t i = 0; i < f.n; ++i) {
+    const int which = f.id[i];
+    const auto k = static_cast<std::size_t>(which - kRegressorC0);
+    const double sum = which == kRegressorR ? s.r : which == kRegressorQ ? s.q : s.c[k];
+    const double sum_l = which == kRegressorR ? s.lr : which == kRegressorQ ? s.lq : s.lc[k];
+    const double whole = sum / s.w;
+    f.at[i] = level(whole, recent ? sum_l / s.lw : whole);
+  }
 }
 
 double ContinuousModel::apply(const LinearFit& f, double residual_w, double dq_var,
@@ -193,12 +204,6 @@ double ContinuousModel::apply(const LinearFit& f, double residual_w, double dq_v
     out += f.z[i] * (v - f.at[i]);
   }
   return out + f.delta * shadow_w;
-}
-
-double ContinuousModel::predict(const Sums& s, double residual_w, double dq_var, double shadow_w,
-                                double delta, bool recent_level,
-                                const Contrasts& contrasts) noexcept {
-  return apply(fit(s, delta, recent_level), residual_w, dq_var, shadow_w, contrasts);
 }
 
 double ContinuousModel::upper_bound(const Sums& s) noexcept {
@@ -284,11 +289,14 @@ void ContinuousModel::learn_slot(std::size_t slot, std::size_t c, double residua
                                  const Contrasts& contrasts) noexcept {
   Sums& s = table_[slot][c];
   if (s.w >= kMinWeightS) {
-    const double delta = shadow_slope(pooled_[c]);
-    const double pred = predict(s, residual_w, dq_var, shadow_w, delta, false, contrasts);
+    // The prequential errors of the fit with the whole memory's level and with the recent one
+    // (the same slopes: solved once).
+    LinearFit f = fit(s, shadow_slope(pooled_[c]), false);
+    const double pred = apply(f, residual_w, dq_var, shadow_w, contrasts);
     s.err += weight_s * std::abs(x_w - std::max(pred, 0.0));
     s.ax += weight_s * std::abs(x_w);
-    const double recent = predict(s, residual_w, dq_var, shadow_w, delta, true, contrasts);
+    set_levels(f, s, true);
+    const double recent = apply(f, residual_w, dq_var, shadow_w, contrasts);
     s.lerr += weight_s * std::abs(x_w - std::max(recent, 0.0));
   }
   add(s, residual_w, x_w, weight_s, dq_var, shadow_w, contrasts);

@@ -196,6 +196,9 @@ class ContinuousModel {
     std::array<int, kMaxRegressors> id{};  // which regressor (continuous_model.cpp)
   };
   static LinearFit fit(const Sums& s, double delta, bool recent_level) noexcept;
+  // Sets f's levels (at_x, at) to the whole memory's means or, with recent_level, their blend
+  // with the short memory's; the slopes stay.
+  static void set_levels(LinearFit& f, const Sums& s, bool recent_level) noexcept;
   static double apply(const LinearFit& f, double residual_w, double dq_var, double shadow_w,
                       const Contrasts& contrasts) noexcept;
   // What estimate() takes from a category's sums in a slot: the slot's and the pooled fit, the
@@ -210,9 +213,6 @@ class ContinuousModel {
   };
   const SlotFits& slot_fits(std::size_t slot, std::size_t c) const noexcept;
 
-  static double predict(const Sums& s, double residual_w, double dq_var, double shadow_w = 0.0,
-                        double delta = 0.0, bool recent_level = false,
-                        const Contrasts& contrasts = {}) noexcept;
   // Whether the slot's fit takes its level from the short memory (see kLevelWeightS).
   static bool recent_level(const Sums& s) noexcept;
   static double shadow_slope(const Sums& s) noexcept;
