@@ -1,6 +1,8 @@
 #include "src/nilm/replay/replay_runner.hpp"
 
 #include <array>
+#include <chrono>
+#include <optional>
 #include <string>
 
 #include "src/nilm/replay/csv_series_reader.hpp"
@@ -103,6 +105,7 @@ Result<ReplayStats> ReplayRunner::run(const std::function<void(const StepResult&
     config.utc_offset_ms = options_.local_offset_ms(sources_.back().head->t_ms);
     engine_ = Engine{std::move(config)};
   }
+  std::optional<std::int64_t> asked_minute;  // of local_offset_ms's last call
   while (true) {
     Source* first = nullptr;
     for (auto& s : sources_) {
@@ -110,7 +113,10 @@ Result<ReplayStats> ReplayRunner::run(const std::function<void(const StepResult&
     }
     if (first == nullptr) break;
     if (first->mains) {
-      if (options_.local_offset_ms) {
+      const auto minute = std::chrono::floor<std::chrono::minutes>(
+                              std::chrono::milliseconds{first->head->t_ms}).count();
+      if (options_.local_offset_ms && minute != asked_minute) {
+        asked_minute = minute;
         const std::int64_t offset = options_.local_offset_ms(first->head->t_ms);
         if (offset != engine_.config().utc_offset_ms) {
           engine_.set_utc_offset(offset);

@@ -185,13 +185,17 @@ TEST(ReplayRunner, StepsAlignOnTheLocalTimeAndItsOffsetIsFollowed) {
   // (half an hour: the grid would move if the steps followed the change).
   ReplayOptions zone = fixed;
   zone.utc_offset_ms = 0;
-  zone.local_offset_ms = [](std::int64_t t_ms) -> std::int64_t {
+  int asked = 0;
+  zone.local_offset_ms = [&asked](std::int64_t t_ms) -> std::int64_t {
+    ++asked;
     return (t_ms < (kStart + 3'600) * 1000 ? 330 : 360) * 60'000;
   };
   std::vector<StepResult> zone_steps;
   stats = run_replay(zone, [&](const StepResult& s) { zone_steps.push_back(s); });
   ASSERT_TRUE(stats) << stats.error().message();
   EXPECT_EQ(stats->offset_changes, 1u);
+  // Once for the grid, then once per UTC minute of the two hours, not per sample.
+  EXPECT_EQ(asked, 1 + kSeconds / 60);
   ASSERT_EQ(zone_steps.size(), steps.size());  // the same grid
   for (std::size_t i = 0; i < steps.size(); ++i) {
     EXPECT_EQ(zone_steps[i].start_ms, steps[i].start_ms);
