@@ -7,6 +7,7 @@
 //   lab     four 1 Hz laboratory traces, 12 quantities (bench/data/lab-1hz, MIT)
 // Usage: bench-store [--hours N] [--dir DIR]. The last line is the summary for the sim set:
 //   bytes_per_value=... naive_bytes_per_value=... ingest_values_per_s=... day_query_ms=...
+//   written_mb_per_day=... (what reaches the disk in a day at the default 1 s flush: flash wear)
 // Ingest time counts publish() + flush() (encode, seal, SQLite, fsync) on this thread only.
 #include <spdlog/spdlog.h>
 #include <time.h>
@@ -333,9 +334,26 @@ Figures measure(const std::string& name, const fs::path& dir, const Producer& pr
   return f;
 }
 
-// Real-time shape: one flush per second of 8 readings (what the flush thread does at 1 s), over
-// 20 minutes of data: milliseconds per flush (wall, fsync included) and the file size after it.
-void realtime_flushes(const fs::path& dir) {
+// What this process has written to storage so far (/proc/self/io write_bytes: every page it
+// dirtied; with an fsync per flush each flush's pages count again), 0 where unknown.
+std::uint64_t written_bytes() {
+  std::ifstream io("/proc/self/io");
+  std::string key;
+  std::uint64_t value = 0;
+  while (io >> key >> value) {
+    if (key == "write_bytes:") return value;
+  }
+  return 0;
+}
+
+struct RealtimeRun {
+  std::vector<double> ms;       // wall time of each flush, fsync included
+  double written_per_h = 0.0;   // bytes written to storage per hour of readings
+};
+
+// Real-time shape: 8 readings a second, flushed every `flush_s` seconds (what the flush thread
+// does at flush_interval), over 20 minutes of data.
+RealtimeRun realtime_run(const fs::path& dir, int flush_s) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   StoreOptions options;
@@ -345,26 +363,43 @@ void realtime_flushes(const fs::path& dir) {
   must(openssl_random(key), "random key");
   auto store =
       must(Store::open(options, clock, must(KeyStore::from_keys({key}), "keys")), "open store");
-  std::vector<double> ms;
-  std::uint64_t values = 0;
+  RealtimeRun run;
+  constexpr int kSeconds = 1200;
+  int seconds = 0;
+  const std::uint64_t written0 = written_bytes();
   sim_producer(1)([&](Batch& batch) {
-    for (std::size_t s = 0; s + kSimMeters <= batch.size() && ms.size() < 1200; s += kSimMeters) {
+    for (std::size_t s = 0; s + kSimMeters <= batch.size() && seconds < kSeconds; s += kSimMeters) {
       clock.step_utc(batch[s].time - clock.utc_now());
       const auto t0 = Steady::now();
-      for (std::size_t m = 0; m < kSimMeters; ++m) {
-        values += batch[s + m].values.size();
-        store->publish(batch[s + m]);
-      }
+      for (std::size_t m = 0; m < kSimMeters; ++m) store->publish(batch[s + m]);
+      if (++seconds % flush_s != 0) continue;
       must(store->flush(), "flush");
-      ms.push_back(seconds_since(t0) * 1000.0);
+      run.ms.push_back(seconds_since(t0) * 1000.0);
     }
   });
-  std::sort(ms.begin(), ms.end());
-  std::printf(
-      "\nreal-time shape (1 flush per second of %d readings, %zu flushes): median %.2f ms, p99 "
-      "%.2f ms per "
-      "flush (wall, fsync included)\n",
-      kSimMeters, ms.size(), ms[ms.size() / 2], ms[ms.size() * 99 / 100]);
+  run.written_per_h =
+      static_cast<double>(written_bytes() - written0) * 3600.0 / static_cast<double>(kSeconds);
+  std::sort(run.ms.begin(), run.ms.end());
+  return run;
+}
+
+// The table for flush intervals of 1, 5, 10 and 60 s; returns the bytes written per day at 1 s
+// (the default), the flash wear figure of the summary line.
+double realtime_flushes(const fs::path& dir) {
+  std::printf("\nreal-time shape: %d readings a second over 20 minutes, flushed every interval; "
+              "written = /proc/self/io write_bytes (WAL, checkpoints into the file)\n",
+              kSimMeters);
+  std::printf("| flush interval | flushes | median ms | p99 ms | written per day |\n"
+              "|---|---|---|---|---|\n");
+  double per_day_1s = 0.0;
+  for (const int flush_s : {1, 5, 10, 60}) {
+    const RealtimeRun r = realtime_run(dir, flush_s);
+    const double per_day = r.written_per_h * 24.0;
+    if (flush_s == 1) per_day_1s = per_day;
+    std::printf("| %d s | %zu | %.2f | %.2f | %.0f MB |\n", flush_s, r.ms.size(),
+                r.ms[r.ms.size() / 2], r.ms[r.ms.size() * 99 / 100], per_day / 1e6);
+  }
+  return per_day_1s;
 }
 
 }  // namespace
@@ -450,7 +485,7 @@ int main(int argc, char** argv) {
                   static_cast<double>(bv.first) / static_cast<double>(bv.second));
     }
   }
-  realtime_flushes(dir / "realtime");
+  const double written_per_day = realtime_flushes(dir / "realtime");
   const Figures& sim = all.front();
   const double per_day = static_cast<double>(sim.store_bytes) * 24.0 / hours;
   std::printf("\nprojected 35 days (sim, %d meters): store %.1f MB, naive table %.1f MB\n",
@@ -458,10 +493,10 @@ int main(int argc, char** argv) {
               static_cast<double>(sim.naive_bytes) * 24.0 / hours * 35 / 1e6);
   std::printf(
       "bytes_per_value=%.3f naive_bytes_per_value=%.2f ingest_values_per_s=%.0f "
-      "day_query_ms=%.2f\n",
+      "day_query_ms=%.2f written_mb_per_day=%.0f\n",
       static_cast<double>(sim.store_bytes) / static_cast<double>(sim.values),
       static_cast<double>(sim.naive_bytes) / static_cast<double>(sim.values),
-      static_cast<double>(sim.values) / sim.ingest_s, sim.query_ms);
+      static_cast<double>(sim.values) / sim.ingest_s, sim.query_ms, written_per_day / 1e6);
   bool ok = true;
   for (const auto& f : all) ok = ok && f.verified;
   return ok ? 0 : 1;
