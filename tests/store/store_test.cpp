@@ -255,6 +255,66 @@ TEST_F(StoreTest, SchemaIsMigratedAndANewerFileRefused) {
             6);
 }
 
+// Version 5 keeps the staging rows in the order flushes wrote them (rowid), so a flush appends to
+// one page instead of one per meter (schema.cpp, migration 4 -> 5). A version 4 file's staged
+// readings survive the migration and its windows still close.
+TEST_F(StoreTest, VersionFourStagingIsResumedAndThenKeptInFlushOrder) {
+  std::vector<Reading> in_a, in_b;
+  {
+    auto store = open_store();
+    for (int flush = 0; flush < 3; ++flush) {
+      for (int i = flush * 10; i < flush * 10 + 10; ++i) {
+        in_a.push_back(bsmart_reading("a", i));
+        in_b.push_back(bsmart_reading("b", i));
+        store->publish(in_a.back());
+        store->publish(in_b.back());
+      }
+      ASSERT_TRUE(store->flush());
+    }
+  }  // no close: the windows live only in staging
+  {  // As schema version 4 kept staging: keyed by (meter_id, seq).
+    auto db = Db::open(options_.path, false).value();
+    ASSERT_TRUE(db.exec(
+        "CREATE TABLE staging_v4 (meter_id INTEGER NOT NULL REFERENCES meters(id), seq INTEGER NOT "
+        "NULL, window_start INTEGER NOT NULL, key_id INTEGER NOT NULL, sealed BLOB NOT NULL, "
+        "PRIMARY KEY (meter_id, seq)) WITHOUT ROWID; INSERT INTO staging_v4 SELECT * FROM staging; "
+        "DROP TABLE staging; ALTER TABLE staging_v4 RENAME TO staging; PRAGMA user_version = 4;"));
+  }
+  auto store = open_store();
+  std::string why;
+  EXPECT_TRUE(same_readings(store->readings("a", at(kT0), at(kT0 + 600'000)).value(), in_a, &why))
+      << why;
+  EXPECT_TRUE(same_readings(store->readings("b", at(kT0), at(kT0 + 600'000)).value(), in_b, &why))
+      << why;
+  store->publish(bsmart_reading("a", 30));
+  store->publish(bsmart_reading("b", 30));
+  ASSERT_TRUE(store->flush());
+  {
+    auto db = Db::open(options_.path, false).value();
+    EXPECT_EQ(db.query_int("PRAGMA user_version").value(), kSchemaVersion);
+    EXPECT_EQ(db.query_int("SELECT count(*) FROM sqlite_master WHERE name = 'staging' AND sql "
+                           "LIKE '%WITHOUT ROWID%'")
+                  .value(),
+              0);
+    // The migrated rows, flush by flush, then the new flush's: seq never goes back in rowid order.
+    EXPECT_EQ(db.query_int("SELECT count(*) FROM staging s JOIN staging p ON p.rowid = s.rowid - 1 "
+                           "WHERE s.seq < p.seq")
+                  .value(),
+              0);
+    EXPECT_EQ(db.query_int("SELECT max(seq) FROM staging WHERE rowid = (SELECT max(rowid) FROM "
+                           "staging)")
+                  .value(),
+              3);
+  }
+  clock_.advance(milliseconds(600'000 + options_.close_grace.count()));
+  EXPECT_EQ(store->flush().value().chunks, 2u);
+  const auto report = store->verify().value();
+  EXPECT_TRUE(report.clean());
+  EXPECT_EQ(report.chunks, 2u);
+  EXPECT_EQ(report.staging_rows, 0u);
+  EXPECT_EQ(store->readings("a", at(kT0), at(kT0 + 600'000)).value().size(), 31u);
+}
+
 TEST_F(StoreTest, VersionOneFileGainsThePendingUploadIndexAndKeepsItsData) {
   {
     auto store = open_store();
