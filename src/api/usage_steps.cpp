@@ -21,6 +21,34 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
+constexpr milliseconds kDayMs{86'400'000};
+
+bool follows_wall_clock(const UsageGrid& grid) {
+  return grid.offset_at && grid.step.count() % 3'600'000 == 0 && grid.step.count() > 3'600'000;
+}
+
+// The wall-clock step holding `t`: its local time (UTC + the offset in force) over the step.
+std::int64_t wall_step(UtcTime t, const UsageGrid& grid) {
+  return floor_div((t.time_since_epoch() + grid.offset_at(t)).count(), grid.step.count());
+}
+
+// The instant the wall clock enters step k: local time k x step read with each offset in force
+// within 3 h of `near`'s reading (a change is at most 2 h), the earliest reading at which the
+// step begins. When the clock goes back, local times are read twice: the first one counts; when
+// it skips the boundary (a change at local midnight), the change itself is where the step
+// begins.
+UtcTime wall_boundary(std::int64_t k, milliseconds near, const UsageGrid& grid) {
+  const milliseconds local{k * grid.step.count()};
+  const UtcTime a{local - near};
+  std::optional<UtcTime> first;
+  for (const UtcTime at : {a - std::chrono::hours{3}, a, a + std::chrono::hours{3}}) {
+    const UtcTime c{local - grid.offset_at(at)};
+    const bool begins = wall_step(c, grid) >= k && wall_step(c - milliseconds{1}, grid) < k;
+    if (begins && (!first || c < *first)) first = c;
+  }
+  return first.value_or(a);  // rules that change by more than 3 h
+}
+
 // One grid step being filled.
 struct Accumulator {
   UsageStep step;
@@ -93,13 +121,23 @@ UtcTime engine_step_start(const Reading& r, milliseconds /*engine_step*/) {
 }
 
 UtcTime grid_start(UtcTime t, const UsageGrid& grid) {
+  if (follows_wall_clock(grid)) return wall_boundary(wall_step(t, grid), grid.offset_at(t), grid);
   const std::int64_t local = (t.time_since_epoch() + grid.utc_offset).count();
   const std::int64_t k = floor_div(local, grid.step.count());
   return UtcTime{milliseconds{k * grid.step.count()} - grid.utc_offset};
 }
 
+UtcTime grid_end(UtcTime start, const UsageGrid& grid) {
+  if (!follows_wall_clock(grid)) return start + grid.step;
+  return wall_boundary(wall_step(start, grid) + 1, grid.offset_at(start), grid);
+}
+
 UtcTime local_midnight(UtcTime t, milliseconds utc_offset) {
-  return grid_start(t, UsageGrid{milliseconds{86'400'000}, milliseconds{86'400'000}, utc_offset});
+  return grid_start(t, UsageGrid{kDayMs, kDayMs, utc_offset, {}});
+}
+
+UtcTime local_midnight(UtcTime t, const std::function<milliseconds(UtcTime)>& offset_at) {
+  return grid_start(t, UsageGrid{kDayMs, kDayMs, offset_at(t), offset_at});
 }
 
 UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& grid, UtcTime from,
@@ -135,7 +173,7 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
     if (!current) {
       current.emplace();
       current->step.start = std::max(bucket, from);
-      current->step.end = std::min(bucket + grid.step, to);
+      current->step.end = std::min(grid_end(bucket, grid), to);
     }
     current->add(*s);
     totals.add(*s);

@@ -13,6 +13,7 @@
 #include <array>
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -38,6 +39,12 @@ struct UsageGrid {
   std::chrono::milliseconds engine_step{600'000};  // what one reading covers
   std::chrono::milliseconds step{600'000};         // a multiple of engine_step
   std::chrono::milliseconds utc_offset{0};         // steps are aligned on UTC + offset
+  // A time zone's rules (the offset in force at an instant), or empty for utc_offset alone.
+  // Steps of several whole hours then follow the wall clock: a 1 d step is the local day, 23,
+  // 24 or 25 h long across a daylight-saving change, from its real midnight. Steps of up to an
+  // hour keep the utc_offset grid: a change of an hour moves none of their boundaries, and the
+  // hour the clock repeats stays two steps.
+  std::function<std::chrono::milliseconds(UtcTime)> offset_at;
 };
 
 struct UsageTable {
@@ -51,9 +58,14 @@ UtcTime engine_step_start(const Reading& r, std::chrono::milliseconds engine_ste
 
 // The start of the grid step holding `t`: a multiple of grid.step after the local epoch.
 UtcTime grid_start(UtcTime t, const UsageGrid& grid);
+// The end of the grid step that starts at `start` (the next one's start).
+UtcTime grid_end(UtcTime start, const UsageGrid& grid);
 
-// The local midnight (UTC + offset) at or before `t`, as UTC.
+// The local midnight (UTC + offset) at or before `t`, as UTC; with a time zone's rules, the
+// real midnight of the local day holding `t`.
 UtcTime local_midnight(UtcTime t, std::chrono::milliseconds utc_offset);
+UtcTime local_midnight(UtcTime t,
+                       const std::function<std::chrono::milliseconds(UtcTime)>& offset_at);
 
 // Readings of the virtual meter (any order) whose engine step starts in [from, to), as steps of
 // grid.step. The first and last step may be cut by from/to: their start/end are then clipped.

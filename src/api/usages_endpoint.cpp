@@ -100,14 +100,18 @@ HttpResponse Api::usages(const HttpRequest& r) const {
   if (auto t = r.query.find("to"); t != r.query.end()) {
     if (auto parsed = parse_utc(t->second)) to_guess = *parsed;
   }
-  // Local time: the offset in force at the end of the range (`local`), else the configured one;
-  // a range across a daylight-saving change is cut into days on that offset.
+  // Local time: the box's time zone (`local`: steps of whole hours follow its wall clock, a day
+  // across a daylight-saving change is 23 or 25 h from its real midnight; the reply's offset is
+  // the one at the end of the range), else the configured offset.
   const UtcTime last = to_guess - milliseconds{1};
   const auto utc_offset = nilm.local_offset ? nilm.local_offset(last) : nilm.utc_offset;
-  // Today's local midnight: its date from the offset now, its instant from the offset in force
-  // at midnight (on a change day they differ: Paris 2026-03-29 began at 23:00Z, not 22:00Z).
-  UtcTime midnight = local_midnight(last, utc_offset);
-  if (nilm.local_offset) midnight = midnight + utc_offset - nilm.local_offset(midnight);
+  std::function<milliseconds(UtcTime)> offset_at;
+  if (nilm.local_offset) {
+    offset_at = [&nilm](UtcTime t) { return milliseconds{nilm.local_offset(t)}; };
+  }
+  // Today's local midnight (Paris 2026-03-29, the spring change, began at 23:00Z, not 22:00Z).
+  const UtcTime midnight =
+      offset_at ? local_midnight(last, offset_at) : local_midnight(last, utc_offset);
   const auto today = to_guess - midnight;
   const auto range = parse_range(r.query, now, today, options_.max_export_range);
   if (!range) {
@@ -115,7 +119,7 @@ HttpResponse Api::usages(const HttpRequest& r) const {
         400, range.error().is(Errc::out_of_range) ? "range_too_large" : "bad_time_range",
         range.error().detail);
   }
-  UsageGrid grid{nilm.step, nilm.step, utc_offset};
+  UsageGrid grid{nilm.step, nilm.step, utc_offset, offset_at};
   if (auto s = r.query.find("step"); s != r.query.end()) {
     auto step = parse_duration(s->second);
     if (!step) return error_response(400, "bad_step", "step: " + step.error().detail);

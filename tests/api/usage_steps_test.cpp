@@ -32,17 +32,78 @@ Reading step(UtcTime t, double w, double covered_s, double c = 0.5) {
 }
 
 TEST(UsageSteps, GridAlignsOnLocalTime) {
-  const UsageGrid day{minutes(10), hours(24), hours(-5)};  // UTC-5: local midnight = 05:00Z
+  const UsageGrid day{minutes(10), hours(24), hours(-5), {}};  // UTC-5: local midnight = 05:00Z
   EXPECT_EQ(grid_start(kDay0 + hours(4), day), kDay0 - hours(19));
   EXPECT_EQ(grid_start(kDay0 + hours(5), day), kDay0 + hours(5));
   EXPECT_EQ(local_midnight(kDay0 + hours(3), hours(2)), kDay0 - hours(2));
   EXPECT_EQ(local_midnight(kDay0 + hours(23), hours(2)), kDay0 + hours(22));
-  const UsageGrid hour{minutes(10), hours(1), minutes(330)};  // UTC+5:30
+  const UsageGrid hour{minutes(10), hours(1), minutes(330), {}};  // UTC+5:30
   EXPECT_EQ(grid_start(kDay0 + minutes(45), hour), kDay0 + minutes(30));
 }
 
+// A time zone whose offset is `before` until `change` and `after` from it.
+UsageGrid zone_grid(milliseconds step, UtcTime change, hours before, hours after) {
+  UsageGrid g{minutes(10), step, after, {}};
+  g.offset_at = [=](UtcTime t) -> milliseconds { return t < change ? before : after; };
+  return g;
+}
+
+TEST(UsageSteps, DaysFollowTheWallClockAcrossDaylightSavingChanges) {
+  // Spring, as Paris: 01:00Z, +1 -> +2. The day of the change is 23 h, from 23:00Z.
+  const auto spring = zone_grid(hours(24), kDay0 + hours(1), hours(1), hours(2));
+  EXPECT_EQ(grid_start(kDay0 + hours(10), spring), kDay0 - hours(1));
+  EXPECT_EQ(grid_start(kDay0 + minutes(30), spring), kDay0 - hours(1));  // before the change
+  EXPECT_EQ(grid_end(kDay0 - hours(1), spring), kDay0 + hours(22));
+  EXPECT_EQ(grid_start(kDay0 + hours(22), spring), kDay0 + hours(22));
+  EXPECT_EQ(grid_end(kDay0 - hours(25), spring), kDay0 - hours(1));  // the day before: 24 h
+  EXPECT_EQ(local_midnight(kDay0 + hours(10), spring.offset_at), kDay0 - hours(1));
+  // Autumn: 01:00Z, +2 -> +1. The day is 25 h, from 22:00Z.
+  const auto autumn = zone_grid(hours(24), kDay0 + hours(1), hours(2), hours(1));
+  EXPECT_EQ(grid_start(kDay0 + hours(10), autumn), kDay0 - hours(2));
+  EXPECT_EQ(grid_start(kDay0 + minutes(30), autumn), kDay0 - hours(2));
+  EXPECT_EQ(grid_end(kDay0 - hours(2), autumn), kDay0 + hours(23));
+  // A change at local midnight (-3 -> -2 at 03:00Z): that day begins at the change, at 01:00.
+  const auto midnight = zone_grid(hours(24), kDay0 + hours(3), hours(-3), hours(-2));
+  EXPECT_EQ(grid_start(kDay0 + hours(10), midnight), kDay0 + hours(3));
+  EXPECT_EQ(grid_end(grid_start(kDay0 + hours(1), midnight), midnight), kDay0 + hours(3));
+  EXPECT_EQ(grid_start(kDay0 + hours(1), midnight), kDay0 - hours(21));
+}
+
+TEST(UsageSteps, SeveralHourStepsTakeTheRepeatedHourOnceAndShortStepsTwice) {
+  // Autumn at 01:00Z, +2 -> +1: local 02:00-03:00 comes twice.
+  const auto two_hours = zone_grid(hours(2), kDay0 + hours(1), hours(2), hours(1));
+  // Local 02:00-04:00 is 3 h: from 00:00Z (02:00 at +2) to 03:00Z (04:00 at +1).
+  EXPECT_EQ(grid_start(kDay0 + minutes(30), two_hours), kDay0);
+  EXPECT_EQ(grid_start(kDay0 + minutes(90), two_hours), kDay0);  // 02:30 the second time
+  EXPECT_EQ(grid_end(kDay0, two_hours), kDay0 + hours(3));
+  // Spring at 01:00Z, +1 -> +2: local 02:00 never comes; that step begins at the change.
+  const auto spring = zone_grid(hours(2), kDay0 + hours(1), hours(1), hours(2));
+  EXPECT_EQ(grid_start(kDay0 + minutes(90), spring), kDay0 + hours(1));
+  EXPECT_EQ(grid_end(kDay0 - hours(1), spring), kDay0 + hours(1));
+  // 1 h steps stay on the UTC grid: the repeated hour is two steps, as the clock shows it.
+  const auto hourly = zone_grid(hours(1), kDay0 + hours(1), hours(2), hours(1));
+  EXPECT_EQ(grid_start(kDay0 + minutes(30), hourly), kDay0);
+  EXPECT_EQ(grid_start(kDay0 + minutes(90), hourly), kDay0 + hours(1));
+  EXPECT_EQ(grid_end(kDay0, hourly), kDay0 + hours(1));
+}
+
+TEST(UsageSteps, ADayOfTwentyFiveHoursHoldsAllItsSteps) {
+  const auto autumn = zone_grid(hours(24), kDay0 + hours(1), hours(2), hours(1));
+  std::vector<Reading> in;
+  for (int i = 0; i < 6 * 30; ++i) in.push_back(step(kDay0 - hours(3) + minutes(10 * i), 100, 600));
+  const auto t = usage_table(in, autumn, kDay0 - hours(3), kDay0 + hours(27));
+  ASSERT_EQ(t.steps.size(), 3u);
+  EXPECT_EQ(t.steps[0].end, kDay0 - hours(2));  // 01:00-00:00 local, cut by `from`
+  EXPECT_EQ(t.steps[1].start, kDay0 - hours(2));
+  EXPECT_EQ(t.steps[1].end, kDay0 + hours(23));
+  EXPECT_EQ(t.steps[1].engine_steps, 150u);  // 25 h of 10-min steps
+  EXPECT_DOUBLE_EQ(t.steps[1].covered_s, 25 * 3600.0);
+  EXPECT_EQ(t.steps[2].start, kDay0 + hours(23));
+  EXPECT_EQ(t.steps[2].engine_steps, 24u);  // 23:00Z to 03:00Z
+}
+
 TEST(UsageSteps, GroupsClipsAndWeighsConfidenceByEnergy) {
-  const UsageGrid grid{minutes(10), hours(1), milliseconds{0}};
+  const UsageGrid grid{minutes(10), hours(1), milliseconds{0}, {}};
   std::vector<Reading> in;
   in.push_back(step(kDay0 + minutes(50), 100, 600, 0.2));   // before `from`: left out
   in.push_back(step(kDay0 + minutes(70), 100, 600, 0.2));   // 01:10, full
@@ -68,7 +129,7 @@ TEST(UsageSteps, GroupsClipsAndWeighsConfidenceByEnergy) {
 }
 
 TEST(UsageSteps, RepublishedStepCountsOnceAndBrokenStepIsSkipped) {
-  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}};
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
   std::vector<Reading> in{step(kDay0, 100, 600), step(kDay0, 200, 600),
                           step(kDay0 + minutes(10), 100, 600)};
   in[2].values[1].value = NAN;  // lighting's energy

@@ -266,7 +266,7 @@ TEST(UsagesEndpointSiteUsages, AbsentUsageWithStoredEnergyStaysListed) {
 // one the daemon started with.
 class UsagesEndpointLocalTime : public ::testing::Test {
  protected:
-  void start(hours ago) {
+  void start(std::chrono::seconds ago) {
     ApiOptions o = ApiFixture::nilm_options();
     winter_ = o.usages.utc_offset;
     summer_ = winter_ + minutes{60};
@@ -311,6 +311,29 @@ TEST_F(UsagesEndpointLocalTime, ADayAfterTheChangeBeginsAtItsOwnMidnight) {
   const auto today = get_json("/api/v1/usages");
   EXPECT_DOUBLE_EQ(today["utc_offset_s"].get<double>(), summer_.count() * 60.0);
   EXPECT_EQ(today["from"], format_utc(today_local_midnight(f_->now(), summer_)));
+}
+
+// The change yesterday at noon (winter midnight): yesterday is 23 h, from its own winter
+// midnight to today's summer one; a range that starts before it is not cut on today's offset.
+TEST_F(UsagesEndpointLocalTime, DaysBeforeTheChangeKeepTheirOwnMidnights) {
+  const auto winter = ApiFixture::nilm_options().usages.utc_offset;
+  const UtcTime now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const UtcTime midnight = today_local_midnight(now, winter);  // the fixture's data begin a day before
+  start(std::chrono::duration_cast<std::chrono::seconds>(now - (midnight - hours{12})));
+  const UtcTime today = midnight - hours{1};  // today's midnight on the summer offset
+  EXPECT_EQ(get_json("/api/v1/usages")["from"], format_utc(today));
+  const auto days = get_json("/api/v1/usages?step=1d&from=" + format_utc(midnight - hours{30}) +
+                             "&to=" + format_utc(f_->now()));
+  ASSERT_EQ(days["steps"].size(), 2u);
+  EXPECT_EQ(days["steps"][0]["start"], format_utc(midnight - hours{24}));  // not 25 h before
+  EXPECT_EQ(days["steps"][0]["end"], format_utc(today));
+  EXPECT_EQ(days["steps"][1]["start"], format_utc(today));
+  // 10-min and hourly steps are the same grid on either offset.
+  const auto hourly = get_json("/api/v1/usages?step=1h&from=" + format_utc(midnight - hours{24}) +
+                               "&to=" + format_utc(midnight - hours{20}));
+  ASSERT_FALSE(hourly["steps"].empty());
+  EXPECT_EQ(hourly["steps"][0]["start"], format_utc(midnight - hours{24}));
+  EXPECT_EQ(hourly["steps"][0]["end"], format_utc(midnight - hours{23}));
 }
 
 TEST(UsagesEndpointNilmOff, AnswersNotFoundNilmDisabled) {
