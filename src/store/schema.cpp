@@ -90,11 +90,13 @@ CREATE TABLE state (
     // 4 -> 5: staging becomes a rowid table, rows in the order flushes wrote them. Keyed by
     // (meter_id, seq), each flush appended inside every meter's own key range: a page per meter
     // rewritten each flush, and B-tree rebalancing across sibling pages each time one filled. At
-    // 1 s flushes of 8 meters that was 16-20 WAL frames (4 KiB each) per flush, about 11 GB a
-    // day of writes for 33 MB of data (bench-store, real-time shape): flash wear on a box meant
-    // to run for years. Appended at the end of the table, a flush's rows share one or two
-    // pages. No index: the rows of a window are found by a scan of the table, which holds at
-    // most one window per meter (read at start, deleted once per window).
+    // 1 s flushes of 8 meters that was 26 WAL frames (4 KiB each) per flush on average, about
+    // 11.7 GB a day of writes for 33 MB of data (bench-store, real-time shape): flash wear on a
+    // box meant to run for years. Appended at the end of the table, a flush's rows fill the
+    // last page and start the next one: 5-6 frames. No index, so no unique key: (meter_id, seq)
+    // is unique by construction, and recover() and verify() refuse a repeated one. The closed
+    // windows' rows are deleted in one scan per flush (Store::delete_closed_staging); the table
+    // holds at most one window per meter.
     R"sql(
 CREATE TABLE staging_by_flush (
   meter_id     INTEGER NOT NULL REFERENCES meters(id),

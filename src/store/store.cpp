@@ -3,6 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <set>
+#include <string>
+#include <utility>
 
 #include "src/store/schema.hpp"
 
@@ -119,7 +122,6 @@ Result<void> Store::prepare_statements() {
        "INSERT INTO chunks (id, meter_id, window_start, t_first, t_last, rows, n_values, codec, "
        "key_id, sealed, "
        "created_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"},
-      {&delete_staging_, "DELETE FROM staging WHERE meter_id = ? AND window_start = ?"},
   };
   for (const auto& [stmt, sql] : all) {
     auto p = db_.prepare(sql);
@@ -141,16 +143,24 @@ Result<std::size_t> Store::recover() {
     names[ms->col_int(0)] = ms->col_text(1);
     meters_[ms->col_text(1)].id = ms->col_int(0);
   }
+  // In the order flushes wrote them (each meter's in its seq order), without a sort.
   auto st = db_.prepare(
-      "SELECT meter_id, seq, window_start, key_id, sealed FROM staging ORDER BY meter_id, seq");
+      "SELECT meter_id, seq, window_start, key_id, sealed FROM staging ORDER BY rowid");
   if (!st) return st.error();
   std::size_t n = 0;
+  std::set<std::pair<std::int64_t, std::int64_t>> seen;  // (meter id, seq)
   for (;;) {
     auto row = st->step();
     if (!row) return row.error();
     if (!*row) break;
     auto name = names.find(st->col_int(0));
     if (name == names.end()) return Error{Errc::io_error, "store: staging row of unknown meter"};
+    if (!seen.emplace(st->col_int(0), st->col_int(1)).second) {  // verify() reports it
+      spdlog::error("store: a second staging row {} of meter {} not resumed: it would duplicate "
+                    "readings",
+                    st->col_int(1), name->second);
+      continue;
+    }
     MeterState& m = meters_[name->second];
     m.next_seq = std::max(m.next_seq, st->col_int(1) + 1);
     auto d = open_staging_row(sealer_, name->second, st->col_int(2), st->col_int(1), st->col_int(3),
@@ -226,9 +236,27 @@ Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int
       .bind(11, ms_of(clock_.utc_now()));
   if (auto r = insert_chunk_.run(); !r) return r;
   ++next_chunk_id_;
-  if (w.staged > 0) {
-    if (auto r = delete_staging_.bind(1, m.id).bind(2, start).run(); !r) return r;
+  if (w.staged > 0) closed_staging_.emplace_back(m.id, start);
+  return {};
+}
+
+Result<void> Store::delete_closed_staging() {
+  // At most 400 windows per statement (800 of SQLite's 32,766 parameters).
+  constexpr std::size_t kPerStatement = 400;
+  for (std::size_t first = 0; first < closed_staging_.size(); first += kPerStatement) {
+    const std::size_t n = std::min(kPerStatement, closed_staging_.size() - first);
+    std::string sql = "DELETE FROM staging WHERE (meter_id, window_start) IN (VALUES (?, ?)";
+    for (std::size_t i = 1; i < n; ++i) sql += ", (?, ?)";
+    sql += ")";
+    auto st = db_.prepare(sql);
+    if (!st) return st.error();
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto& [meter, start] = closed_staging_[first + i];
+      st->bind(static_cast<int>(2 * i + 1), meter).bind(static_cast<int>(2 * i + 2), start);
+    }
+    if (auto r = st->run(); !r) return r;
   }
+  closed_staging_.clear();
   return {};
 }
 
@@ -255,6 +283,7 @@ Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w,
 }
 
 Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_everything) {
+  closed_staging_.clear();  // what a rolled-back flush left
   FlushStats stats;
   stats.readings = batch.size();
   auto tx = Transaction::begin(db_);
@@ -290,9 +319,16 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
         ++stats.chunks;
         it = m.windows.erase(it);
       } else {
-        if (auto s = stage_rows(m, it->first, it->second, stats); !s) return s.error();
         ++it;
       }
+    }
+  }
+  // Before the new staging rows: a window that reached kMaxWindowRows in this batch was sealed
+  // and may have opened again under the same start.
+  if (auto d = delete_closed_staging(); !d) return d.error();
+  for (auto& [name, m] : meters_) {
+    for (auto& [start, w] : m.windows) {
+      if (auto s = stage_rows(m, start, w, stats); !s) return s.error();
     }
   }
   if (auto r = note_dropped(); !r) return r.error();

@@ -206,8 +206,12 @@ class Store final : public ReadingSink {
   Result<std::size_t> recover();  // (re)loads meters and open windows from the file
   Result<MeterState*> meter_state(const std::string& name);
   std::int64_t window_start(UtcTime t) const;
+  // Seals the window as a chunk; its staging rows are deleted by delete_closed_staging().
   Result<void> write_chunk(const std::string& name, MeterState& m, std::int64_t start,
                            OpenWindow& w);
+  // Deletes the staging rows of the windows write_chunk() closed since the last call: one scan
+  // of the staging table (it has no index: a flush appends to its end, schema.cpp 4 -> 5).
+  Result<void> delete_closed_staging();
   Result<void> stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats);
   Result<FlushStats> apply(const std::vector<Reading>& batch, bool close_everything);
   Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
@@ -228,7 +232,8 @@ class Store final : public ReadingSink {
 
   std::mutex writer_mutex_;  // guards everything below down to next_chunk_id_
   Db db_;
-  Stmt insert_meter_, insert_staging_, insert_chunk_, delete_staging_;
+  Stmt insert_meter_, insert_staging_, insert_chunk_;
+  std::vector<std::pair<std::int64_t, std::int64_t>> closed_staging_;  // (meter id, window start)
   std::map<std::string, MeterState> meters_;
   std::int64_t next_chunk_id_ = 1;
   std::uint64_t dropped_reported_ = 0;

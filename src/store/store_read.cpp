@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <set>
 
 namespace meterd::store {
 namespace {
@@ -188,14 +189,21 @@ Result<VerifyReport> Store::verify() {
     }
   }
   auto sg = db->prepare(
-      "SELECT s.seq, m.name, s.window_start, s.key_id, s.sealed FROM staging s "
-      "LEFT JOIN meters m ON m.id = s.meter_id ORDER BY s.meter_id, s.seq");
+      "SELECT s.seq, m.name, s.window_start, s.key_id, s.sealed, s.meter_id FROM staging s "
+      "LEFT JOIN meters m ON m.id = s.meter_id ORDER BY s.rowid");
   if (!sg) return sg.error();
+  std::set<std::pair<std::int64_t, std::int64_t>> seen;  // (meter id, seq)
   for (;;) {
     auto row = sg->step();
     if (!row) return row.error();
     if (!*row) break;
     ++report.staging_rows;
+    if (!seen.emplace(sg->col_int(5), sg->col_int(0)).second) {  // sealed alike, so authentic
+      report.bad.push_back({sg->col_int(0), true, sg->col_text(1), utc_of(sg->col_int(2)),
+                            "a second staging row with this sequence number: its readings "
+                            "would be stored twice (the copy is not resumed)"});
+      continue;
+    }
     auto d = open_staging_row(sealer_, sg->col_text(1), sg->col_int(2), sg->col_int(0),
                               sg->col_int(3), sg->col_blob(4));
     if (d) {

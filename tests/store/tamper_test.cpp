@@ -115,5 +115,34 @@ TEST_F(Tamper, AlteredStagingRowIsReportedAndNotResumed) {
   EXPECT_EQ(store->readings("m1", at(kT0 - 600'000), at(kT0 + 10'000)).value().size(), 9u);
 }
 
+// Staging has no unique key since schema 5 (a flush appends to its end): a copied row is
+// authentic but would store its readings twice; verify() names it and it is not resumed.
+TEST_F(Tamper, CopiedStagingRowIsReportedAndNotResumedTwice) {
+  {
+    auto store = open_store();
+    for (int i = 0; i < 10; ++i) {
+      store->publish(bsmart_reading("m1", i));
+      ASSERT_TRUE(store->flush());
+    }
+  }
+  {
+    auto db = Db::open(options_.path, false).value();
+    ASSERT_TRUE(db.exec("INSERT INTO staging SELECT * FROM staging WHERE seq = 3"));
+  }
+  auto store = open_store();
+  const auto report = store->verify().value();
+  EXPECT_EQ(report.staging_rows, 11u);
+  ASSERT_EQ(report.bad.size(), 1u);
+  EXPECT_TRUE(report.bad[0].staging_row);
+  EXPECT_EQ(report.bad[0].chunk_id, 3);
+  EXPECT_NE(report.bad[0].reason.find("stored twice"), std::string::npos) << report.bad[0].reason;
+  EXPECT_EQ(report.staging_readings, 10u);
+  EXPECT_EQ(store->readings("m1", at(kT0), at(kT0 + 10'000)).value().size(), 10u);
+  // Sealed into a chunk once each.
+  ASSERT_TRUE(store->close_all_windows());
+  EXPECT_EQ(store->readings("m1", at(kT0), at(kT0 + 10'000)).value().size(), 10u);
+  EXPECT_EQ(store->verify().value().staging_rows, 0u);
+}
+
 }  // namespace
 }  // namespace meterd::store

@@ -35,8 +35,9 @@ struct ReplayOptions {
   // When set, the offset at a time instead (a time zone's rules, daylight saving included):
   // asked at the first mains sample (the steps' grid) and at each one after (the features
   // follow a change, Engine::set_utc_offset), as the daemon's NILM service does. Asked once per
-  // UTC minute (time zones change on whole minutes; a localtime_r per 1 Hz sample cost 5-10 %
-  // of a replay), so it must not depend on the seconds.
+  // UTC minute, not per sample (a localtime_r per 1 Hz sample cost 5-10 % of a replay): time
+  // zones have changed on whole minutes since the 1970s; an older local-mean-time change (e.g.
+  // Monrovia's until 1972) is followed up to a minute late.
   std::function<std::int64_t(std::int64_t t_ms)> local_offset_ms;
 };
 
