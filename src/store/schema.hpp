@@ -8,7 +8,8 @@
 // Why synchronous=FULL: in WAL mode NORMAL skips the fsync of the WAL at commit, so a power cut
 // may roll back transactions that were already committed, i.e. more than the flush interval. With
 // FULL each flush (one transaction per flush interval, default 1 s) is durable when it returns:
-// one fsync per second. What a flush writes is kept small for flash (migration 4 -> 5). Thread contract: like Db.
+// one fsync per second. What a flush writes is kept small for flash (migration 4 -> 5).
+// Thread contract: like Db.
 #pragma once
 
 #include <filesystem>

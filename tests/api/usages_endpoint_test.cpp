@@ -318,7 +318,8 @@ TEST_F(UsagesEndpointLocalTime, ADayAfterTheChangeBeginsAtItsOwnMidnight) {
 TEST_F(UsagesEndpointLocalTime, DaysBeforeTheChangeKeepTheirOwnMidnights) {
   const auto winter = ApiFixture::nilm_options().usages.utc_offset;
   const UtcTime now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-  const UtcTime midnight = today_local_midnight(now, winter);  // the fixture's data begin a day before
+  // The fixture's data begin a day before this winter midnight.
+  const UtcTime midnight = today_local_midnight(now, winter);
   start(std::chrono::duration_cast<std::chrono::seconds>(now - (midnight - hours{12})));
   const UtcTime today = midnight - hours{1};  // today's midnight on the summer offset
   EXPECT_EQ(get_json("/api/v1/usages")["from"], format_utc(today));
