@@ -168,9 +168,9 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
       ++table.skipped;
       continue;
     }
-    const UtcTime bucket = grid_start(start, grid);
-    if (current && current->step.start != std::max(bucket, from)) close();
+    if (current && start >= current->step.end) close();  // in time order: the next step's
     if (!current) {
+      const UtcTime bucket = grid_start(start, grid);
       current.emplace();
       current->step.start = std::max(bucket, from);
       current->step.end = std::min(grid_end(bucket, grid), to);

@@ -95,7 +95,7 @@ CREATE TABLE state (
     // box meant to run for years. Appended at the end of the table, a flush's rows fill the
     // last page and start the next one: 5-6 frames. No index, so no unique key: (meter_id, seq)
     // is unique by construction, and recover() and verify() refuse a repeated one. The closed
-    // windows' rows are deleted in one scan per flush (Store::delete_closed_staging); the table
+    // windows' rows are deleted in one scan per flush (Store::delete_staging); the table
     // holds at most one window per meter.
     R"sql(
 CREATE TABLE staging_by_flush (

@@ -207,7 +207,7 @@ void Store::publish(const Reading& reading) {
 }
 
 Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int64_t start,
-                                OpenWindow& w) {
+                                OpenWindow& w, ClosedWindows& closed) {
   const ChunkData data = chunk_from_readings(w.rows);
   auto plain = encode_chunk(data);
   if (!plain) return plain.error();
@@ -236,27 +236,26 @@ Result<void> Store::write_chunk(const std::string& name, MeterState& m, std::int
       .bind(11, ms_of(clock_.utc_now()));
   if (auto r = insert_chunk_.run(); !r) return r;
   ++next_chunk_id_;
-  if (w.staged > 0) closed_staging_.emplace_back(m.id, start);
+  if (w.staged > 0) closed.emplace_back(m.id, start);
   return {};
 }
 
-Result<void> Store::delete_closed_staging() {
+Result<void> Store::delete_staging(const ClosedWindows& closed) {
   // At most 400 windows per statement (800 of SQLite's 32,766 parameters).
   constexpr std::size_t kPerStatement = 400;
-  for (std::size_t first = 0; first < closed_staging_.size(); first += kPerStatement) {
-    const std::size_t n = std::min(kPerStatement, closed_staging_.size() - first);
+  for (std::size_t first = 0; first < closed.size(); first += kPerStatement) {
+    const std::size_t n = std::min(kPerStatement, closed.size() - first);
     std::string sql = "DELETE FROM staging WHERE (meter_id, window_start) IN (VALUES (?, ?)";
     for (std::size_t i = 1; i < n; ++i) sql += ", (?, ?)";
     sql += ")";
     auto st = db_.prepare(sql);
     if (!st) return st.error();
     for (std::size_t i = 0; i < n; ++i) {
-      const auto& [meter, start] = closed_staging_[first + i];
+      const auto& [meter, start] = closed[first + i];
       st->bind(static_cast<int>(2 * i + 1), meter).bind(static_cast<int>(2 * i + 2), start);
     }
     if (auto r = st->run(); !r) return r;
   }
-  closed_staging_.clear();
   return {};
 }
 
@@ -283,8 +282,8 @@ Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w,
 }
 
 Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_everything) {
-  closed_staging_.clear();  // what a rolled-back flush left
   FlushStats stats;
+  ClosedWindows closed;
   stats.readings = batch.size();
   auto tx = Transaction::begin(db_);
   if (!tx) return tx.error();
@@ -296,7 +295,7 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
     // A reading of a later window closes every open window of its meter.
     if (!windows.empty() && start > windows.rbegin()->first) {
       for (auto& [s, w] : windows) {
-        if (auto c = write_chunk(r.meter_id, **m, s, w); !c) return c.error();
+        if (auto c = write_chunk(r.meter_id, **m, s, w, closed); !c) return c.error();
         ++stats.chunks;
       }
       windows.clear();
@@ -304,7 +303,9 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
     OpenWindow& w = windows[start];
     w.rows.push_back(r);
     if (w.rows.size() >= kMaxWindowRows) {
-      if (auto c = write_chunk(w.rows.back().meter_id, **m, start, w); !c) return c.error();
+      if (auto c = write_chunk(w.rows.back().meter_id, **m, start, w, closed); !c) {
+        return c.error();
+      }
       ++stats.chunks;
       windows.erase(start);
     }
@@ -315,7 +316,7 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
       const bool newest = std::next(it) == m.windows.end();
       const bool due = now >= it->first + options_.window.count() + options_.close_grace.count();
       if (close_everything || !newest || due) {
-        if (auto c = write_chunk(name, m, it->first, it->second); !c) return c.error();
+        if (auto c = write_chunk(name, m, it->first, it->second, closed); !c) return c.error();
         ++stats.chunks;
         it = m.windows.erase(it);
       } else {
@@ -325,7 +326,7 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
   }
   // Before the new staging rows: a window that reached kMaxWindowRows in this batch was sealed
   // and may have opened again under the same start.
-  if (auto d = delete_closed_staging(); !d) return d.error();
+  if (auto d = delete_staging(closed); !d) return d.error();
   for (auto& [name, m] : meters_) {
     for (auto& [start, w] : m.windows) {
       if (auto s = stage_rows(m, start, w, stats); !s) return s.error();

@@ -206,12 +206,14 @@ class Store final : public ReadingSink {
   Result<std::size_t> recover();  // (re)loads meters and open windows from the file
   Result<MeterState*> meter_state(const std::string& name);
   std::int64_t window_start(UtcTime t) const;
-  // Seals the window as a chunk; its staging rows are deleted by delete_closed_staging().
+  // (meter id, window start) of windows sealed in a flush whose staging rows must go.
+  using ClosedWindows = std::vector<std::pair<std::int64_t, std::int64_t>>;
+  // Seals the window as a chunk; adds it to `closed` when it has staging rows.
   Result<void> write_chunk(const std::string& name, MeterState& m, std::int64_t start,
-                           OpenWindow& w);
-  // Deletes the staging rows of the windows write_chunk() closed since the last call: one scan
-  // of the staging table (it has no index: a flush appends to its end, schema.cpp 4 -> 5).
-  Result<void> delete_closed_staging();
+                           OpenWindow& w, ClosedWindows& closed);
+  // Deletes the staging rows of `closed` in one scan of the staging table (it has no index: a
+  // flush appends to its end, schema.cpp 4 -> 5).
+  Result<void> delete_staging(const ClosedWindows& closed);
   Result<void> stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats);
   Result<FlushStats> apply(const std::vector<Reading>& batch, bool close_everything);
   Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
@@ -233,7 +235,6 @@ class Store final : public ReadingSink {
   std::mutex writer_mutex_;  // guards everything below down to next_chunk_id_
   Db db_;
   Stmt insert_meter_, insert_staging_, insert_chunk_;
-  std::vector<std::pair<std::int64_t, std::int64_t>> closed_staging_;  // (meter id, window start)
   std::map<std::string, MeterState> meters_;
   std::int64_t next_chunk_id_ = 1;
   std::uint64_t dropped_reported_ = 0;
