@@ -1,6 +1,7 @@
 #include "src/api/usage_steps.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 
 namespace meterd::api {
@@ -21,10 +22,9 @@ std::int64_t floor_div(std::int64_t a, std::int64_t b) {
   return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
 }
 
-constexpr milliseconds kDayMs{86'400'000};
-
 bool follows_wall_clock(const UsageGrid& grid) {
-  return grid.offset_at && grid.step.count() % 3'600'000 == 0 && grid.step.count() > 3'600'000;
+  constexpr milliseconds hour = std::chrono::hours{1};
+  return grid.offset_at && grid.step % hour == milliseconds::zero() && grid.step > hour;
 }
 
 // The wall-clock step holding `t`: its local time (UTC + the offset in force) over the step.
@@ -133,11 +133,13 @@ UtcTime grid_end(UtcTime start, const UsageGrid& grid) {
 }
 
 UtcTime local_midnight(UtcTime t, milliseconds utc_offset) {
-  return grid_start(t, UsageGrid{kDayMs, kDayMs, utc_offset, {}});
+  constexpr milliseconds day = std::chrono::days{1};
+  return grid_start(t, UsageGrid{day, day, utc_offset, {}});
 }
 
 UtcTime local_midnight(UtcTime t, const std::function<milliseconds(UtcTime)>& offset_at) {
-  return grid_start(t, UsageGrid{kDayMs, kDayMs, offset_at(t), offset_at});
+  constexpr milliseconds day = std::chrono::days{1};
+  return grid_start(t, UsageGrid{day, day, offset_at(t), offset_at});
 }
 
 UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& grid, UtcTime from,
