@@ -26,13 +26,7 @@ StoreService::StoreService(const Clock& clock, const config::Config& config)
     : clock_(clock), config_(config.store) {}
 
 StoreService::~StoreService() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (stop_thread_.joinable()) stop_thread_.join();  // it joins events_thread_ itself
-  if (events_thread_.joinable()) events_thread_.join();
+  if (stop_thread_.joinable()) stop_thread_.join();
 }
 
 Result<void> StoreService::start() {
@@ -60,7 +54,6 @@ Result<void> StoreService::start() {
   }
   store_ = std::move(*opened);
   store_->start();
-  events_thread_ = std::thread([this] { write_events(); });
   spdlog::info("store: {} open, sealing with key id {} ({} key(s)), window {}, flush every {}",
                config_.path.string(), format_key_id(active), key_count,
                config::format_duration(config_.window),
@@ -73,45 +66,16 @@ void StoreService::publish(const Reading& reading) {
 }
 
 void StoreService::publish(const Event& event) {
-  {
-    std::lock_guard lock(mutex_);
-    if (stopping_ || !store_) return;
-    pending_.push_back(event);
-  }
-  wake_.notify_one();
-}
-
-void StoreService::write_events() {
-  std::unique_lock lock(mutex_);
-  for (;;) {
-    wake_.wait(lock, [this] { return stopping_ || !pending_.empty(); });
-    while (!pending_.empty()) {
-      const Event event = std::move(pending_.front());
-      pending_.pop_front();
-      lock.unlock();
-      if (auto r = store_->record_event(event); !r) {
-        spdlog::error("store: cannot record event {} of bus {}: {}", to_string(event.kind),
-                      event.bus, r.error().message());
-      }
-      lock.lock();
-    }
-    if (stopping_) return;
-  }
+  if (store_) store_->publish(event);
 }
 
 void StoreService::async_stop(std::function<void()> done) {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
   if (!store_) {
     done();
     return;
   }
-  // Joining and the final flush are blocking: off the loop, so the watchdog keeps being fed.
+  // The final flush is blocking: off the loop, so the watchdog keeps being fed.
   stop_thread_ = std::thread([this, done = std::move(done)] {
-    if (events_thread_.joinable()) events_thread_.join();
     store_->stop();
     spdlog::info("store: flushed and stopped ({} readings dropped since start)",
                  store_->dropped_readings());

@@ -4,18 +4,15 @@
 // start() loads the sealing keys (generating the first one on a fresh box, store_setup.hpp),
 // opens the store file and starts its flush thread; a key file readable by group or others, an
 // unreadable file or a missing credential abort start-up with a message naming the file. Readings
-// are queued by Store::publish() (never blocks); events are written by a small thread of this
-// service so the loop never waits on SQLite. async_stop() writes the pending events, then stops
-// the store (which flushes everything queued) on its own thread and reports done from there.
+// and events are queued by Store::publish() (never blocks) and written by the store's next flush,
+// in one transaction. async_stop() stops the store (which flushes everything queued) on its own
+// thread and reports done from there.
 // The `store` section takes effect at the next start (a reload only logs that it changed).
 // Thread contract: the Service calls and publish() on the io_context thread (Service);
 // store() from any thread once started.
 #pragma once
 
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
 #include <thread>
 
 #include "meterd/clock.hpp"
@@ -41,24 +38,17 @@ class StoreService final : public Service, public ReadingSink, public EventSink 
 
   // Queues a reading for the store; dropped (with a debug line) before start or after stop.
   void publish(const Reading& reading) override;
-  // Queues an event for the events table.
+  // Queues an event for the events table (written with the next flush).
   void publish(const Event& event) override;
 
   // The open store (for readers such as the API), or nullptr before start().
   store::Store* store() noexcept { return store_.get(); }
 
  private:
-  void write_events();
-
   const Clock& clock_;
   config::StoreConfig config_;
   std::unique_ptr<store::Store> store_;
 
-  std::mutex mutex_;  // guards pending_, stopping_
-  std::condition_variable wake_;
-  std::deque<Event> pending_;
-  bool stopping_ = false;
-  std::thread events_thread_;
   std::thread stop_thread_;
 };
 

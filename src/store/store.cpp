@@ -281,7 +281,8 @@ Result<void> Store::stage_rows(MeterState& m, std::int64_t start, OpenWindow& w,
   return {};
 }
 
-Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_everything) {
+Result<FlushStats> Store::apply(const std::vector<Reading>& batch,
+                                const std::vector<Event>& events, bool close_everything) {
   FlushStats stats;
   ClosedWindows closed;
   stats.readings = batch.size();
@@ -332,6 +333,8 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
       if (auto s = stage_rows(m, start, w, stats); !s) return s.error();
     }
   }
+  if (auto r = insert_events(events); !r) return r.error();
+  stats.events = events.size();
   if (auto r = note_dropped(); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();
   return stats;
@@ -340,20 +343,24 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch, bool close_ev
 Result<FlushStats> Store::flush() {
   if (auto w = writable(); !w) return w.error();
   std::vector<Reading> batch;
+  std::vector<Event> events;
   {
     std::lock_guard lock(queue_mutex_);
     batch.swap(queue_);
+    events.swap(event_queue_);
   }
   std::lock_guard lock(writer_mutex_);
-  auto r = apply(batch, false);
+  auto r = apply(batch, events, false);
   if (!r) {  // rolled back: reload the open windows from staging and keep the batch for a retry
-    spdlog::error("store: flush of {} readings failed, will retry: {}", batch.size(),
-                  r.error().message());
+    spdlog::error("store: flush of {} readings and {} events failed, will retry: {}", batch.size(),
+                  events.size(), r.error().message());
     if (auto rec = recover(); !rec)
       spdlog::error("store: cannot reload open windows: {}", rec.error().message());
     std::lock_guard qlock(queue_mutex_);
     queue_.insert(queue_.begin(), std::make_move_iterator(batch.begin()),
                   std::make_move_iterator(batch.end()));
+    event_queue_.insert(event_queue_.begin(), std::make_move_iterator(events.begin()),
+                        std::make_move_iterator(events.end()));
   }
   return r;
 }
@@ -361,8 +368,7 @@ Result<FlushStats> Store::flush() {
 Result<FlushStats> Store::close_all_windows() {
   if (auto r = flush(); !r) return r;  // also refuses a read-only store
   std::lock_guard lock(writer_mutex_);
-  std::vector<Reading> none;
-  auto r = apply(none, true);
+  auto r = apply({}, {}, true);
   if (!r) (void)recover();
   return r;
 }
@@ -375,15 +381,22 @@ Result<void> Store::add_event(const std::string& kind, std::int64_t count,
 }
 
 Result<void> Store::note_dropped() {
-  const std::uint64_t dropped = dropped_.load();
-  if (dropped == dropped_reported_) return {};
-  const auto n = static_cast<std::int64_t>(dropped - dropped_reported_);
-  spdlog::error("store: queue full ({} readings): {} readings dropped",
-                options_.max_queued_readings, n);
-  if (auto r = add_event("queue_overflow", n, "readings dropped: the store could not keep up"); !r)
+  const auto note = [this](const std::atomic<std::uint64_t>& counter, std::uint64_t& reported,
+                           std::string_view what, std::size_t bound) -> Result<void> {
+    const std::uint64_t dropped = counter.load();
+    if (dropped == reported) return {};
+    const auto n = static_cast<std::int64_t>(dropped - reported);
+    spdlog::error("store: queue full ({} {}): {} {} dropped", bound, what, n, what);
+    if (auto r = add_event("queue_overflow", n,
+                           std::string(what) + " dropped: the store could not keep up");
+        !r)
+      return r;
+    reported = dropped;
+    return {};
+  };
+  if (auto r = note(dropped_, dropped_reported_, "readings", options_.max_queued_readings); !r)
     return r;
-  dropped_reported_ = dropped;
-  return {};
+  return note(dropped_events_, dropped_events_reported_, "events", options_.max_queued_events);
 }
 
 void Store::start() {
@@ -398,7 +411,7 @@ void Store::stop() {
   {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
-    queued = !queue_.empty();
+    queued = !queue_.empty() || !event_queue_.empty();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();

@@ -9,7 +9,10 @@
 // crash therefore loses at most what was queued since the last commit (the flush interval plus one
 // flush), never duplicates a reading, and open() resumes the open windows from staging. If a flush
 // fails, its transaction rolls back, its readings go back to the queue and the in-memory windows
-// are reloaded from staging. Read path: series()/readings() see chunks and open windows (flushed
+// are reloaded from staging. Meter and bus events (publish(const Event&)) are queued beside the
+// readings and inserted by the same flush, in its transaction: one commit (one WAL sync) a flush
+// however many came, not one each (NILM's switchings come several a minute); same loss bound.
+// Read path: series()/readings() see chunks and open windows (flushed
 // data), consistently. Thread contract: every public function is thread-safe; publish() never
 // blocks on SQLite.
 #pragma once
@@ -24,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -53,6 +57,7 @@ struct StoreOptions {
   std::chrono::milliseconds retention_interval{
       60'000};                                // how often the flush thread applies retention
   std::size_t max_queued_readings = 100'000;  // beyond this publish() drops (counted, event)
+  std::size_t max_queued_events = 10'000;     // the same for publish(const Event&)
   KeySource keys;                             // key directory and/or systemd credential
 };
 
@@ -85,6 +90,7 @@ struct FlushStats {
   std::size_t readings = 0;  // taken from the queue
   std::size_t staged = 0;    // written to staging
   std::size_t chunks = 0;    // chunks sealed and written
+  std::size_t events = 0;    // meter and bus events taken from their queue and written
 };
 
 struct RetentionReport {
@@ -132,6 +138,9 @@ class Store final : public ReadingSink {
 
   // Queues a copy of the reading; never blocks on I/O. Drops (and counts) beyond the bound.
   void publish(const Reading& reading) override;
+  // Queues a meter or bus event (meterd/event.hpp) for the next flush, which writes it as
+  // record_event() does; never blocks on I/O. Drops (and counts) beyond max_queued_events.
+  void publish(const Event& event);
 
   // Starts / stops the flush thread (flush every flush_interval, retention every
   // retention_interval). stop() (also without start()) flushes what is queued; open windows stay
@@ -215,7 +224,10 @@ class Store final : public ReadingSink {
   // flush appends to its end, schema.cpp 4 -> 5).
   Result<void> delete_staging(const ClosedWindows& closed);
   Result<void> stage_rows(MeterState& m, std::int64_t start, OpenWindow& w, FlushStats& stats);
-  Result<FlushStats> apply(const std::vector<Reading>& batch, bool close_everything);
+  Result<FlushStats> apply(const std::vector<Reading>& batch, const std::vector<Event>& events,
+                           bool close_everything);
+  // Inserts meter and bus events as events rows, in the caller's transaction (store_events.cpp).
+  Result<void> insert_events(std::span<const Event> events);
   Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
   Result<void> note_dropped();
   std::vector<Reading> open_rows(const std::string& meter) const;
@@ -238,12 +250,15 @@ class Store final : public ReadingSink {
   std::map<std::string, MeterState> meters_;
   std::int64_t next_chunk_id_ = 1;
   std::uint64_t dropped_reported_ = 0;
+  std::uint64_t dropped_events_reported_ = 0;
 
-  std::mutex queue_mutex_;  // guards queue_, stopping_
+  std::mutex queue_mutex_;  // guards queue_, event_queue_, stopping_
   std::vector<Reading> queue_;
+  std::vector<Event> event_queue_;
   bool stopping_ = false;
   std::condition_variable wake_;
   std::atomic<std::uint64_t> dropped_{0};
+  std::atomic<std::uint64_t> dropped_events_{0};
   std::thread thread_;
 };
 

@@ -6,6 +6,7 @@
 // not part of the batch format (EventKind) and are never offered.
 #include <algorithm>
 #include <mutex>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -29,21 +30,39 @@ std::optional<EventKind> kind_of(std::string_view s) {
 
 Result<void> Store::record_event(const Event& event) {
   if (auto w = writable(); !w) return w;
-  std::string detail = "bus " + event.bus;
-  if (!event.meter_id.empty()) detail += ", meter " + event.meter_id;
-  if (!event.detail.empty()) detail += ": " + event.detail;
   std::lock_guard lock(writer_mutex_);
+  return insert_events(std::span<const Event>(&event, 1));
+}
+
+void Store::publish(const Event& event) {
+  std::lock_guard lock(queue_mutex_);
+  if (read_only_ || event_queue_.size() >= options_.max_queued_events) {
+    ++dropped_events_;
+    return;
+  }
+  event_queue_.push_back(event);
+}
+
+Result<void> Store::insert_events(std::span<const Event> events) {
+  if (events.empty()) return {};
   auto st = db_.prepare(
       "INSERT INTO events (t_ms, kind, count, detail, bus, meter, note, uploaded) "
       "VALUES (?, ?, 1, ?, ?, ?, ?, 0)");
   if (!st) return st.error();
-  return st->bind(1, std::int64_t{event.time.time_since_epoch().count()})
-      .bind(2, to_string(event.kind))
-      .bind(3, detail)
-      .bind(4, event.bus)
-      .bind(5, event.meter_id)
-      .bind(6, event.detail)
-      .run();
+  for (const Event& event : events) {
+    std::string detail = "bus " + event.bus;
+    if (!event.meter_id.empty()) detail += ", meter " + event.meter_id;
+    if (!event.detail.empty()) detail += ": " + event.detail;
+    auto r = st->bind(1, std::int64_t{event.time.time_since_epoch().count()})
+                 .bind(2, to_string(event.kind))
+                 .bind(3, detail)
+                 .bind(4, event.bus)
+                 .bind(5, event.meter_id)
+                 .bind(6, event.detail)
+                 .run();
+    if (!r) return r;
+  }
+  return {};
 }
 
 Result<std::vector<UploadEvent>> Store::pending_events(std::int64_t first_id, std::int64_t last_id,
