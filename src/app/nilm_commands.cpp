@@ -18,15 +18,17 @@ namespace {
 
 namespace replay = nilm::replay;
 
+constexpr std::int64_t kDayMs = 86'400'000;
+
 constexpr std::string_view kReplaySynopsis =
     "replay --mains FILE.csv[:PCOL[,QCOL]] [--submeter CATEGORY=FILE.csv[:COL]]...\n"
     "                   [--usages CATEGORY,...] [--train-until TIME] [--step 10min]\n"
-    "                   [--utc-offset +HH:MM|local] [--out FILE.csv]";
+    "                   [--max-gap 3min] [--utc-offset +HH:MM|local] [--out FILE.csv]";
 
 constexpr std::string_view kReplayHelp =
     "Runs the streaming NILM engine over recorded CSV files and writes, for every step, the\n"
     "energy and confidence of each category (start,end,covered_s,total_wh,<usage>_wh...,\n"
-    "<usage>_confidence...).\n"
+    "<usage>_confidence...); a step without mains data has covered_s 0 and empty fields.\n"
     "  --mains FILE[:PCOL[,QCOL]]     mains power (default columns p_w[,q_var] or p1_w..p3_w)\n"
     "  --submeter CATEGORY=FILE[:COL] a complete sub-meter of CATEGORY (lighting, it,\n"
     "                                 heat_cold_production, heating_elements, ventilation,\n"
@@ -36,11 +38,16 @@ constexpr std::string_view kReplayHelp =
     "                                 sub-meter's category must be listed\n"
     "  --train-until TIME             sub-meter data from TIME on is withheld (ISO 8601 UTC,\n"
     "                                 'YYYY-MM-DD HH:MM:SS' as UTC, or unix seconds)\n"
-    "  --step DURATION                output resolution (default 10min; ms, s, min, h)\n"
+    "  --step DURATION                output resolution, dividing a day (default 10min;\n"
+    "                                 units ms, s, min, h, d)\n"
+    "  --max-gap DURATION             mains samples further apart leave a gap with no\n"
+    "                                 energy (default 3min, at most 1h): raise it for data\n"
+    "                                 slower than 1 sample a minute\n"
     "  --utc-offset +HH:MM|local      local time of the time-of-day features and the steps\n"
     "                                 (default +00:00: the files' own clock); local: the time\n"
     "                                 zone of TZ or /etc/localtime, daylight saving followed\n"
-    "  --out FILE                     output CSV (default: stdout)\n"
+    "  --out FILE                     output CSV (default: stdout); a regular file is\n"
+    "                                 replaced when complete, a device or pipe written to\n"
     "CSV input: a header line, the timestamp first (same forms as TIME).\n";
 
 int usage(NilmIo io, const std::string& detail) {
@@ -71,8 +78,8 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
       name.resize(eq);
     }
     if (name != "--mains" && name != "--submeter" && name != "--usages" &&
-        name != "--train-until" && name != "--step" && name != "--utc-offset" &&
-        name != "--out") {
+        name != "--train-until" && name != "--step" && name != "--max-gap" &&
+        name != "--utc-offset" && name != "--out") {
       return usage(io, "unknown option '" + name + "'");
     }
     if (!value) {
@@ -101,7 +108,19 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
     } else if (name == "--step") {
       auto d = replay::parse_duration_ms(*value);
       if (!d) return usage(io, "--step: " + d.error().detail);
+      if (*d <= 0 || kDayMs % *d != 0) {
+        return usage(io, "--step: '" + *value +
+                             "' does not divide a day into whole steps (e.g. 1min, 5min, 10min, "
+                             "15min, 1h)");
+      }
       a.options.step_ms = *d;
+    } else if (name == "--max-gap") {
+      auto d = replay::parse_duration_ms(*value);
+      if (!d) return usage(io, "--max-gap: " + d.error().detail);
+      if (*d < 1'000 || *d > 3'600'000) {
+        return usage(io, "--max-gap: '" + *value + "' is outside 1s .. 1h");
+      }
+      a.options.max_gap_ms = *d;
     } else if (name == "--utc-offset") {
       if (*value == "local") {
         a.options.local_offset_ms = [](std::int64_t t_ms) {
@@ -123,6 +142,39 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
   return a;
 }
 
+// Where --out is written. A regular file (or a new one) is written as FILE.tmp beside it and
+// renamed over it when complete, so a failed run leaves the old one; anything else that exists
+// (a device such as /dev/null, a named pipe) is written in place: a rename would replace the node
+// with a plain file. A symbolic link is followed: its target is replaced, the link stays.
+struct OutputTarget {
+  std::filesystem::path path;
+  bool in_place = false;
+};
+
+OutputTarget output_target(const std::filesystem::path& out) {
+  std::error_code ec;
+  std::filesystem::path path = out;
+  if (std::filesystem::is_symlink(std::filesystem::symlink_status(out, ec))) {
+    if (auto target = std::filesystem::canonical(out, ec); !ec) path = std::move(target);
+  }
+  const auto status = std::filesystem::status(path, ec);
+  const bool in_place =
+      std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
+  return {std::move(path), in_place};
+}
+
+// The input file `out` would overwrite, if any.
+std::optional<std::filesystem::path> overwritten_input(const replay::ReplayOptions& options,
+                                                       const std::filesystem::path& out) {
+  std::vector<std::filesystem::path> inputs{options.mains.file};
+  for (const auto& s : options.submeters) inputs.push_back(s.source.file);
+  for (const auto& in : inputs) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(in, out, ec) && !ec) return in;
+  }
+  return std::nullopt;
+}
+
 int run_replay_command(std::span<const std::string> args, NilmIo io) {
   auto parsed = parse_replay_args(args, io);
   if (const int* code = std::get_if<int>(&parsed)) return *code;
@@ -142,10 +194,21 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
   }
   std::ofstream file;
   std::filesystem::path tmp;
+  OutputTarget target;
   if (a.out) {
-    tmp = *a.out;
-    tmp += ".tmp";
-    file.open(tmp, std::ios::binary | std::ios::trunc);
+    if (const auto input = overwritten_input(a.options, *a.out)) {
+      return usage(io, "--out " + a.out->string() + " is the input file " + input->string());
+    }
+    target = output_target(*a.out);
+    tmp = target.path;
+    if (!target.in_place) tmp += ".tmp";
+    std::error_code ec;
+    if (std::filesystem::is_directory(target.path, ec)) {
+      io.err << "meterd nilm replay: cannot write " << target.path.string()
+             << ": is a directory\n";
+      return kExitFailure;
+    }
+    file.open(tmp, std::ios::binary | (target.in_place ? std::ios::out : std::ios::trunc));
     if (!file) {
       io.err << "meterd nilm replay: cannot write " << tmp.string() << '\n';
       return kExitFailure;
@@ -159,7 +222,7 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
     if (!a.out) return;
     file.close();
     std::error_code ec;
-    std::filesystem::remove(tmp, ec);
+    if (!target.in_place) std::filesystem::remove(tmp, ec);
   };
   if (!stats) {
     discard();
@@ -171,13 +234,14 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
     io.err << "meterd nilm replay: writing the output failed\n";
     return kExitFailure;
   }
-  if (a.out) {
+  if (a.out && !target.in_place) {
     file.close();
     std::error_code ec;
-    std::filesystem::rename(tmp, *a.out, ec);
+    std::filesystem::rename(tmp, target.path, ec);
     if (ec) {
-      io.err << "meterd nilm replay: cannot rename " << tmp.string() << " to " << a.out->string()
-             << ": " << ec.message() << '\n';
+      io.err << "meterd nilm replay: cannot rename " << tmp.string() << " to "
+             << target.path.string() << ": " << ec.message() << '\n';
+      discard();
       return kExitFailure;
     }
   }
@@ -190,6 +254,14 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
            << " of UTC offset";
   }
   io.err << '\n';
+  // Most intervals longer than --max-gap: data slower than the replay's rates, mostly gaps.
+  if (s.mains_samples > 2 && 2 * s.engine.gaps > s.mains_samples) {
+    io.err << "meterd nilm replay: warning: " << s.engine.gaps << " of " << s.mains_samples
+           << " mains samples came more than --max-gap ("
+           << config::format_duration(std::chrono::milliseconds{a.options.max_gap_ms})
+           << ") after the one before: those intervals are gaps, with no energy; for data "
+              "slower than 1 sample a minute give --max-gap above its interval\n";
+  }
   return kExitOk;
 }
 

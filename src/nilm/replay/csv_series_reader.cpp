@@ -93,8 +93,10 @@ Result<CsvSeriesReader> CsvSeriesReader::open(const ColumnSelector& selector) {
   CsvSeriesReader r;
   r.file_ = selector.file.string();
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(selector.file, ec)) {
-    return Error{Errc::not_found, r.file_ + ": no such file"};
+  const auto status = std::filesystem::status(selector.file, ec);
+  if (!std::filesystem::exists(status)) return Error{Errc::not_found, r.file_ + ": no such file"};
+  if (std::filesystem::is_directory(status)) {
+    return Error{Errc::invalid_argument, r.file_ + ": is a directory, not a CSV file"};
   }
   r.in_ = std::make_unique<std::ifstream>(selector.file, std::ios::binary);
   if (!*r.in_) return Error{Errc::io_error, r.file_ + ": cannot open for reading"};
@@ -125,12 +127,26 @@ Result<CsvSeriesReader> CsvSeriesReader::open(const ColumnSelector& selector) {
     r.p_index_.push_back(*p_col);
     if (auto q_col = find_column(r.header_, "q_var")) r.q_index_.push_back(*q_col);
   } else if (find_column(r.header_, "p1_w")) {
+    // Phases p1_w, p2_w, ... in order: a gap in the numbering (p1_w,p3_w) or a phase beyond
+    // kMaxPhases would silently leave a phase's power out of the mains.
     for (std::size_t k = 1; k <= kMaxPhases; ++k) {
       const auto p = find_column(r.header_, "p" + std::to_string(k) + "_w");
       if (!p) break;
       r.p_index_.push_back(*p);
       if (const auto q = find_column(r.header_, "q" + std::to_string(k) + "_var")) {
         r.q_index_.push_back(*q);
+      }
+    }
+    for (std::size_t i = 1; i < r.header_.size(); ++i) {
+      const std::string& name = r.header_[i];
+      const bool phase_column = name.size() >= 4 && name.front() == 'p' && name.ends_with("_w") &&
+                                std::all_of(name.begin() + 1, name.end() - 2,
+                                            [](char c) { return c >= '0' && c <= '9'; });
+      if (phase_column && std::find(r.p_index_.begin(), r.p_index_.end(), i) == r.p_index_.end()) {
+        return Error{Errc::invalid_argument,
+                     r.file_ + ": column '" + name + "' is not one of the phases p1_w.." +
+                         "p" + std::to_string(kMaxPhases) + "_w in order (columns: " +
+                         list_columns(r.header_) + "); name the column as FILE:PCOL to take it alone"};
       }
     }
     if (!r.q_index_.empty() && r.q_index_.size() != r.p_index_.size()) {

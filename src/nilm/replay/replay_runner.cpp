@@ -18,6 +18,10 @@ Result<void> check_options(const ReplayOptions& options) {
     return Error{Errc::invalid_argument, "step " + std::to_string(options.step_ms) +
                                              " ms does not divide a day into whole steps"};
   }
+  if (options.max_gap_ms < 1'000 || options.max_gap_ms > 3'600'000) {
+    return Error{Errc::invalid_argument, "max gap " + std::to_string(options.max_gap_ms) +
+                                             " ms is outside 1 s .. 1 h"};
+  }
   std::array<bool, kUsageCount> seen{};
   for (const auto& s : options.submeters) {
     if (seen[index_of(s.usage)]) {
@@ -56,6 +60,7 @@ Result<ReplayRunner> ReplayRunner::open(const ReplayOptions& options) {
   config.step_ms = options.step_ms;
   config.present = options.present;
   config.utc_offset_ms = options.utc_offset_ms;
+  config.max_gap_ms = options.max_gap_ms;
   std::vector<Source> sources;
   for (std::size_t i = 0; i < options.submeters.size(); ++i) {
     const auto& input = options.submeters[i];

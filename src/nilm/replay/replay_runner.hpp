@@ -29,6 +29,9 @@ struct ReplayOptions {
   UsageSet present = kAllUsagesPresent;  // the usages the site has (EngineConfig::present)
   std::optional<std::int64_t> train_until_ms;  // sub-meter data from here on is withheld
   std::int64_t step_ms = 600'000;
+  // Mains samples further apart than this leave a gap between them (no energy, as the daemon's
+  // nilm.max_gap): 1 s .. 1 h. Data slower than the default's 1 min rates needs a larger one.
+  std::int64_t max_gap_ms = 180'000;
   // Local time (the time-of-day and day-of-week features, the steps' grid) = UTC + this; 0: the
   // files' own clock (naive timestamps are read as UTC).
   std::int64_t utc_offset_ms = 0;

@@ -44,16 +44,16 @@ void StepCsvWriter::write(const StepResult& step) {
   line += format_step_time(step.end_ms);
   line += ',';
   append_fixed3(line, step.covered_s);
-  line += ',';
-  append_fixed3(line, step.total_wh);
-  for (const Usage u : kAllUsages) {
+  // A step without any mains data is a gap: empty fields (missing values to a CSV reader), not
+  // zeros that a sum or a plot would take for no consumption. The daemon publishes no reading.
+  const bool gap = !(step.covered_s > 0.0);
+  const auto field = [&](double v) {
     line += ',';
-    append_fixed3(line, step.energy_wh[index_of(u)]);
-  }
-  for (const Usage u : kAllUsages) {
-    line += ',';
-    append_fixed3(line, step.confidence[index_of(u)]);
-  }
+    if (!gap) append_fixed3(line, v);
+  };
+  field(step.total_wh);
+  for (const Usage u : kAllUsages) field(step.energy_wh[index_of(u)]);
+  for (const Usage u : kAllUsages) field(step.confidence[index_of(u)]);
   line += '\n';
   out_ << line;
   ++rows_;

@@ -4,7 +4,8 @@
 // then <usage>_confidence likewise (docs/nilm.md "Replay"). Times are ISO 8601 UTC
 // (2026-01-05T00:10:00Z; milliseconds only when not whole seconds). Energies in Wh with 3
 // decimals, covered_s with 3, confidences with 3: the printed categories add up to total_wh
-// within the rounding (7 x 0.0005 Wh).
+// within the rounding (7 x 0.0005 Wh). A step without mains data (covered_s 0, a gap) has its
+// energies and confidences empty: missing, not zero.
 //
 // Thread contract: not thread-safe; one owner. Writes to the stream it is given, no flush.
 #pragma once

@@ -1,12 +1,14 @@
 // Integration tests of `meterd nilm replay`: the real meterd binary on a copy of the AMPds2
 // excerpt (tests/data/nilm/ampds2, CC BY 4.0) in a temporary directory, and its usage errors.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "tests/app/meterd_process.hpp"
@@ -190,6 +192,12 @@ TEST_F(NilmReplayCli, BadArgumentsExitTwoWithAClearMessage) {
       {{"--mains", mains, "--utc-offset", "CET"},
        "--utc-offset: expected local or an offset from -14:00 to +14:00 such as +01:00, found "
        "'CET'"},
+      {{"--mains", mains, "--step", "7min"},
+       "--step: '7min' does not divide a day into whole steps"},
+      {{"--mains", mains, "--max-gap", "2h"}, "--max-gap: '2h' is outside 1s .. 1h"},
+      {{"--mains", dir_.path().string()}, ": is a directory, not a CSV file"},
+      {{"--mains", mains, "--out", data_.string()},
+       "--out " + data_.string() + " is the input file"},
   };
   for (const Case& c : cases) {
     std::vector<std::string> args{"nilm", "replay"};
@@ -220,6 +228,111 @@ TEST_F(NilmReplayCli, MalformedLineExitsOneAndLeavesNoOutputFile) {
       << r.err;
   EXPECT_FALSE(fs::exists(out));
   EXPECT_FALSE(fs::exists(out.string() + ".tmp"));
+}
+
+// A phase numbering with a hole (p1_w,p3_w) would leave a phase out of the mains unseen.
+TEST_F(NilmReplayCli, PhaseColumnsOutOfSequenceAreRefused) {
+  const fs::path mains = dir_.path() / "p1p3.csv";
+  std::ofstream(mains) << "timestamp,p1_w,p3_w\n2026-01-05T00:00:00Z,100,200\n";
+  const auto r = run_meterd({"nilm", "replay", "--mains", mains.string()}, seconds{30});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_TRUE(contains(r.err, "column 'p3_w' is not one of the phases p1_w..p3_w in order"))
+      << r.err;
+  const auto alone = run_meterd({"nilm", "replay", "--mains", mains.string() + ":p3_w"});
+  EXPECT_EQ(alone.exit_code, 0) << alone.err;
+}
+
+// --out into a named pipe (or a device such as /dev/null) writes into it: renaming FILE.tmp over
+// it would replace the node with a plain file (as root, /dev/null itself). A symbolic link keeps
+// being a link, to the new output. A failed rename leaves no FILE.tmp behind.
+TEST_F(NilmReplayCli, OutputIntoAPipeOrThroughALinkKeepsTheNode) {
+  const std::vector<std::string> args{"nilm", "replay", "--mains", data_.string() + ":mains_P_W",
+                                      "--step", "1d"};
+  const fs::path fifo = dir_.path() / "steps.fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  std::string piped;
+  std::thread reader([&] { piped = slurp(fifo); });
+  auto with_out = [&](const fs::path& out) {
+    auto a = args;
+    a.insert(a.end(), {"--out", out.string()});
+    return run_meterd(a, seconds{60});
+  };
+  const auto r = with_out(fifo);
+  reader.join();
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(fs::is_fifo(fifo));
+  const auto rows = read_csv(piped);
+  ASSERT_EQ(rows.size(), 1 + 7u);
+  EXPECT_EQ(rows[0][0], "start");
+
+  const fs::path target = dir_.path() / "kept.csv", link = dir_.path() / "latest.csv";
+  std::ofstream(target) << "old\n";
+  fs::create_symlink(target.filename(), link);
+  ASSERT_EQ(with_out(link).exit_code, 0);
+  EXPECT_TRUE(fs::is_symlink(link));
+  EXPECT_EQ(slurp(target), piped);
+
+  const fs::path directory = dir_.path() / "out.d";
+  fs::create_directory(directory);
+  const auto failed = with_out(directory);
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_TRUE(contains(failed.err, "is a directory")) << failed.err;
+  EXPECT_FALSE(fs::exists(directory.string() + ".tmp"));
+}
+
+// Data slower than the default --max-gap (3 min) is mostly gaps: the summary warns, and the gap
+// steps have empty fields (missing, not zero consumption); --max-gap above the interval bridges
+// it, every step covered, the energy the file's.
+TEST_F(NilmReplayCli, SlowDataWarnsAndIsBridgedByMaxGap) {
+  const fs::path mains = dir_.path() / "every5min.csv";
+  {
+    std::ofstream out(mains);
+    out << "timestamp,p_w\n";
+    for (int i = 0; i <= 24 * 12; ++i) out << 1'767'571'200 + 300 * i << ",1200\n";
+  }
+  const auto slow = run_meterd({"nilm", "replay", "--mains", mains.string(), "--step", "1h"});
+  ASSERT_EQ(slow.exit_code, 0) << slow.err;
+  EXPECT_TRUE(contains(slow.err, "warning: 288 of 289 mains samples came more than --max-gap "
+                                 "(3min) after the one before"))
+      << slow.err;
+  const auto gappy = read_csv(slow.out);
+  ASSERT_EQ(gappy.size(), 1 + 25u);  // the last sample, at midnight, opens a 25th step
+  // covered_s is the 1 s each lone sample stands for; a step with none would have empty fields.
+  for (std::size_t i = 1; i < gappy.size(); ++i) EXPECT_LT(std::stod(gappy[i][2]), 60.0) << i;
+
+  const auto bridged = run_meterd(
+      {"nilm", "replay", "--mains", mains.string(), "--step", "1h", "--max-gap", "6min"});
+  ASSERT_EQ(bridged.exit_code, 0) << bridged.err;
+  EXPECT_FALSE(contains(bridged.err, "warning")) << bridged.err;
+  const auto rows = read_csv(bridged.out);
+  ASSERT_EQ(rows.size(), 1 + 25u);
+  for (std::size_t i = 1; i <= 24; ++i) {
+    EXPECT_EQ(rows[i][2], "3600.000") << i;
+    EXPECT_EQ(rows[i][3], "1200.000") << i;
+  }
+}
+
+// A step without any mains data is a gap: its energies and confidences are empty fields.
+TEST_F(NilmReplayCli, AGapStepHasEmptyFieldsNotZeros) {
+  const fs::path mains = dir_.path() / "hole.csv";
+  {
+    std::ofstream out(mains);
+    out << "timestamp,p_w\n";
+    for (int i = 0; i < 3 * 60; ++i) {
+      if (i >= 60 && i < 120) continue;  // the second hour is missing
+      out << 1'767'571'200 + 60 * i << ",500\n";
+    }
+  }
+  const auto r = run_meterd({"nilm", "replay", "--mains", mains.string(), "--step", "30min"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::istringstream lines(r.out);
+  std::vector<std::string> text;
+  for (std::string line; std::getline(lines, line);) text.push_back(line);
+  ASSERT_EQ(text.size(), 1 + 6u);
+  EXPECT_EQ(text[3], "2026-01-05T01:00:00Z,2026-01-05T01:30:00Z,0.000,,,,,,,,,,,,,,,");
+  EXPECT_EQ(text[4], "2026-01-05T01:30:00Z,2026-01-05T02:00:00Z,0.000,,,,,,,,,,,,,,,");
+  EXPECT_TRUE(text[1].starts_with("2026-01-05T00:00:00Z,2026-01-05T00:30:00Z,1800.000,250.000,"))
+      << text[1];
 }
 
 }  // namespace
