@@ -254,6 +254,12 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
            << " of UTC offset";
   }
   io.err << '\n';
+  if (s.engine.submeters_over_mains > 0) {
+    io.err << "meterd nilm replay: warning: in " << s.engine.submeters_over_mains
+           << " mains samples the sub-meters measured more than the mains (by over 10 % and "
+              "100 W): check their columns' scale and that they are part of the mains; their "
+              "power was scaled down to the mains\n";
+  }
   // Most intervals longer than --max-gap: data slower than the replay's rates, mostly gaps.
   if (s.mains_samples > 2 && 2 * s.engine.gaps > s.mains_samples) {
     io.err << "meterd nilm replay: warning: " << s.engine.gaps << " of " << s.mains_samples

@@ -81,6 +81,8 @@ void NilmService::start_engine(std::optional<std::string> model) {
   }
   const auto offset = config::effective_utc_offset(config_, clock_.utc_now());
   engine_ = std::make_unique<nilm::Engine>(engine_config(config_, offset));
+  over_mains_warned_ = 0;  // the new engine counts from 0
+  over_mains_warned_at_ms_.reset();
   if (model) {
     if (auto r = engine_->load_model(*model); r) {
       spdlog::info("nilm: learned model loaded ({} bytes)", model->size());
@@ -118,9 +120,9 @@ std::string NilmService::stop_engine() {
   const auto& s = engine_->stats();
   spdlog::info(
       "nilm: engine stopped: {} mains and {} sub-meter samples, {} dropped, {} gaps, {} events, "
-      "{} steps ({} without data)",
+      "{} steps ({} without data), {} with the sub-meters above the mains",
       s.mains_samples, s.submeter_samples, s.dropped_samples, s.gaps, s.events, s.steps,
-      gap_steps_);
+      gap_steps_, s.submeters_over_mains);
   std::string model = engine_->save_model();
   engine_.reset();
   return model;
@@ -257,6 +259,7 @@ void NilmService::publish_step(const nilm::StepResult& step) {
         {usage_confidence_obis(u), step.confidence[c], Unit::none, Quality::estimated});
   }
   outputs_.readings.publish(r);
+  warn_if_submeters_over_mains(step.start_ms);
   std::string shares;
   for (const Usage u : kAllUsages) {
     const double share = step.total_wh != 0.0 ? 100.0 * step.energy_wh[index_of(u)] / step.total_wh
@@ -266,6 +269,20 @@ void NilmService::publish_step(const nilm::StepResult& step) {
   spdlog::info("nilm: step {} ({:.0f} s covered): {:.3f} kWh, avg {:.0f} W:{}", format_utc(r.time),
                step.covered_s, step.total_wh / 1000.0, step.total_wh * 3600.0 / step.covered_s,
                shares);
+}
+
+void NilmService::warn_if_submeters_over_mains(std::int64_t step_start_ms) {
+  const std::uint64_t over = engine_->stats().submeters_over_mains;
+  if (over == over_mains_warned_) return;
+  if (over_mains_warned_at_ms_ && step_start_ms - *over_mains_warned_at_ms_ < 3'600'000) return;
+  spdlog::warn(
+      "nilm: the sub-meters measured more than the mains in {} sample(s) since {} (by over 10 % "
+      "and 100 W): check their CT ratio or scale and that they are downstream of the mains; "
+      "their power is scaled down to the mains (at most one such line an hour)",
+      over - over_mains_warned_,
+      over_mains_warned_at_ms_ ? format_utc(utc_of(*over_mains_warned_at_ms_)) : "start");
+  over_mains_warned_ = over;
+  over_mains_warned_at_ms_ = step_start_ms;
 }
 
 void NilmService::publish_event(const nilm::SwitchEvent& e) {

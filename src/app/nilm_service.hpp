@@ -112,6 +112,9 @@ class NilmService final : public Service, public ReadingSink {
   void tick();
   void drain();
   void publish_step(const nilm::StepResult& step);
+  // A warning (at most one an hour of steps) when the engine counted more samples with the
+  // sub-meters above the mains (EngineStats::submeters_over_mains) since the last one.
+  void warn_if_submeters_over_mains(std::int64_t step_start_ms);
   void publish_event(const nilm::SwitchEvent& event);
   void follow_local_time(std::int64_t t_ms);
   std::optional<std::string> load_model();
@@ -128,6 +131,9 @@ class NilmService final : public Service, public ReadingSink {
   TimeSync time_sync_ = TimeSync::unsynchronized;
   MonoTime last_save_{};
   std::uint64_t gap_steps_ = 0;  // steps without data, not published
+  // EngineStats::submeters_over_mains when last logged, and the step it was logged at.
+  std::uint64_t over_mains_warned_ = 0;
+  std::optional<std::int64_t> over_mains_warned_at_ms_;
   store::Store* store_ = nullptr;
   std::unique_ptr<StateSaver> saver_;
   bool stopping_ = false;

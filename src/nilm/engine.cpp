@@ -30,6 +30,12 @@ namespace {
 // regressor is taken from (docs/nilm.md, Continuous part): 1800 s, one time-of-week slot.
 constexpr double kResidualQTauS = 1800.0;
 
+// Sub-meters measuring more than the mains by this much are counted
+// (EngineStats::submeters_over_mains): beyond the meters' accuracy and the skew between their
+// sampling times.
+constexpr double kOverMainsFactor = 1.1;
+constexpr double kOverMainsW = 100.0;
+
 }  // namespace
 
 struct Engine::Impl {
@@ -311,6 +317,10 @@ struct Engine::Impl {
           subs_live ? std::numeric_limits<double>::quiet_NaN() : total_q_var - tracked_q;
       add_residual_prior(in, unlearned, rest, rest_q, weight_s);
     }
+    double measured = 0.0;
+    for (const double w : in.measured_w) measured += std::max(w, 0.0);
+    if (measured > kOverMainsFactor * std::max(total_w, 0.0) + kOverMainsW)
+      ++stats.submeters_over_mains;
     return split_total(in);
   }
 

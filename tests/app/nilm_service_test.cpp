@@ -12,12 +12,15 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <chrono>
 #include <cmath>
 #include <memory>
 #include <numeric>
 #include <optional>
 #include <regex>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -179,6 +182,40 @@ TEST_F(NilmServiceTest, StepsOfTheVirtualMeterAddUpToTheMeasuredTotal) {
                            R"((none|[0-9]+) [a-z_]+)")))
       << e.detail;
   stop(*service);
+}
+
+// A sub-meter above the mains (a wrong CT ratio) is scaled down to the mains and logged as a
+// warning, at most once an hour of steps: 3 one-minute steps give one line.
+TEST_F(NilmServiceTest, ASubmeterAboveTheMainsIsLoggedOnceAnHour) {
+  std::ostringstream log_text;
+  auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(log_text);
+  sink->set_pattern("%l %v");
+  const auto previous = spdlog::default_logger();
+  spdlog::set_default_logger(std::make_shared<spdlog::logger>("nilm-over-mains", sink));
+  auto service = make_service();
+  ASSERT_TRUE(service->start());
+  for (std::int64_t i = 0; i <= 180; ++i) {
+    const std::int64_t t = kT0 + i * 1000;
+    service->publish(boiler(t - 40, 4000.0));
+    service->publish(mains(t, 1000.0, 100.0));
+  }
+  stop(*service);
+  spdlog::set_default_logger(previous);
+  const std::string text = log_text.str();
+  std::size_t lines = 0;
+  for (auto at = text.find("the sub-meters measured more than the mains"); at != std::string::npos;
+       at = text.find("the sub-meters measured more than the mains", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 1u) << text;
+  EXPECT_TRUE(std::regex_search(
+      text, std::regex(R"(warning nilm: the sub-meters measured more than the mains in 6[0-2] )"
+                       R"(sample\(s\) since start)")))
+      << text;  // the first step's minute, give or take the sample that closes it
+  EXPECT_NE(text.find("181 with the sub-meters above the mains"), std::string::npos) << text;
+  const auto published = steps();
+  ASSERT_GE(published.size(), 3u);
+  EXPECT_NEAR(value(published[0], usage_energy_obis(Usage::heating_elements)),
+              value(published[0], kTotalEnergyObis), 1e-6);
 }
 
 // nilm.usages: a site with the boiler's usage only. The engine gets it as EngineConfig::present;

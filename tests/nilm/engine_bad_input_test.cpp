@@ -162,5 +162,26 @@ TEST(EngineBadInput, SlowRatesAreIntegratedAsWell) {
   }
 }
 
+// A sub-meter reading above the mains (a wrong CT ratio, a sub-meter not under the mains) is
+// scaled down to the mains, closure kept, and counted so that someone is told; one just within
+// the meters' accuracy is not.
+TEST(EngineBadInput, SubmetersAboveTheMainsAreCountedAndScaledDown) {
+  EngineConfig config;
+  config.submeters = {{"lights", Usage::lighting, true}};
+  Engine engine(config);
+  for (std::int64_t t = kMonday; t < kMonday + 20 * kMinute; t += 1000) {
+    const bool scaled_wrong = t >= kMonday + 10 * kMinute;
+    engine.push_submeter(0, power_sample(t, scaled_wrong ? 1500.0 : 1040.0));
+    engine.push_mains(power_sample(t, 1000.0));
+  }
+  const auto steps = drain(engine);
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(engine.stats().submeters_over_mains, 600u);
+  for (const auto& s : steps) {
+    EXPECT_NEAR(s.energy_wh[index_of(Usage::lighting)], s.total_wh, 1e-6);
+    EXPECT_NEAR(sum_energy(s), s.total_wh, 1e-9);
+  }
+}
+
 }  // namespace
 }  // namespace meterd::nilm

@@ -335,5 +335,33 @@ TEST_F(NilmReplayCli, AGapStepHasEmptyFieldsNotZeros) {
       << text[1];
 }
 
+// A sub-meter measuring more than the mains (its scale 1000 times off) is scaled down
+// to the mains, and the summary says so.
+TEST_F(NilmReplayCli, ASubmeterAboveTheMainsIsReported) {
+  const fs::path data = dir_.path() / "site.csv";
+  {
+    std::ofstream out(data);
+    out << "timestamp,p_w,lights_kw\n";
+    for (int i = 0; i < 3600; ++i) out << 1'767'571'200 + i << ",300,0.9\n";
+  }
+  const auto ok = run_meterd({"nilm", "replay", "--mains", data.string() + ":p_w", "--submeter",
+                              "lighting=" + data.string() + ":lights_kw"});
+  ASSERT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_FALSE(contains(ok.err, "warning")) << ok.err;
+  std::string text = slurp(data);
+  for (std::size_t at = text.find(",0.9\n"); at != std::string::npos; at = text.find(",0.9\n", at))
+    text.replace(at, 5, ",900\n");  // kW read as W
+  std::ofstream(data) << text;
+  const auto r = run_meterd({"nilm", "replay", "--mains", data.string() + ":p_w", "--submeter",
+                             "lighting=" + data.string() + ":lights_kw", "--step", "1h"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: in 3600 mains samples the sub-meters measured more than "
+                              "the mains"))
+      << r.err;
+  const auto rows = read_csv(r.out);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1][column(rows[0], "lighting_wh")], rows[1][column(rows[0], "total_wh")]);
+}
+
 }  // namespace
 }  // namespace meterd::app::test
