@@ -254,6 +254,11 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
            << " of UTC offset";
   }
   io.err << '\n';
+  if (!a.options.submeters.empty() && s.submeter_samples == 0) {
+    io.err << "meterd nilm replay: warning: no sub-meter sample was used"
+           << (a.options.train_until_ms ? " (all are from --train-until on)" : "")
+           << ": the engine learned nothing from the sub-meters\n";
+  }
   if (s.engine.submeters_over_mains > 0) {
     io.err << "meterd nilm replay: warning: in " << s.engine.submeters_over_mains
            << " mains samples the sub-meters measured more than the mains (by over 10 % and "

@@ -363,5 +363,18 @@ TEST_F(NilmReplayCli, ASubmeterAboveTheMainsIsReported) {
   EXPECT_EQ(rows[1][column(rows[0], "lighting_wh")], rows[1][column(rows[0], "total_wh")]);
 }
 
+// A training limit before the data withholds every sub-meter sample: said, not left to guess.
+TEST_F(NilmReplayCli, ATrainingLimitBeforeTheDataIsReported) {
+  const auto r = run_meterd({"nilm", "replay", "--mains", data_.string() + ":mains_P_W",
+                             "--submeter", "hvac_auxiliaries=" + data_.string() + ":FGE_fridge_P_W",
+                             "--train-until", "2000-01-01T00:00:00Z", "--step", "1d"},
+                            seconds{60});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_TRUE(contains(r.err, " 0 sub-meter samples")) << r.err;
+  EXPECT_TRUE(contains(r.err, "warning: no sub-meter sample was used (all are from --train-until "
+                              "on): the engine learned nothing from the sub-meters"))
+      << r.err;
+}
+
 }  // namespace
 }  // namespace meterd::app::test
