@@ -167,6 +167,34 @@ std::chrono::minutes effective_utc_offset(const NilmConfig& nilm, UtcTime at) {
   return nilm.utc_offset ? *nilm.utc_offset : local_utc_offset(at);
 }
 
+namespace {
+
+// A meter polled less often than max_gap leaves a gap between each two of its readings: the
+// mains would have no energy at all, a sub-meter would count as silent most of the time and its
+// category fall back to the model. Reported once per meter.
+void check_poll_intervals(SectionReader& section, const std::vector<BusConfig>& buses,
+                          const NilmConfig& nilm) {
+  std::set<std::string> reported;
+  const auto check = [&](const std::string& id, const std::string& role) {
+    for (const auto& bus : buses) {
+      for (const auto& m : bus.meters) {
+        if (m.id != id || m.instantaneous_interval < nilm.max_gap || !reported.insert(id).second)
+          continue;
+        section.report("max_gap", "expected more than the poll interval of " + role + " " +
+                                      quote(id) + " (poll.instantaneous " +
+                                      format_duration(m.instantaneous_interval) + "), found " +
+                                      quote(format_duration(nilm.max_gap)) +
+                                      ": every interval between its readings would be a gap "
+                                      "with no energy; raise max_gap or poll it more often");
+      }
+    }
+  };
+  for (const auto& phase : nilm.mains) check(phase.meter, "the mains meter");
+  for (const auto& sub : nilm.submeters) check(sub.meter, "the sub-meter's meter");
+}
+
+}  // namespace
+
 void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, NilmConfig& out) {
   MeterIds meters;
   for (const auto& bus : buses) {
@@ -218,6 +246,7 @@ void read_nilm(SectionReader& section, const std::vector<BusConfig>& buses, Nilm
   }
   section.get_duration("max_lag", out.max_lag, 1s, 1h);
   section.get_duration("max_gap", out.max_gap, 1s, 1h);
+  if (out.enabled) check_poll_intervals(section, buses, out);
 
   std::string offset;
   if (section.get_string("utc_offset", offset) && offset != "local") {

@@ -234,5 +234,38 @@ TEST(NilmSection, DurationsAndOffset) {
                              "such as +01:00, found '+14:30'")));
 }
 
+// A mains or sub-meter meter polled less often than max_gap would leave only gaps (no energy):
+// refused at max_gap's line, or at the section's when max_gap is the default.
+TEST(NilmSection, MaxGapExceedsThePollIntervalOfItsMeters) {
+  constexpr char kSlow[] = R"(buses:
+  - id: sim
+    transport: simulator
+    meters:
+      - {id: m1, address: 1, poll: {instantaneous: 5min}}
+      - {id: m2, address: 2, poll: {instantaneous: 15min}}
+)";
+  EXPECT_THAT(
+      issues_of(std::string(kSlow) + "nilm:\n"
+                                     "  enabled: true\n"
+                                     "  mains: [{meter: m1}]\n"
+                                     "  submeters: [{name: b, meter: m2, usage: lighting}]\n"
+                                     "  max_gap: 10min\n"),
+      ElementsAre(at(11, 12,
+                     "nilm.max_gap: expected more than the poll interval of the sub-meter's meter "
+                     "'m2' (poll.instantaneous 15min), found '10min': every interval between its "
+                     "readings would be a gap with no energy; raise max_gap or poll it more "
+                     "often")));
+  EXPECT_THAT(issues_of(std::string(kSlow) + "nilm:\n  enabled: true\n  mains: [{meter: m1}]\n"),
+              ElementsAre(at(7, 1,
+                             "nilm.max_gap: expected more than the poll interval of the mains "
+                             "meter 'm1' (poll.instantaneous 5min), found '3min': every interval "
+                             "between its readings would be a gap with no energy; raise max_gap "
+                             "or poll it more often")));
+  EXPECT_TRUE(load_config_text(std::string(kSlow) + "nilm:\n  enabled: true\n"
+                                                    "  mains: [{meter: m1}]\n  max_gap: 6min\n",
+                               "ok.yaml"))
+      << "a max_gap above the mains' interval";
+}
+
 }  // namespace
 }  // namespace meterd::config
