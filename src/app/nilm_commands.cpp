@@ -2,13 +2,13 @@
 
 #include <variant>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <optional>
 #include <set>
 #include <string_view>
 #include <vector>
 
+#include "src/app/output_file.hpp"
 #include "src/config/config.hpp"
 #include "src/nilm/replay/replay_runner.hpp"
 #include "src/nilm/replay/step_csv_writer.hpp"
@@ -142,27 +142,6 @@ std::variant<ReplayArgs, int> parse_replay_args(std::span<const std::string> arg
   return a;
 }
 
-// Where --out is written. A regular file (or a new one) is written as FILE.tmp beside it and
-// renamed over it when complete, so a failed run leaves the old one; anything else that exists
-// (a device such as /dev/null, a named pipe) is written in place: a rename would replace the node
-// with a plain file. A symbolic link is followed: its target is replaced, the link stays.
-struct OutputTarget {
-  std::filesystem::path path;
-  bool in_place = false;
-};
-
-OutputTarget output_target(const std::filesystem::path& out) {
-  std::error_code ec;
-  std::filesystem::path path = out;
-  if (std::filesystem::is_symlink(std::filesystem::symlink_status(out, ec))) {
-    if (auto target = std::filesystem::canonical(out, ec); !ec) path = std::move(target);
-  }
-  const auto status = std::filesystem::status(path, ec);
-  const bool in_place =
-      std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
-  return {std::move(path), in_place};
-}
-
 // The input file `out` would overwrite, if any.
 std::optional<std::filesystem::path> overwritten_input(const replay::ReplayOptions& options,
                                                        const std::filesystem::path& out) {
@@ -192,58 +171,33 @@ int run_replay_command(std::span<const std::string> args, NilmIo io) {
     io.err << "meterd nilm replay: " << e.detail << '\n';
     return kExitFailure;
   }
-  std::ofstream file;
-  std::filesystem::path tmp;
-  OutputTarget target;
+  std::optional<OutputFile> file;
   if (a.out) {
     if (const auto input = overwritten_input(a.options, *a.out)) {
       return usage(io, "--out " + a.out->string() + " is the input file " + input->string());
     }
-    target = output_target(*a.out);
-    tmp = target.path;
-    if (!target.in_place) tmp += ".tmp";
-    std::error_code ec;
-    if (std::filesystem::is_directory(target.path, ec)) {
-      io.err << "meterd nilm replay: cannot write " << target.path.string()
-             << ": is a directory\n";
+    auto opened = OutputFile::open(*a.out);
+    if (!opened) {
+      io.err << "meterd nilm replay: " << opened.error().detail << '\n';
       return kExitFailure;
     }
-    file.open(tmp, std::ios::binary | (target.in_place ? std::ios::out : std::ios::trunc));
-    if (!file) {
-      io.err << "meterd nilm replay: cannot write " << tmp.string() << '\n';
-      return kExitFailure;
-    }
+    file.emplace(std::move(*opened));
   }
-  std::ostream& out = a.out ? static_cast<std::ostream&>(file) : io.out;
+  std::ostream& out = file ? file->stream() : io.out;
   replay::StepCsvWriter writer{out};
   const auto stats = runner->run([&](const nilm::StepResult& step) { writer.write(step); });
-  out.flush();
-  auto discard = [&] {
-    if (!a.out) return;
-    file.close();
-    std::error_code ec;
-    if (!target.in_place) std::filesystem::remove(tmp, ec);
-  };
   if (!stats) {
-    discard();
     io.err << "meterd nilm replay: " << stats.error().detail << '\n';
-    return kExitFailure;
+    return kExitFailure;  // the temporary file goes with `file`
   }
-  if (!out) {
-    discard();
-    io.err << "meterd nilm replay: writing the output failed\n";
-    return kExitFailure;
-  }
-  if (a.out && !target.in_place) {
-    file.close();
-    std::error_code ec;
-    std::filesystem::rename(tmp, target.path, ec);
-    if (ec) {
-      io.err << "meterd nilm replay: cannot rename " << tmp.string() << " to "
-             << target.path.string() << ": " << ec.message() << '\n';
-      discard();
+  if (file) {
+    if (auto committed = file->commit(); !committed) {
+      io.err << "meterd nilm replay: " << committed.error().detail << '\n';
       return kExitFailure;
     }
+  } else if (!out.flush()) {
+    io.err << "meterd nilm replay: writing the output failed\n";
+    return kExitFailure;
   }
   const auto& s = *stats;
   io.err << "meterd nilm replay: " << s.mains_samples << " mains samples, " << s.submeter_samples

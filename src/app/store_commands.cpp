@@ -13,6 +13,7 @@
 #include "meterd/clock.hpp"
 #include "meterd/obis.hpp"
 #include "meterd/time.hpp"
+#include "src/app/output_file.hpp"
 #include "src/app/store_setup.hpp"
 #include "src/store/export_csv.hpp"
 
@@ -218,17 +219,22 @@ int run_export_command(std::span<const std::string> args, const std::filesystem:
   auto s = open_read_only(*c, clock);
   if (!s) return failure(io, "export", s.error());
 
-  std::ofstream file;
+  // Replaced whole when complete, a device or pipe written in place (output_file.hpp).
+  std::optional<OutputFile> file;
   const auto output = p->get("output");
   if (output) {
-    file.open(*output, std::ios::binary | std::ios::trunc);
-    if (!file) return failure(io, "export", Error{Errc::io_error, "cannot write " + *output});
+    auto opened = OutputFile::open(*output);
+    if (!opened) return failure(io, "export", opened.error());
+    file.emplace(std::move(*opened));
   }
-  std::ostream& out = output ? file : io.out;
+  std::ostream& out = file ? file->stream() : io.out;
   const auto n = store::export_csv(**s, request, out);
   if (!n) return failure(io, "export", n.error());
-  out.flush();
-  if (!out) return failure(io, "export", Error{Errc::io_error, "write failed"});
+  if (file) {
+    if (auto committed = file->commit(); !committed) return failure(io, "export", committed.error());
+  } else if (!out.flush()) {
+    return failure(io, "export", Error{Errc::io_error, "write failed"});
+  }
   if (output) io.err << "exported " << *n << " values to " << *output << '\n';
   return kExitOk;
 }

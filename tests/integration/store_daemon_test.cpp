@@ -157,6 +157,18 @@ TEST_F(StoreDaemon, StoresPolledReadingsThatVerifyAndExport) {
     EXPECT_GE(times.size(), voltages);
   }
 
+  // --output writes the same CSV into a file (replaced whole when complete, output_file.hpp).
+  const auto now = SystemClock().utc_now();
+  const auto file = dir_.path() / "m1.csv";
+  const auto to_file = cli({"export", "--meter", "m1", "--from", format_utc(now - 1h), "--to",
+                            format_utc(now + 1h), "--output", file.string()});
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_NE(to_file.err.find("values to " + file.string()), std::string::npos) << to_file.err;
+  std::ifstream in(file);
+  std::ostringstream text;
+  text << in.rdbuf();
+  EXPECT_EQ(parse_csv(text.str()).size(), export_meter("m1").size());
+
   // The acquisition events were persisted too.
   auto keys = store::KeyStore::load({state() / "keys", ""});
   ASSERT_TRUE(keys) << keys.error().message();
