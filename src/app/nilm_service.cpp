@@ -120,7 +120,7 @@ std::string NilmService::stop_engine() {
   const auto& s = engine_->stats();
   spdlog::info(
       "nilm: engine stopped: {} mains and {} sub-meter samples, {} dropped, {} gaps, {} events, "
-      "{} steps ({} without data), {} with the sub-meters above the mains",
+      "{} steps ({} without data), {} samples with the sub-meters above the mains",
       s.mains_samples, s.submeter_samples, s.dropped_samples, s.gaps, s.events, s.steps,
       gap_steps_, s.submeters_over_mains);
   std::string model = engine_->save_model();
@@ -277,7 +277,8 @@ void NilmService::warn_if_submeters_over_mains(std::int64_t step_start_ms) {
   if (over_mains_warned_at_ms_ && step_start_ms - *over_mains_warned_at_ms_ < 3'600'000) return;
   spdlog::warn(
       "nilm: the sub-meters measured more than the mains in {} sample(s) since {} (by over 10 % "
-      "and 100 W): check their CT ratio or scale and that they are downstream of the mains; "
+      "and 100 W): check their CT ratio or scale and that they are downstream of the mains (with "
+      "generation behind the mains the net can be below the loads); "
       "their power is scaled down to the mains (at most one such line an hour)",
       over - over_mains_warned_,
       over_mains_warned_at_ms_ ? format_utc(utc_of(*over_mains_warned_at_ms_)) : "start");

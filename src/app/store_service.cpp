@@ -77,8 +77,8 @@ void StoreService::async_stop(std::function<void()> done) {
   // The final flush is blocking: off the loop, so the watchdog keeps being fed.
   stop_thread_ = std::thread([this, done = std::move(done)] {
     store_->stop();
-    spdlog::info("store: flushed and stopped ({} readings dropped since start)",
-                 store_->dropped_readings());
+    spdlog::info("store: flushed and stopped ({} readings and {} events dropped since start)",
+                 store_->dropped_readings(), store_->dropped_events());
     done();
   });
 }

@@ -36,9 +36,10 @@ class StoreService final : public Service, public ReadingSink, public EventSink 
   void async_stop(std::function<void()> done) override;
   void on_config_reloaded(const config::Config& config) override;
 
-  // Queues a reading for the store; dropped (with a debug line) before start or after stop.
+  // Queues a reading for the store (written by the next flush); dropped before start. After
+  // async_stop() it stays queued until the store is destroyed, which flushes it.
   void publish(const Reading& reading) override;
-  // Queues an event for the events table (written with the next flush).
+  // The same for an event (the events table).
   void publish(const Event& event) override;
 
   // The open store (for readers such as the API), or nullptr before start().

@@ -319,7 +319,9 @@ struct Engine::Impl {
     }
     double measured = 0.0;
     for (const double w : in.measured_w) measured += std::max(w, 0.0);
-    if (measured > kOverMainsFactor * std::max(total_w, 0.0) + kOverMainsW)
+    // Only while the site draws: exporting (generation behind the mains), the sub-meters'
+    // loads exceed the net mains by right.
+    if (total_w > 0.0 && measured > kOverMainsFactor * total_w + kOverMainsW)
       ++stats.submeters_over_mains;
     return split_total(in);
   }

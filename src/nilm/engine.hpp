@@ -92,9 +92,10 @@ struct EngineStats {
   std::uint64_t gaps = 0;             // mains silences longer than max_gap
   std::uint64_t events = 0;           // switching events detected
   std::uint64_t steps = 0;            // steps emitted
-  // Mains samples whose live sub-meters measured more than the mains (by over 10 % and 100 W):
-  // a wrong CT ratio or scale, or a sub-meter not downstream of the mains. Their power is scaled
-  // down to the mains (closure); this says it happened.
+  // Mains samples drawing power whose live sub-meters measured more than the mains (by over 10 %
+  // and 100 W): a wrong CT ratio or scale, a sub-meter not downstream of the mains, or (rightly)
+  // generation behind the mains. Their power is scaled down to the mains (closure); this says it
+  // happened. Not counted while the mains export.
   std::uint64_t submeters_over_mains = 0;
 };
 

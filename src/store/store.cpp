@@ -288,6 +288,10 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch,
   stats.readings = batch.size();
   auto tx = Transaction::begin(db_);
   if (!tx) return tx.error();
+  // What was dropped since the last commit, as events of this transaction: counted as noted only
+  // once it commits (a rolled-back note is written by the next flush).
+  DropsReported reported{dropped_reported_, dropped_events_reported_};
+  if (auto r = note_dropped(reported); !r) return r.error();
   for (const auto& r : batch) {
     auto m = meter_state(r.meter_id);
     if (!m) return m.error();
@@ -335,8 +339,9 @@ Result<FlushStats> Store::apply(const std::vector<Reading>& batch,
   }
   if (auto r = insert_events(events); !r) return r.error();
   stats.events = events.size();
-  if (auto r = note_dropped(); !r) return r.error();
   if (auto r = tx->commit(); !r) return r.error();
+  dropped_reported_ = reported.readings;
+  dropped_events_reported_ = reported.events;
   return stats;
 }
 
@@ -380,23 +385,23 @@ Result<void> Store::add_event(const std::string& kind, std::int64_t count,
   return st->bind(1, ms_of(clock_.utc_now())).bind(2, kind).bind(3, count).bind(4, detail).run();
 }
 
-Result<void> Store::note_dropped() {
-  const auto note = [this](const std::atomic<std::uint64_t>& counter, std::uint64_t& reported,
+Result<void> Store::note_dropped(DropsReported& reported) {
+  const auto note = [this](const std::atomic<std::uint64_t>& counter, std::uint64_t& noted,
                            std::string_view what, std::size_t bound) -> Result<void> {
     const std::uint64_t dropped = counter.load();
-    if (dropped == reported) return {};
-    const auto n = static_cast<std::int64_t>(dropped - reported);
+    if (dropped == noted) return {};
+    const auto n = static_cast<std::int64_t>(dropped - noted);
     spdlog::error("store: queue full ({} {}): {} {} dropped", bound, what, n, what);
     if (auto r = add_event("queue_overflow", n,
                            std::string(what) + " dropped: the store could not keep up");
         !r)
       return r;
-    reported = dropped;
+    noted = dropped;
     return {};
   };
-  if (auto r = note(dropped_, dropped_reported_, "readings", options_.max_queued_readings); !r)
+  if (auto r = note(dropped_, reported.readings, "readings", options_.max_queued_readings); !r)
     return r;
-  return note(dropped_events_, dropped_events_reported_, "events", options_.max_queued_events);
+  return note(dropped_events_, reported.events, "events", options_.max_queued_events);
 }
 
 void Store::start() {
@@ -407,14 +412,18 @@ void Store::start() {
 }
 
 void Store::stop() {
-  bool queued = false;
   {
     std::lock_guard lock(queue_mutex_);
     stopping_ = true;
-    queued = !queue_.empty() || !event_queue_.empty();
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
+  bool queued = false;
+  {
+    // After the join: a flush of the thread that failed put its batch back.
+    std::lock_guard lock(queue_mutex_);
+    queued = !queue_.empty() || !event_queue_.empty();
+  }
   if (queued && !read_only_) {
     if (auto r = flush(); !r) spdlog::error("store: final flush failed: {}", r.error().message());
   }

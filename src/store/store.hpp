@@ -197,6 +197,7 @@ class Store final : public ReadingSink {
   // if the row was altered or moved to another name; Errc::not_found if its key is not loaded.
   Result<std::optional<std::string>> load_state(const std::string& name);
   std::uint64_t dropped_readings() const noexcept { return dropped_.load(); }
+  std::uint64_t dropped_events() const noexcept { return dropped_events_.load(); }
   const StoreOptions& options() const noexcept { return options_; }
 
  private:
@@ -229,7 +230,14 @@ class Store final : public ReadingSink {
   // Inserts meter and bus events as events rows, in the caller's transaction (store_events.cpp).
   Result<void> insert_events(std::span<const Event> events);
   Result<void> add_event(const std::string& kind, std::int64_t count, const std::string& detail);
-  Result<void> note_dropped();
+  // The readings and events dropped so far that a queue_overflow event has recorded.
+  struct DropsReported {
+    std::uint64_t readings = 0;
+    std::uint64_t events = 0;
+  };
+  // Records what was dropped since `reported` as queue_overflow events (in the caller's
+  // transaction) and advances `reported`.
+  Result<void> note_dropped(DropsReported& reported);
   std::vector<Reading> open_rows(const std::string& meter) const;
   Result<void> for_each_chunk(const std::string& meter, UtcTime from, UtcTime to,
                               std::optional<ObisCode> only,

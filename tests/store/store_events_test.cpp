@@ -91,6 +91,54 @@ TEST_F(StoreEvents, AFailedFlushKeepsItsEventsForTheNext) {
   EXPECT_EQ(events->front().detail, "bus rs485-1, meter office-1: timeout");
 }
 
+// A flush that fails after some of its events were inserted (a trigger refuses the second one,
+// as a full disk could refuse any write) rolls them back: the next flush writes each once, and
+// the queue_overflow note of the same transaction is not lost with it.
+TEST_F(StoreEvents, AFlushFailingMidwayWritesEachEventOnceAndKeepsTheOverflowNote) {
+  options_.max_queued_events = 2;
+  auto store = open_store();
+  auto other = Db::open(options_.path, false);
+  ASSERT_TRUE(other) << other.error().message();
+  ASSERT_TRUE(other->exec(
+      "CREATE TABLE refuse (on_ INTEGER); INSERT INTO refuse VALUES (1);"
+      "CREATE TRIGGER refuse_second AFTER INSERT ON events "
+      "WHEN NEW.detail LIKE '%second%' AND (SELECT count(*) FROM refuse) > 0 "
+      "BEGIN SELECT RAISE(ABORT, 'refused'); END;"));
+  store->publish(Event{at(kT0), "nilm", "usages", EventKind::load_switch, "first"});
+  store->publish(Event{at(kT0 + 1), "nilm", "usages", EventKind::load_switch, "second"});
+  store->publish(Event{at(kT0 + 2), "nilm", "usages", EventKind::load_switch, "dropped"});
+  const auto failed = store->flush();
+  ASSERT_FALSE(failed);
+  EXPECT_NE(failed.error().message().find("refused"), std::string::npos) << failed.error().message();
+  ASSERT_TRUE(store->events()->empty());
+  ASSERT_TRUE(other->exec("DELETE FROM refuse"));
+  const auto flushed = store->flush();
+  ASSERT_TRUE(flushed) << flushed.error().message();
+  EXPECT_EQ(flushed->events, 2u);
+  const auto events = store->events();
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 3u);
+  EXPECT_EQ((*events)[0].kind, "queue_overflow");
+  EXPECT_EQ((*events)[0].count, 1);
+  EXPECT_EQ((*events)[1].detail, "bus nilm, meter usages: first");
+  EXPECT_EQ((*events)[2].detail, "bus nilm, meter usages: second");
+  EXPECT_EQ(store->dropped_events(), 1u);
+}
+
+// stop() flushes what is queued even when only events are (no reading to flush).
+TEST_F(StoreEvents, StopWritesQueuedEventsAlone) {
+  {
+    auto store = open_store();
+    store->start();
+    store->publish(Event{at(kT0), "rs485-1", "office-1", EventKind::meter_online, "serial 7"});
+    store->stop();
+  }
+  const auto events = open_store()->events();
+  ASSERT_TRUE(events) << events.error().message();
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ(events->front().kind, "meter_online");
+}
+
 // Beyond max_queued_events, publish() drops and the next flush says how many (queue_overflow).
 TEST_F(StoreEvents, AFullEventQueueDropsAndSaysSo) {
   options_.max_queued_events = 2;
@@ -100,10 +148,11 @@ TEST_F(StoreEvents, AFullEventQueueDropsAndSaysSo) {
   ASSERT_TRUE(store->flush());
   const auto events = store->events();
   ASSERT_TRUE(events) << events.error().message();
-  ASSERT_EQ(events->size(), 3u);
-  EXPECT_EQ((*events)[2].kind, "queue_overflow");
-  EXPECT_EQ((*events)[2].count, 3);
-  EXPECT_EQ((*events)[2].detail, "events dropped: the store could not keep up");
+  ASSERT_EQ(events->size(), 3u);  // the note first, then the two kept
+  EXPECT_EQ((*events)[0].kind, "queue_overflow");
+  EXPECT_EQ((*events)[0].count, 3);
+  EXPECT_EQ((*events)[0].detail, "events dropped: the store could not keep up");
+  EXPECT_EQ((*events)[2].time, at(kT0 + 1));
 }
 
 TEST_F(StoreEvents, ReadOnlyStoreRefusesThem) {
