@@ -60,6 +60,10 @@ ObisCode usage_energy_obis(Usage u) noexcept;
 ObisCode usage_confidence_obis(Usage u) noexcept;
 inline constexpr ObisCode kTotalPowerObis{1, 0, 1, 5, 0};
 inline constexpr ObisCode kTotalEnergyObis{1, 0, 1, 29, 0};
+// The step's length, s: "measurement period 1 for averaging scheme 1" (C = 0, D = 8, E = 0),
+// the period the average powers above are over. Kept with each step so that history read after
+// nilm.step changed is read with the step it was made with.
+inline constexpr ObisCode kStepLengthObis{1, 0, 0, 8, 0};
 
 // The category of a virtual-meter OBIS code of the three families above, or nullopt (total or
 // another code).

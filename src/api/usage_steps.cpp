@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <map>
 
 namespace meterd::api {
 namespace {
@@ -83,10 +84,15 @@ struct Accumulator {
   }
 };
 
-// One reading as an engine step, or nullopt when its total or a category energy is unusable.
+// One reading as an engine step, or nullopt when its total or a category energy is unusable. Its
+// length is the one it carries (kStepLengthObis), else `engine_step_len` (readings stored before
+// it was kept).
 std::optional<UsageStep> engine_step(const Reading& r, milliseconds engine_step_len) {
   const auto total = usable(r, kTotalEnergyObis);
   if (!total) return std::nullopt;
+  if (const auto own = usable(r, kStepLengthObis); own && *own >= 1.0 && *own <= 86'400.0) {
+    engine_step_len = milliseconds{static_cast<std::int64_t>(std::llround(*own * 1000.0))};
+  }
   UsageStep s;
   s.start = engine_step_start(r, engine_step_len);
   s.end = s.start + engine_step_len;
@@ -142,6 +148,50 @@ UtcTime local_midnight(UtcTime t, const std::function<milliseconds(UtcTime)>& of
   return grid_start(t, UsageGrid{day, day, offset_at(t), offset_at});
 }
 
+namespace {
+
+// `s` scaled by `f` (0..1): the part of an engine step inside a window, its power taken as even
+// over the step.
+UsageStep part_of(const UsageStep& s, double f) {
+  UsageStep out = s;
+  out.covered_s *= f;
+  out.total_wh *= f;
+  for (double& e : out.energy_wh) e *= f;
+  return out;
+}
+
+// The engine steps of `sorted` (by start) whose readings may stand: the readings of one start
+// are the parts of a step published twice (a restart or reload closes the step early and the
+// next engine publishes the rest under the same start) and all count when their covered times
+// fit in the step; otherwise they are copies and the later one stands.
+std::vector<UsageStep> engine_steps(const std::vector<const Reading*>& sorted,
+                                    milliseconds engine_step_len, UtcTime from,
+                                    std::size_t& skipped) {
+  std::vector<UsageStep> out;
+  for (std::size_t n = 0; n < sorted.size();) {
+    std::size_t end = n + 1;
+    while (end < sorted.size() && sorted[end]->time == sorted[n]->time) ++end;
+    std::vector<UsageStep> parts;
+    double covered = 0.0;
+    for (std::size_t k = n; k < end; ++k) {
+      if (auto s = engine_step(*sorted[k], engine_step_len)) {
+        covered += s->covered_s;
+        parts.push_back(*s);
+      } else if (sorted[k]->time >= from) {  // one read for the step cut by `from` is not
+        ++skipped;                             // counted against the range
+      }
+    }
+    n = end;
+    if (parts.empty()) continue;
+    const double len_s = static_cast<double>((parts.back().end - parts.back().start).count()) / 1000.0;
+    if (covered > len_s + kRoundingS) parts.erase(parts.begin(), parts.end() - 1);
+    out.insert(out.end(), parts.begin(), parts.end());
+  }
+  return out;
+}
+
+}  // namespace
+
 UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& grid, UtcTime from,
                        UtcTime to) {
   std::vector<const Reading*> sorted;
@@ -152,35 +202,31 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
 
   UsageTable table;
   Accumulator totals;
-  std::optional<Accumulator> current;
-  auto close = [&] {
-    if (current) table.steps.push_back(current->result());
-    current.reset();
-  };
-  for (std::size_t n = 0; n < sorted.size(); ++n) {
-    const Reading& r = *sorted[n];
-    const UtcTime start = engine_step_start(r, grid.engine_step);
-    if (start < from || start >= to) continue;
-    // The same step stored twice (republished): the later reading stands.
-    if (n + 1 < sorted.size() && engine_step_start(*sorted[n + 1], grid.engine_step) == start) {
-      continue;
+  std::map<UtcTime, Accumulator> buckets;  // by grid step start
+  for (const UsageStep& s : engine_steps(sorted, grid.engine_step, from, table.skipped)) {
+    // Each part of the engine step inside [from, to) and inside one grid step, in proportion
+    // to its length: a range that cuts the step, or a step longer than the grid's (history
+    // from before nilm.step changed).
+    const double len_ms = static_cast<double>((s.end - s.start).count());
+    bool counted = false;
+    for (UtcTime t = std::max(s.start, from); t < std::min(s.end, to);) {
+      const UtcTime bucket = grid_start(t, grid);
+      const UtcTime bucket_end = grid_end(bucket, grid);
+      const UtcTime seg_end = std::min({s.end, to, bucket_end});
+      UsageStep part = part_of(s, static_cast<double>((seg_end - t).count()) / len_ms);
+      part.engine_steps = counted ? 0 : 1;
+      counted = true;
+      auto [it, fresh] = buckets.try_emplace(bucket);
+      if (fresh) {
+        it->second.step.start = std::max(bucket, from);
+        it->second.step.end = std::min(bucket_end, to);
+      }
+      it->second.add(part);
+      totals.add(part);
+      t = seg_end;
     }
-    const auto s = engine_step(r, grid.engine_step);
-    if (!s) {
-      ++table.skipped;
-      continue;
-    }
-    if (current && start >= current->step.end) close();  // in time order: the next step's
-    if (!current) {
-      const UtcTime bucket = grid_start(start, grid);
-      current.emplace();
-      current->step.start = std::max(bucket, from);
-      current->step.end = std::min(grid_end(bucket, grid), to);
-    }
-    current->add(*s);
-    totals.add(*s);
   }
-  close();
+  for (const auto& [start, acc] : buckets) table.steps.push_back(acc.result());
   table.totals = totals.result();
   table.totals.start = from;
   table.totals.end = to;

@@ -67,8 +67,12 @@ UtcTime local_midnight(UtcTime t, std::chrono::milliseconds utc_offset);
 UtcTime local_midnight(UtcTime t,
                        const std::function<std::chrono::milliseconds(UtcTime)>& offset_at);
 
-// Readings of the virtual meter (any order) whose engine step starts in [from, to), as steps of
-// grid.step. The first and last step may be cut by from/to: their start/end are then clipped.
+// Readings of the virtual meter (any order) whose engine step overlaps [from, to), as steps of
+// grid.step. An engine step is counted in proportion to its part inside [from, to) and inside
+// each grid step (its power taken as even over it: a range that cuts it, history made with a
+// longer step); the first and last step may be cut by from/to: their start/end are then
+// clipped. Readings of one start whose covered times fit in the step are its parts (a restart
+// published it in two) and add up; otherwise the later one stands (a copy).
 UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& grid, UtcTime from,
                        UtcTime to);
 

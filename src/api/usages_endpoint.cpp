@@ -5,7 +5,8 @@
 // confidence, plus the totals over the range (energy, share of the total, confidence per
 // category); see usage_steps.hpp for what is absent, clipped or skipped. Parameters: from/to
 // (default: today's local midnight to now; same rules and errors as /series), step (default the
-// engine's step; a multiple of it that divides a day, or whole days). The categories listed are
+// engine's step, or the first of 1min, 5min, ... 1d that is a multiple of it and keeps the range
+// within the cap of points; a multiple of it that divides a day, or whole days). The categories listed are
 // the usages the site has (nilm.usages; an absent one is estimated at exactly 0 Wh, its energy is
 // in `other`) plus any absent one with energy in the range (an earlier configuration), so the
 // listed categories always add up to the total. 404 nilm_disabled when the
@@ -134,7 +135,21 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     grid.step = *step;
   }
   const auto span = (range->to - range->from).count();
-  const auto steps = static_cast<std::size_t>((span + grid.step.count() - 1) / grid.step.count());
+  const auto count_of = [span](milliseconds step) {
+    return static_cast<std::size_t>((span + step.count() - 1) / step.count());
+  };
+  if (r.query.find("step") == r.query.end()) {
+    // The default, the engine's step, may be too fine for the range (nilm.step: 1s holds 86,400
+    // steps a day): the first of the usual steps that is a multiple of it and fits the cap.
+    using namespace std::chrono_literals;
+    for (const milliseconds candidate : {milliseconds{1min}, milliseconds{5min}, milliseconds{10min},
+                                         milliseconds{15min}, milliseconds{30min}, milliseconds{1h},
+                                         milliseconds{3h}, milliseconds{6h}, kDay}) {
+      if (count_of(grid.step) <= options_.max_series_points) break;
+      if (candidate > grid.step && candidate.count() % nilm.step.count() == 0) grid.step = candidate;
+    }
+  }
+  const auto steps = count_of(grid.step);
   if (steps > options_.max_series_points) {
     return error_response(400, "range_too_large",
                           std::to_string(steps) + " steps exceed the cap of " +
@@ -146,7 +161,10 @@ HttpResponse Api::usages(const HttpRequest& r) const {
                           '|' + std::to_string(utc_offset.count());
   return series_cache_.get_or_compute(key, [&]() -> HttpResponse {
     // Readings are stamped with their engine step's start (usage_steps.hpp): those in the range.
-    auto readings = sources_.series->readings(nilm.meter_id, range->from, range->to);
+    // From an hour (the longest nilm.step) earlier: a step that began before `from` counts
+    // with its part inside the range.
+    auto readings =
+        sources_.series->readings(nilm.meter_id, range->from - std::chrono::hours{1}, range->to);
     UsageTable table;
     if (readings) {
       table = usage_table(*readings, grid, range->from, range->to);

@@ -246,10 +246,12 @@ void NilmService::publish_step(const nilm::StepResult& step) {
     return;
   }
   Reading r{config_.meter_id, utc_of(step.start_ms), time_sync_, {}};
-  r.values.reserve(2 + 3 * kUsageCount);
+  r.values.reserve(3 + 3 * kUsageCount);
   r.values.push_back(
       {kTotalPowerObis, step.total_wh * 3600.0 / step.covered_s, Unit::watt, Quality::good});
   r.values.push_back({kTotalEnergyObis, step.total_wh, Unit::watt_hour, Quality::good});
+  r.values.push_back({kStepLengthObis, static_cast<double>(step.end_ms - step.start_ms) / 1000.0,
+                      Unit::second, Quality::good});
   for (const Usage u : kAllUsages) {
     const std::size_t c = index_of(u);
     r.values.push_back({usage_power_obis(u), step.avg_w[c], Unit::watt, Quality::estimated});

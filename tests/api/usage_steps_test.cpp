@@ -105,30 +105,78 @@ TEST(UsageSteps, ADayOfTwentyFiveHoursHoldsAllItsSteps) {
 TEST(UsageSteps, GroupsClipsAndWeighsConfidenceByEnergy) {
   const UsageGrid grid{minutes(10), hours(1), milliseconds{0}, {}};
   std::vector<Reading> in;
-  in.push_back(step(kDay0 + minutes(50), 100, 600, 0.2));   // before `from`: left out
+  in.push_back(step(kDay0 + minutes(40), 100, 600, 0.2));   // ends before `from`: left out
+  in.push_back(step(kDay0 + minutes(50), 100, 600, 0.2));   // cut by `from`: its last 5 min
   in.push_back(step(kDay0 + minutes(70), 100, 600, 0.2));   // 01:10, full
   in.push_back(step(kDay0 + minutes(60), 300, 600, 0.6));   // 01:00, full (out of order)
   in.push_back(step(kDay0 + minutes(130), 200, 300, 0.9));  // 02:10, half covered
   const auto t = usage_table(in, grid, kDay0 + minutes(55), kDay0 + minutes(140));
-  ASSERT_EQ(t.steps.size(), 2u);
-  EXPECT_EQ(t.steps[0].start, kDay0 + minutes(60));
-  EXPECT_EQ(t.steps[0].end, kDay0 + minutes(120));
-  EXPECT_EQ(t.steps[0].engine_steps, 2u);
-  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 1200.0);
-  EXPECT_DOUBLE_EQ(t.steps[0].energy_wh[0], (100 + 300) * 600.0 / 3600);
-  EXPECT_DOUBLE_EQ(*t.steps[0].confidence[0], (0.2 * 100 + 0.6 * 300) / 400);
-  EXPECT_EQ(t.steps[1].start, kDay0 + minutes(120));
-  EXPECT_EQ(t.steps[1].end, kDay0 + minutes(140));  // cut by `to`
-  EXPECT_DOUBLE_EQ(t.steps[1].covered_s, 300.0);
+  ASSERT_EQ(t.steps.size(), 3u);
+  EXPECT_EQ(t.steps[0].start, kDay0 + minutes(55));  // cut by `from`
+  EXPECT_EQ(t.steps[0].end, kDay0 + minutes(60));
+  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 300.0);
+  EXPECT_DOUBLE_EQ(t.steps[0].energy_wh[0], 100 * 300.0 / 3600);
+  EXPECT_EQ(t.steps[1].start, kDay0 + minutes(60));
+  EXPECT_EQ(t.steps[1].end, kDay0 + minutes(120));
+  EXPECT_EQ(t.steps[1].engine_steps, 2u);
+  EXPECT_DOUBLE_EQ(t.steps[1].covered_s, 1200.0);
+  EXPECT_DOUBLE_EQ(t.steps[1].energy_wh[0], (100 + 300) * 600.0 / 3600);
+  EXPECT_DOUBLE_EQ(*t.steps[1].confidence[0], (0.2 * 100 + 0.6 * 300) / 400);
+  EXPECT_EQ(t.steps[2].start, kDay0 + minutes(120));
+  EXPECT_EQ(t.steps[2].end, kDay0 + minutes(140));  // cut by `to`
+  EXPECT_DOUBLE_EQ(t.steps[2].covered_s, 300.0);
   EXPECT_EQ(t.totals.start, kDay0 + minutes(55));
-  EXPECT_DOUBLE_EQ(t.totals.covered_s, 1500.0);
+  EXPECT_DOUBLE_EQ(t.totals.covered_s, 1800.0);
+  EXPECT_EQ(t.totals.engine_steps, 4u);
   double sum = 0;
   for (double e : t.totals.energy_wh) sum += e;
   EXPECT_DOUBLE_EQ(sum, t.totals.total_wh);
   EXPECT_EQ(t.skipped, 0u);
 }
 
-TEST(UsageSteps, RepublishedStepCountsOnceAndBrokenStepIsSkipped) {
+// A range that cuts an engine step counts the part inside it, never the whole step: one second
+// of a 10-min step is a 600th of its energy, and covers at most that second.
+TEST(UsageSteps, ARangeCuttingAnEngineStepCountsItsPartInside) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  const auto t = usage_table({step(kDay0, 600, 600)}, grid, kDay0 + std::chrono::seconds(30),
+                             kDay0 + std::chrono::seconds(31));
+  ASSERT_EQ(t.steps.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 1.0);
+  EXPECT_DOUBLE_EQ(t.steps[0].total_wh, 600.0 * kUsageCount * 600 / 3600 / 600);
+  EXPECT_EQ(t.steps[0].end - t.steps[0].start, std::chrono::seconds(1));
+}
+
+// A step closed early by a restart or a reload and its rest published by the next engine under
+// the same start: both parts count.
+TEST(UsageSteps, AStepPublishedInTwoPartsAddsThemUp) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  const auto t = usage_table({step(kDay0, 100, 240), step(kDay0, 200, 360)}, grid, kDay0,
+                             kDay0 + hours(1));
+  ASSERT_EQ(t.steps.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 600.0);
+  EXPECT_DOUBLE_EQ(t.steps[0].energy_wh[0], (100 * 240 + 200 * 360) / 3600.0);
+  EXPECT_EQ(t.steps[0].engine_steps, 2u);
+}
+
+// History made with another nilm.step keeps its own length (kStepLengthObis): 1 h readings read
+// with 10-min engine steps are spread over the six grid steps they span, not taken as 10 min.
+TEST(UsageSteps, HistoryKeepsTheStepItWasMadeWith) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  Reading hourly = step(kDay0, 1000, 3600);
+  hourly.values.push_back({kStepLengthObis, 3600.0, Unit::second, Quality::good});
+  const auto t = usage_table({hourly}, grid, kDay0, kDay0 + hours(1));
+  ASSERT_EQ(t.steps.size(), 6u);
+  for (const auto& s : t.steps) {
+    EXPECT_DOUBLE_EQ(s.covered_s, 600.0);
+    EXPECT_DOUBLE_EQ(s.total_wh * 3600.0 / s.covered_s, 1000.0 * kUsageCount);  // power kept
+  }
+  EXPECT_DOUBLE_EQ(t.totals.total_wh, 1000.0 * kUsageCount);
+  EXPECT_EQ(t.totals.engine_steps, 1u);
+}
+
+// Two readings of one start covering more than the step together are copies, not parts: the
+// later one stands. A reading with a category's energy unusable is skipped whole.
+TEST(UsageSteps, ACopiedStepCountsOnceAndBrokenStepIsSkipped) {
   const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
   std::vector<Reading> in{step(kDay0, 100, 600), step(kDay0, 200, 600),
                           step(kDay0 + minutes(10), 100, 600)};

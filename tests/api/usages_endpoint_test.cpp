@@ -152,6 +152,47 @@ TEST_F(UsagesEndpoint, TodayPerTenMinutesByDefault) {
   EXPECT_NEAR(shares, 1.0, 1e-12);
 }
 
+// A range that cuts engine steps counts their parts inside it (their power taken as even), not
+// the whole steps: 00:05 to 00:25 is half of 00:00, all of 00:10 and half of 00:20. The step
+// that began before `from` is read too.
+TEST_F(UsagesEndpoint, ARangeCuttingEngineStepsCountsTheirPartsInside) {
+  ASSERT_TRUE(f_.start_result());
+  const auto m = midnight();
+  const auto body = get_json("/api/v1/usages?from=" + format_utc(m + minutes(5)) +
+                             "&to=" + format_utc(m + minutes(25)));
+  const auto x = [&](int local_min) {
+    return expected(m, f_.now(), m + minutes(local_min), m + minutes(local_min + 10));
+  };
+  const auto& steps = body["steps"];
+  ASSERT_EQ(steps.size(), 3u);
+  EXPECT_EQ(steps[0]["start"], format_utc(m + minutes(5)));
+  EXPECT_EQ(steps[0]["end"], format_utc(m + minutes(10)));
+  EXPECT_NEAR(steps[0]["covered_s"].get<double>(), 300.0, 1e-6);
+  EXPECT_TRUE(steps[0]["complete"].get<bool>());
+  EXPECT_NEAR(steps[0]["total"]["energy_wh"].get<double>(), x(0).total_wh / 2, 1e-6);
+  EXPECT_NEAR(steps[1]["total"]["energy_wh"].get<double>(), x(10).total_wh, 1e-6);
+  EXPECT_EQ(steps[2]["end"], format_utc(m + minutes(25)));
+  EXPECT_NEAR(steps[2]["total"]["energy_wh"].get<double>(), x(20).total_wh / 2, 1e-6);
+  EXPECT_NEAR(body["totals"]["covered_s"].get<double>(), 1200.0, 1e-6);
+  EXPECT_NEAR(body["totals"]["energy_wh"].get<double>(),
+              x(0).total_wh / 2 + x(10).total_wh + x(20).total_wh / 2, 1e-6);
+}
+
+// A nilm.step too fine for the range (1 s: 86,400 steps a day) does not make the default request
+// fail: the default step becomes the first usual one within the cap of points.
+TEST(UsagesEndpointFineStep, TheDefaultStepFitsTheCap) {
+  ApiOptions o = ApiFixture::nilm_options();
+  o.usages.step = std::chrono::seconds(1);
+  ApiFixture f(o);
+  ASSERT_TRUE(f.start_result());
+  const auto reply = get(f.port(), "/api/v1/usages");
+  ASSERT_EQ(reply.status, 200) << reply.body;
+  const auto body = json::parse(reply.body);
+  EXPECT_TRUE(openapi_violations("/api/v1/usages", 200, body).empty());
+  EXPECT_DOUBLE_EQ(body["step_s"].get<double>(), 60.0);  // at most 1,440 steps a day
+  EXPECT_DOUBLE_EQ(body["engine_step_s"].get<double>(), 1.0);
+}
+
 TEST_F(UsagesEndpoint, HourAndDayStepsAlignOnLocalTime) {
   const auto m = midnight();
   const std::string range = "&from=" + format_utc(m - hours(24)) + "&to=" + format_utc(f_.now());

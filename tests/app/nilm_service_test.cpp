@@ -152,7 +152,8 @@ TEST_F(NilmServiceTest, StepsOfTheVirtualMeterAddUpToTheMeasuredTotal) {
     const Reading& r = published[k];
     EXPECT_EQ(r.time, at(kT0 + static_cast<std::int64_t>(k) * 60'000));  // the step's start
     EXPECT_EQ(r.time_sync, TimeSync::synchronized);
-    EXPECT_EQ(r.values.size(), 2 + 3 * kUsageCount);
+    EXPECT_EQ(r.values.size(), 3 + 3 * kUsageCount);
+    EXPECT_EQ(value(r, kStepLengthObis), 60.0);  // nilm.step 1min
     const double total = value(r, kTotalEnergyObis);
     EXPECT_NEAR(total, expected_wh[k], 1e-6);
     EXPECT_NEAR(value(r, kTotalPowerObis), expected_wh[k] * 60, 1e-6);  // W over 60 s

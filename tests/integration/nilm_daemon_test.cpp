@@ -131,7 +131,8 @@ TEST_F(NilmDaemon, VirtualMeterStepsAreStoredAndTheModelSurvivesARestart) {
     const auto stamp = parse_utc(time);
     ASSERT_TRUE(stamp);
     EXPECT_EQ(stamp->time_since_epoch().count() % 2000, 0) << "stamped with the step's start";
-    ASSERT_EQ(values.size(), 2 + 3 * kUsageCount);
+    ASSERT_EQ(values.size(), 3 + 3 * kUsageCount);
+    EXPECT_EQ(values.at(kStepLengthObis.to_string()), 2.0);  // the step it was made with
     const double total = values.at(kTotalEnergyObis.to_string());
     EXPECT_GT(values.at(kTotalPowerObis.to_string()), 0.0);
     double sum = 0.0;
