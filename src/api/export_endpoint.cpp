@@ -46,13 +46,15 @@ HttpResponse Api::export_data(const HttpRequest& r, bool xlsx) const {
   }
   std::vector<std::string> ids;
   const auto configured = sources_.meters->meters();
+  // The NILM virtual meter's readings are exported like a meter's (docs/api.md, Usages).
+  const std::string& virtual_meter = options_.usages.meter_id;
   if (auto m = r.query.find("meter"); m != r.query.end() && !m->second.empty()) {
     std::string_view list = m->second;
     while (!list.empty()) {
       const auto comma = list.find(',');
       const std::string id{list.substr(0, comma)};
       list = comma == std::string_view::npos ? std::string_view{} : list.substr(comma + 1);
-      bool known = false;
+      bool known = !virtual_meter.empty() && id == virtual_meter;
       for (const auto& c : configured) known = known || c.status.meter_id == id;
       if (!known)
         return error_response(404, "unknown_meter", "no meter '" + id + "' is configured");
@@ -60,6 +62,7 @@ HttpResponse Api::export_data(const HttpRequest& r, bool xlsx) const {
     }
   } else {
     for (const auto& c : configured) ids.push_back(c.status.meter_id);
+    if (!virtual_meter.empty()) ids.push_back(virtual_meter);
   }
   std::vector<MeterSheet> sheets;
   std::size_t values = 0;

@@ -193,6 +193,23 @@ TEST(UsagesEndpointFineStep, TheDefaultStepFitsTheCap) {
   EXPECT_DOUBLE_EQ(body["engine_step_s"].get<double>(), 1.0);
 }
 
+// The virtual meter's readings are exported like a meter's, by name and with all meters.
+TEST_F(UsagesEndpoint, TheVirtualMeterIsExported) {
+  ASSERT_TRUE(f_.start_result());
+  const auto m = midnight();
+  const std::string range = "from=" + format_utc(m) + "&to=" + format_utc(m + minutes(30));
+  for (const std::string& target : {"/api/v1/export.csv?meter=usages&" + range,
+                                   "/api/v1/export.csv?" + range}) {
+    const auto reply = get(f_.port(), target);
+    ASSERT_EQ(reply.status, 200) << target << ": " << reply.body;
+    std::size_t totals = 0;
+    for (std::size_t at = reply.body.find(",usages,1-0:1.29.0,"); at != std::string::npos;
+         at = reply.body.find(",usages,1-0:1.29.0,", at + 1))
+      ++totals;
+    EXPECT_EQ(totals, 3u) << target;  // 00:00, 00:10, 00:20
+  }
+}
+
 TEST_F(UsagesEndpoint, HourAndDayStepsAlignOnLocalTime) {
   const auto m = midnight();
   const std::string range = "&from=" + format_utc(m - hours(24)) + "&to=" + format_utc(f_.now());
