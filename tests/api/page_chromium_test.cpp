@@ -119,7 +119,11 @@ void expect_usages(const std::string& dom, const ApiFixture& f) {
   }
   // Midnight to 03:00, 03:20 to 04:00, 04:10 to now: the gap and the skipped step break it.
   EXPECT_EQ(attribute_of(dom, "svg", "id", "usage-chart", "data-runs"), "3");
+  EXPECT_EQ(attribute_of(dom, "svg", "id", "usage-chart", "data-day-h"), "24");
   EXPECT_NE(dom.find("confidence "), std::string::npos);
+  // The axis is the box's local day, not the browser's clock.
+  EXPECT_NE(dom.find(" 00:00</span>"), std::string::npos);
+  EXPECT_NE(dom.find("24:00 (box time, UTC"), std::string::npos);
 }
 
 std::string inner_after(const std::string& dom, const std::string& id, const std::string& attr) {
@@ -207,6 +211,26 @@ TEST(PageChromium, UsageSectionShowsOnlyTheSitesUsages) {
     EXPECT_NE(attribute_of(run.out, "div", "data-usage", c, "data-energy-wh"), "<no element>")
         << c;
   }
+}
+
+// The box's clock went forward an hour this morning (nilm.utc_offset: local): today is 23 h long,
+// and the stacked curve spans those 23 h, not 24.
+TEST(PageChromium, TheUsageCurveSpansTheLocalDayAcrossAClockChange) {
+  ApiOptions o = ApiFixture::nilm_options();
+  const auto winter = o.usages.utc_offset;
+  const auto summer = winter + std::chrono::minutes{60};
+  const auto at = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now()) -
+                  std::chrono::hours{6};
+  o.usages.local_offset = [=](UtcTime t) { return t < at ? winter : summer; };
+  ApiFixture f(o);
+  ASSERT_TRUE(f.start_result());
+  TempDir dir;
+  const auto run =
+      chromium("http://127.0.0.1:" + std::to_string(f.port()) + "/", "--dump-dom", dir);
+  ASSERT_NE(run.out.find("<section id=\"usages\">"), std::string::npos) << run.out << run.err;
+  EXPECT_EQ(attribute_of(run.out, "svg", "id", "usage-chart", "data-day-h"), "23");
+  EXPECT_EQ(run.out.find("error:"), std::string::npos);
+  expect_quiet_console(run.err);
 }
 
 TEST(PageChromium, UsageSectionHiddenWithoutNilm) {

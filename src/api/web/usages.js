@@ -1,7 +1,9 @@
 // meterd page, usage section: today's consumption split by usage (NILM, /api/v1/usages): one bar
 // per category with its energy, share and confidence, and the categories' average power stacked
 // over the day. Hidden when the daemon runs no NILM (404 nilm_disabled). Steps the API does not
-// return (gaps) are left blank, never drawn as zero.
+// return (gaps) are left blank, never drawn as zero. Times are the box's local time (the API's
+// utc_offset_s), not the browser's; the day is 23 or 25 h on a daylight-saving change. After a
+// failed refresh the figures are cleared rather than left looking current.
 'use strict';
 (function () {
   const REFRESH_MS = 60 * 1000;  // NILM steps close every 10 min
@@ -26,15 +28,29 @@
   function kwh(wh) { return (wh / 1000).toFixed(wh >= 100000 ? 0 : 2) + ' kWh'; }
   function pct(x) { return x === null ? '–' : (100 * x).toFixed(1) + ' %'; }
 
-  // Today's usages, or null when NILM is off; throws on any other failure.
+  // Today's usages, or null when NILM is off; throws on any other failure (a reply that is not
+  // JSON, from a proxy say, by its HTTP status).
   async function fetchUsages() {
     const token = sessionStorage.getItem('meterd-token');
     const res = await fetch('/api/v1/usages', { headers: token ? { Authorization: 'Bearer ' + token } : {} });
-    const body = await res.json();
-    if (res.status === 404 && body.error === 'nilm_disabled') return null;
-    if (!res.ok) throw new Error(body.error + ': ' + body.detail);
+    let body = null;
+    try { body = await res.json(); } catch (e) { body = null; }
+    if (res.status === 404 && body && body.error === 'nilm_disabled') return null;
+    if (!res.ok || body === null) {
+      throw new Error(body && body.error ? body.error + ': ' + body.detail : 'HTTP ' + res.status);
+    }
     return body;
   }
+
+  // The UTC offset (s) in force at the local midnight `fromMs`: the one of the two readings of
+  // -from modulo a day closest to the offset at the range's end (a change is at most 2 h).
+  function offsetAtMidnight(fromMs, endOffsetS) {
+    const v = (((-fromMs / 1000) % 86400) + 86400) % 86400;
+    return Math.abs(v - endOffsetS) <= Math.abs(v - 86400 - endOffsetS) ? v : v - 86400;
+  }
+  // "HH:MM" of `ms` on the box's clock (offset in s).
+  function localTime(ms, offsetS) { return new Date(ms + offsetS * 1000).toISOString().slice(11, 16); }
+  function localDate(ms, offsetS) { return new Date(ms + offsetS * 1000).toISOString().slice(0, 10); }
 
   function drawBars(u) {
     const box = document.getElementById('usage-bars');
@@ -70,7 +86,9 @@
   function drawStack(u) {
     const svg = document.getElementById('usage-chart');
     const W = 800, H = 260, pad = 6;
-    const from = Date.parse(u.from), to = from + DAY_MS;
+    // Local midnight to the next: 23 or 25 h when the clock changed since midnight.
+    const from = Date.parse(u.from);
+    const to = from + DAY_MS + (offsetAtMidnight(from, u.utc_offset_s) - u.utc_offset_s) * 1000;
     const steps = u.steps.filter(s => s.total.power_w !== null);
     let max = 0;
     for (const s of steps) max = Math.max(max, s.total.power_w);
@@ -118,8 +136,10 @@
       legend.append(item);
     }
     svg.setAttribute('data-runs', String(runs.length));
-    document.getElementById('usage-from').textContent = new Date(from).toLocaleTimeString();
-    document.getElementById('usage-to').textContent = new Date(to).toLocaleTimeString();
+    svg.setAttribute('data-day-h', String((to - from) / 3600000));
+    document.getElementById('usage-from').textContent = localDate(from, offsetAtMidnight(from, u.utc_offset_s)) + ' 00:00';
+    document.getElementById('usage-to').textContent = '24:00 (box time, UTC' +
+      (u.utc_offset_s < 0 ? '−' : '+') + localTime(Math.abs(u.utc_offset_s) * 1000, 0) + ')';
     document.getElementById('usage-max').textContent = 'max ' + (max >= 10000 ? (max / 1000).toFixed(2) + ' kW' : max.toFixed(0) + ' W');
   }
 
@@ -133,6 +153,8 @@
       drawStack(u);
     } catch (err) {
       section.hidden = false;
+      for (const id of ['usage-bars', 'usage-chart', 'usage-legend']) document.getElementById(id).replaceChildren();
+      document.getElementById('usage-max').textContent = '';
       document.getElementById('usage-note').textContent = 'error: ' + err.message;
       console.error('meterd page, usages: ' + err.message);
     }
