@@ -4,6 +4,19 @@
 #include <string>
 
 namespace meterd::api {
+namespace {
+
+// A time parameter as an error names it; a space where an offset's sign goes is a '+' the query
+// decoding turned into a space (RFC 3986 forms: '+' means a space), so say how to write it.
+Error time_error(std::string_view name, const std::string& value, const Error& e) {
+  std::string detail = std::string{name} + ": " + e.detail;
+  if (value.size() > 19 && value.find(' ', 19) != std::string::npos) {
+    detail += " (a '+' in a query reads as a space: write +01:00 as %2B01:00)";
+  }
+  return Error{Errc::parse_error, std::move(detail)};
+}
+
+}  // namespace
 
 Result<TimeRange> parse_range(const Query& q, UtcTime now, std::chrono::milliseconds default_span,
                               std::chrono::milliseconds max_span) {
@@ -11,13 +24,13 @@ Result<TimeRange> parse_range(const Query& q, UtcTime now, std::chrono::millisec
   r.to = now + std::chrono::milliseconds{1};  // "until now", including a value stamped now
   if (auto it = q.find("to"); it != q.end()) {
     auto t = parse_utc(it->second);
-    if (!t) return Error{Errc::parse_error, "to: " + t.error().detail};
+    if (!t) return time_error("to", it->second, t.error());
     r.to = *t;
   }
   r.from = r.to - default_span;
   if (auto it = q.find("from"); it != q.end()) {
     auto t = parse_utc(it->second);
-    if (!t) return Error{Errc::parse_error, "from: " + t.error().detail};
+    if (!t) return time_error("from", it->second, t.error());
     r.from = *t;
   }
   if (r.from >= r.to) {

@@ -120,6 +120,11 @@ TEST_F(ApiEndpoints, SeriesBadInputs) {
                "bad_time_range");
   expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=2026-13-01T00:00:00Z", path, 400,
                "bad_time_range");
+  // A literal '+' in the query is a space once decoded: the message says to write %2B.
+  const auto plus = get_json("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=2026-11-01T00:00:00+01:00",
+                             path, 400);
+  EXPECT_NE(plus.value("detail", "").find("write +01:00 as %2B01:00"), std::string::npos)
+      << plus.dump();
   expect_error("/api/v1/meters/grid/series?obis=1-1:1.7.0&from=" + iso(f_.now()) +
                    "&to=" + iso(f_.now() - std::chrono::hours(1)),
                path, 400, "bad_time_range");
