@@ -99,11 +99,12 @@ std::optional<UsageStep> engine_step(const Reading& r, milliseconds engine_step_
   s.engine_steps = 1;
   s.total_wh = *total;
   // The engine's average power is the energy over the covered seconds (src/nilm/engine.hpp), so
-  // their ratio is the covered time; a step without energy is taken as covered whole.
+  // their ratio is the covered time (a site exporting has both negative); a step without energy
+  // is taken as covered whole.
   const double full_s = static_cast<double>(engine_step_len.count()) / 1000.0;
   const auto power = usable(r, kTotalPowerObis);
   s.covered_s = full_s;
-  if (power && *power > 0.0 && *total > 0.0) {
+  if (power && *power != 0.0 && *total != 0.0 && (*power > 0.0) == (*total > 0.0)) {
     s.covered_s = std::clamp(*total * 3600.0 / *power, 0.0, full_s);
     if (full_s - s.covered_s < kRoundingS) s.covered_s = full_s;  // the ratio's rounding
   }

@@ -194,5 +194,14 @@ TEST(UsageSteps, ACopiedStepCountsOnceAndBrokenStepIsSkipped) {
   EXPECT_FALSE(b.steps[0].confidence[3].has_value());
 }
 
+// A partly covered step of a site exporting (negative energy and power) keeps its covered time.
+TEST(UsageSteps, AnExportingStepKeepsItsCoveredTime) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  const auto t = usage_table({step(kDay0, -100, 240)}, grid, kDay0, kDay0 + hours(1));
+  ASSERT_EQ(t.steps.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 240.0);
+  EXPECT_DOUBLE_EQ(t.steps[0].total_wh, -100.0 * kUsageCount * 240 / 3600);
+}
+
 }  // namespace
 }  // namespace meterd::api
