@@ -55,10 +55,12 @@ struct Accumulator {
   UsageStep step;
   std::array<double, kUsageCount> conf_weighted{};  // sum of confidence x energy
   std::array<double, kUsageCount> conf_energy{};    // sum of energy of readings with confidence
-  std::array<double, kUsageCount> conf_plain{};     // sum of confidence
-  std::array<std::size_t, kUsageCount> conf_count{};
+  std::array<double, kUsageCount> conf_plain{};     // sum of confidence x weight
+  std::array<double, kUsageCount> conf_count{};     // sum of weight
 
-  void add(const UsageStep& s) {
+  // `weight`: the share of its engine step `s` is (a step cut by the range or split over grid
+  // steps votes once in all for the plain mean).
+  void add(const UsageStep& s, double weight = 1.0) {
     step.covered_s += s.covered_s;
     step.engine_steps += s.engine_steps;
     step.total_wh += s.total_wh;
@@ -68,17 +70,17 @@ struct Accumulator {
       const double e = std::max(0.0, s.energy_wh[i]);
       conf_weighted[i] += *s.confidence[i] * e;
       conf_energy[i] += e;
-      conf_plain[i] += *s.confidence[i];
-      ++conf_count[i];
+      conf_plain[i] += *s.confidence[i] * weight;
+      conf_count[i] += weight;
     }
   }
 
   UsageStep result() const {
     UsageStep out = step;
     for (std::size_t i = 0; i < kUsageCount; ++i) {
-      if (conf_count[i] == 0) continue;
-      out.confidence[i] = conf_energy[i] > 0.0 ? conf_weighted[i] / conf_energy[i]
-                                               : conf_plain[i] / static_cast<double>(conf_count[i]);
+      if (!(conf_count[i] > 0.0)) continue;
+      out.confidence[i] =
+          conf_energy[i] > 0.0 ? conf_weighted[i] / conf_energy[i] : conf_plain[i] / conf_count[i];
     }
     return out;
   }
@@ -90,7 +92,8 @@ struct Accumulator {
 std::optional<UsageStep> engine_step(const Reading& r, milliseconds engine_step_len) {
   const auto total = usable(r, kTotalEnergyObis);
   if (!total) return std::nullopt;
-  if (const auto own = usable(r, kStepLengthObis); own && *own >= 1.0 && *own <= 86'400.0) {
+  // At most an hour: nilm.step's bound, and how far before `from` the endpoint reads.
+  if (const auto own = usable(r, kStepLengthObis); own && *own >= 1.0 && *own <= 3'600.0) {
     engine_step_len = milliseconds{static_cast<std::int64_t>(std::llround(*own * 1000.0))};
   }
   UsageStep s;
@@ -161,20 +164,23 @@ UsageStep part_of(const UsageStep& s, double f) {
   return out;
 }
 
-// The engine steps of `sorted` (by start) whose readings may stand: the readings of one start
-// are the parts of a step published twice (a restart or reload closes the step early and the
-// next engine publishes the rest under the same start) and all count when their covered times
-// fit in the step; otherwise they are copies and the later one stands.
-std::vector<UsageStep> engine_steps(const std::vector<const Reading*>& sorted,
-                                    milliseconds engine_step_len, UtcTime from,
-                                    std::size_t& skipped) {
-  std::vector<UsageStep> out;
+// Calls `each` with the engine steps of `sorted` (by start) whose readings may stand: the
+// readings of one start are the parts of a step published twice (a restart or reload closes the
+// step early and the next engine publishes the rest under the same start) and all count when
+// their covered times fit in the step; otherwise, or when one repeats another's values, they are
+// copies and the later one stands. One group in memory at a time.
+template <typename Each>
+void for_each_engine_step(const std::vector<const Reading*>& sorted, milliseconds engine_step_len,
+                          UtcTime from, std::size_t& skipped, Each&& each) {
+  std::vector<UsageStep> parts;
   for (std::size_t n = 0; n < sorted.size();) {
     std::size_t end = n + 1;
     while (end < sorted.size() && sorted[end]->time == sorted[n]->time) ++end;
-    std::vector<UsageStep> parts;
+    parts.clear();
     double covered = 0.0;
+    bool copies = false;
     for (std::size_t k = n; k < end; ++k) {
+      for (std::size_t j = n; j < k && !copies; ++j) copies = sorted[j]->values == sorted[k]->values;
       if (auto s = engine_step(*sorted[k], engine_step_len)) {
         covered += s->covered_s;
         parts.push_back(*s);
@@ -184,11 +190,11 @@ std::vector<UsageStep> engine_steps(const std::vector<const Reading*>& sorted,
     }
     n = end;
     if (parts.empty()) continue;
-    const double len_s = static_cast<double>((parts.back().end - parts.back().start).count()) / 1000.0;
-    if (covered > len_s + kRoundingS) parts.erase(parts.begin(), parts.end() - 1);
-    out.insert(out.end(), parts.begin(), parts.end());
+    const double len_s =
+        static_cast<double>((parts.back().end - parts.back().start).count()) / 1000.0;
+    if (copies || covered > len_s + kRoundingS) parts.erase(parts.begin(), parts.end() - 1);
+    for (const UsageStep& part : parts) each(part);
   }
-  return out;
 }
 
 }  // namespace
@@ -204,29 +210,38 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
   UsageTable table;
   Accumulator totals;
   std::map<UtcTime, Accumulator> buckets;  // by grid step start
-  for (const UsageStep& s : engine_steps(sorted, grid.engine_step, from, table.skipped)) {
+  // The grid step last used: engine steps come in time order, so the grid (a time zone's rules
+  // for wall-clock steps) is asked once per grid step, not once per engine step.
+  UtcTime bucket_start{}, bucket_end{};
+  Accumulator* bucket = nullptr;
+  for_each_engine_step(sorted, grid.engine_step, from, table.skipped, [&](const UsageStep& s) {
     // Each part of the engine step inside [from, to) and inside one grid step, in proportion
     // to its length: a range that cuts the step, or a step longer than the grid's (history
     // from before nilm.step changed).
     const double len_ms = static_cast<double>((s.end - s.start).count());
     bool counted = false;
     for (UtcTime t = std::max(s.start, from); t < std::min(s.end, to);) {
-      const UtcTime bucket = grid_start(t, grid);
-      const UtcTime bucket_end = grid_end(bucket, grid);
+      if (bucket == nullptr || t < bucket_start || t >= bucket_end) {
+        bucket_start = grid_start(t, grid);
+        bucket_end = grid_end(bucket_start, grid);
+        if (bucket_end <= t) break;  // rules that make no progress: never loop forever
+        auto [it, fresh] = buckets.try_emplace(bucket_start);
+        if (fresh) {
+          it->second.step.start = std::max(bucket_start, from);
+          it->second.step.end = std::min(bucket_end, to);
+        }
+        bucket = &it->second;
+      }
       const UtcTime seg_end = std::min({s.end, to, bucket_end});
-      UsageStep part = part_of(s, static_cast<double>((seg_end - t).count()) / len_ms);
+      const double f = static_cast<double>((seg_end - t).count()) / len_ms;
+      UsageStep part = part_of(s, f);
       part.engine_steps = counted ? 0 : 1;
       counted = true;
-      auto [it, fresh] = buckets.try_emplace(bucket);
-      if (fresh) {
-        it->second.step.start = std::max(bucket, from);
-        it->second.step.end = std::min(bucket_end, to);
-      }
-      it->second.add(part);
-      totals.add(part);
+      bucket->add(part, f);
+      totals.add(part, f);
       t = seg_end;
     }
-  }
+  });
   for (const auto& [start, acc] : buckets) table.steps.push_back(acc.result());
   table.totals = totals.result();
   table.totals.start = from;

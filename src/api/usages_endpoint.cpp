@@ -61,7 +61,7 @@ json step_json(const UsageStep& s, const UsageSet& listed) {
       {"start", format_utc(s.start)},
       {"end", format_utc(s.end)},
       {"covered_s", s.covered_s},
-      {"complete", s.covered_s >= span_s},
+      {"complete", s.covered_s >= span_s - 1e-3},  // the proration's rounding
       {"total",
        {{"energy_wh", number_or_null(s.total_wh)}, {"power_w", power_w(s.total_wh, s.covered_s)}}},
       {"usages", std::move(usages)}};

@@ -203,5 +203,30 @@ TEST(UsageSteps, AnExportingStepKeepsItsCoveredTime) {
   EXPECT_DOUBLE_EQ(t.steps[0].total_wh, -100.0 * kUsageCount * 240 / 3600);
 }
 
+// Two readings of one start with the same values are one step stored twice, even when each
+// covers less than half of it: counted once.
+TEST(UsageSteps, IdenticalReadingsOfOneStartAreOneStep) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  const auto t = usage_table({step(kDay0, 100, 200), step(kDay0, 100, 200)}, grid, kDay0,
+                             kDay0 + hours(1));
+  ASSERT_EQ(t.steps.size(), 1u);
+  EXPECT_DOUBLE_EQ(t.steps[0].covered_s, 200.0);
+  EXPECT_EQ(t.steps[0].engine_steps, 1u);
+}
+
+// Without energy, a category's confidence is the plain mean over the engine steps, each counted
+// by the share of it inside: an hour-long step split over six grid steps votes once, not six
+// times.
+TEST(UsageSteps, ASplitStepVotesOnceInThePlainMeanOfConfidence) {
+  const UsageGrid grid{minutes(10), minutes(10), milliseconds{0}, {}};
+  Reading hourly = step(kDay0, 0, 3600, 0.9);
+  hourly.values.push_back({kStepLengthObis, 3600.0, Unit::second, Quality::good});
+  const auto t = usage_table({hourly, step(kDay0 + hours(1), 0, 600, 0.1)}, grid, kDay0,
+                             kDay0 + hours(2));
+  ASSERT_TRUE(t.totals.confidence[0].has_value());
+  EXPECT_DOUBLE_EQ(*t.totals.confidence[0], 0.5);
+  EXPECT_EQ(t.totals.engine_steps, 2u);
+}
+
 }  // namespace
 }  // namespace meterd::api
