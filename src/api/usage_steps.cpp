@@ -233,6 +233,11 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
         bucket = &it->second;
       }
       const UtcTime seg_end = std::min({s.end, to, bucket_end});
+      if (t == s.start && seg_end == s.end) {  // the whole step in one grid step: no copy
+        bucket->add(s);
+        totals.add(s);
+        break;
+      }
       const double f = static_cast<double>((seg_end - t).count()) / len_ms;
       UsageStep part = part_of(s, f);
       part.engine_steps = counted ? 0 : 1;
