@@ -3,11 +3,13 @@
 // the name points to is respected.
 //
 // A regular file, or a new name, is written as a temporary file beside it, created exclusively
-// under a random name (mkstemp: never an existing file, nor a link someone placed), given the old
-// file's mode and owner (0666 less the umask for a new one), and renamed over the name by
-// commit(); discard() or the destructor removes it. A symbolic link is followed hop by hop
-// (read_symlink, relative to the link's directory; a dangling one to where it points): the link
-// stays, its target is replaced. Anything else that exists (a device such as /dev/null, a named
+// under a random name (mkstemp: never an existing file, nor a link someone placed) and written
+// through that descriptor, given the old file's mode (and, run as root, its owner; 0666 less the
+// umask for a new one), synced and renamed over the name by commit(); discard() or the
+// destructor removes it. So the directory must be writable, and a hard link to the old file keeps
+// the old content. A symbolic link is followed hop by hop
+// (read_symlink, relative to the link's directory; a dangling one to where it points; a loop is
+// an error): the link stays, its target is replaced. Anything else that exists (a device such as /dev/null, a named
 // pipe, a terminal) and any path through /proc or /dev/fd (/dev/stdout: the shell's redirection,
 // which may be a file opened for appending) is written in place, appending: a rename would
 // replace the node itself (as root, /dev/null with it), and reopening /dev/stdout for writing
@@ -31,7 +33,8 @@ class OutputFile {
 
   OutputFile(OutputFile&& o) noexcept
       : target_(std::move(o.target_)), tmp_(std::move(o.tmp_)), out_(std::move(o.out_)),
-        done_(o.done_) {
+        fd_(o.fd_), done_(o.done_) {
+    o.fd_ = -1;
     o.done_ = true;  // the moved-from one removes nothing
   }
   OutputFile& operator=(OutputFile&&) = delete;
@@ -57,6 +60,7 @@ class OutputFile {
   std::filesystem::path target_;
   std::filesystem::path tmp_;  // empty: written in place
   std::ofstream out_;
+  int fd_ = -1;  // mkstemp's descriptor of tmp_, kept to fsync it before the rename
   bool done_ = false;
 };
 

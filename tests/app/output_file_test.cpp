@@ -143,6 +143,19 @@ TEST(OutputFile, AppendsThroughProcSelfFd) {
   EXPECT_EQ(entries(dir.path()), 1u);
 }
 
+// A loop of links is an error, and the link is left as it was (not replaced by a plain file).
+TEST(OutputFile, RefusesALoopOfLinks) {
+  const TempDir dir;
+  fs::create_symlink("b", dir.path() / "a");
+  fs::create_symlink("a", dir.path() / "b");
+  const auto r = OutputFile::open(dir.path() / "a");
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().detail.find("too many levels of symbolic links"), std::string::npos)
+      << r.error().detail;
+  EXPECT_TRUE(fs::is_symlink(dir.path() / "a"));
+  EXPECT_EQ(entries(dir.path()), 2u);
+}
+
 TEST(OutputFile, RefusesADirectoryAndAMissingOne) {
   const TempDir dir;
   const auto d = OutputFile::open(dir.path());

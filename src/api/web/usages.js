@@ -154,7 +154,8 @@
     } catch (err) {
       section.hidden = false;
       for (const id of ['usage-bars', 'usage-chart', 'usage-legend']) document.getElementById(id).replaceChildren();
-      document.getElementById('usage-max').textContent = '';
+      for (const id of ['usage-max', 'usage-from', 'usage-to']) document.getElementById(id).textContent = '';
+      document.getElementById('usage-bars').removeAttribute('data-total-wh');
       document.getElementById('usage-note').textContent = 'error: ' + err.message;
       console.error('meterd page, usages: ' + err.message);
     }
