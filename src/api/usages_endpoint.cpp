@@ -156,6 +156,9 @@ HttpResponse Api::usages(const HttpRequest& r) const {
                               std::to_string(options_.max_series_points) +
                               " points: use a larger step or a shorter range");
   }
+  // The end of the local day holding `from`: the page's axis (23 or 25 h across a change).
+  const UsageGrid days{nilm.step, kDay, utc_offset, offset_at};
+  const UtcTime day_end = grid_end(grid_start(range->from, days), days);
   const std::string key = "usages|" + nilm.meter_id + '|' + format_utc(range->from) + '|' +
                           format_utc(range->to) + '|' + std::to_string(grid.step.count()) +
                           '|' + std::to_string(utc_offset.count());
@@ -181,6 +184,7 @@ HttpResponse Api::usages(const HttpRequest& r) const {
     return json_response(200, json{{"meter", nilm.meter_id},
                                    {"from", format_utc(range->from)},
                                    {"to", format_utc(range->to)},
+                                   {"day_end", format_utc(day_end)},
                                    {"step_s", seconds(grid.step)},
                                    {"engine_step_s", seconds(nilm.step)},
                                    {"utc_offset_s", seconds(utc_offset)},

@@ -98,6 +98,7 @@ TEST_F(UsagesEndpoint, TodayPerTenMinutesByDefault) {
   EXPECT_EQ(body["meter"], "usages");
   EXPECT_EQ(body["from"], format_utc(m));
   EXPECT_EQ(body["to"], format_utc(f_.now() + milliseconds{1}));
+  EXPECT_EQ(body["day_end"], format_utc(m + hours{24}));
   EXPECT_DOUBLE_EQ(body["step_s"].get<double>(), 600.0);
   EXPECT_DOUBLE_EQ(body["utc_offset_s"].get<double>(),
                    static_cast<double>(f_.options().usages.utc_offset.count()) * 60.0);
@@ -353,6 +354,9 @@ TEST_F(UsagesEndpointLocalTime, TheOffsetIsTheOneInForceAtTheEndOfTheRange) {
   // Today began on the winter offset (the change came at about 06:00): its midnight is the
   // winter one, an hour after the summer offset's (Paris, 2026-03-29: 23:00Z, not 22:00Z).
   EXPECT_EQ(today["from"], format_utc(today_local_midnight(f_->now(), winter_)));
+  // Today ends at the summer offset's midnight: a 23 h day (the page's axis).
+  EXPECT_EQ(today["day_end"],
+            format_utc(today_local_midnight(f_->now(), winter_) + hours{23}));
   // A range that ends before the change: days on the winter offset.
   const UtcTime to = changed_at_ - hours{1};
   const UtcTime from = today_local_midnight(to, winter_) - std::chrono::days{1};

@@ -7,7 +7,6 @@
 'use strict';
 (function () {
   const REFRESH_MS = 60 * 1000;  // NILM steps close every 10 min
-  const DAY_MS = 24 * 3600 * 1000;
   const NAMES = {
     lighting: 'Lighting', it: 'IT', heat_cold_production: 'Heat/cold production',
     heating_elements: 'Heating elements', ventilation: 'Ventilation',
@@ -86,9 +85,9 @@
   function drawStack(u) {
     const svg = document.getElementById('usage-chart');
     const W = 800, H = 260, pad = 6;
-    // Local midnight to the next: 23 or 25 h when the clock changed since midnight.
+    // Local midnight to the next (the API's day_end): 23 or 25 h on a clock-change day.
     const from = Date.parse(u.from);
-    const to = from + DAY_MS + (offsetAtMidnight(from, u.utc_offset_s) - u.utc_offset_s) * 1000;
+    const to = Date.parse(u.day_end);
     const steps = u.steps.filter(s => s.total.power_w !== null);
     let max = 0;
     for (const s of steps) max = Math.max(max, s.total.power_w);
