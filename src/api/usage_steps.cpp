@@ -224,7 +224,10 @@ UsageTable usage_table(const std::vector<Reading>& readings, const UsageGrid& gr
       if (bucket == nullptr || t < bucket_start || t >= bucket_end) {
         bucket_start = grid_start(t, grid);
         bucket_end = grid_end(bucket_start, grid);
-        if (bucket_end <= t) break;  // rules that make no progress: never loop forever
+        if (bucket_end <= t) {  // rules that make no progress: never loop forever
+          bucket = nullptr;
+          break;
+        }
         auto [it, fresh] = buckets.try_emplace(bucket_start);
         if (fresh) {
           it->second.step.start = std::max(bucket_start, from);

@@ -43,8 +43,6 @@ class OutputFile {
   ~OutputFile() { discard(); }
 
   std::ostream& stream() noexcept { return out_; }
-  // Where the output lands: the path, or the file its links lead to.
-  const std::filesystem::path& target() const noexcept { return target_; }
   bool in_place() const noexcept { return tmp_.empty(); }
 
   // Flushes and closes; renames the temporary file over the target. Errc::io_error on a write or
@@ -57,7 +55,7 @@ class OutputFile {
   OutputFile(std::filesystem::path target, std::filesystem::path tmp)
       : target_(std::move(target)), tmp_(std::move(tmp)) {}
 
-  std::filesystem::path target_;
+  std::filesystem::path target_;  // where the output lands: the path, or the file its links lead to
   std::filesystem::path tmp_;  // empty: written in place
   std::ofstream out_;
   int fd_ = -1;  // mkstemp's descriptor of tmp_, kept to fsync it before the rename

@@ -7,6 +7,7 @@
 'use strict';
 (function () {
   const REFRESH_MS = 60 * 1000;  // NILM steps close every 10 min
+  const DAY_MS = 24 * 3600 * 1000;
   const NAMES = {
     lighting: 'Lighting', it: 'IT', heat_cold_production: 'Heat/cold production',
     heating_elements: 'Heating elements', ventilation: 'Ventilation',
@@ -41,12 +42,6 @@
     return body;
   }
 
-  // The UTC offset (s) in force at the local midnight `fromMs`: the one of the two readings of
-  // -from modulo a day closest to the offset at the range's end (a change is at most 2 h).
-  function offsetAtMidnight(fromMs, endOffsetS) {
-    const v = (((-fromMs / 1000) % 86400) + 86400) % 86400;
-    return Math.abs(v - endOffsetS) <= Math.abs(v - 86400 - endOffsetS) ? v : v - 86400;
-  }
   // "HH:MM" of `ms` on the box's clock (offset in s).
   function localTime(ms, offsetS) { return new Date(ms + offsetS * 1000).toISOString().slice(11, 16); }
   function localDate(ms, offsetS) { return new Date(ms + offsetS * 1000).toISOString().slice(0, 10); }
@@ -136,7 +131,8 @@
     }
     svg.setAttribute('data-runs', String(runs.length));
     svg.setAttribute('data-day-h', String((to - from) / 3600000));
-    document.getElementById('usage-from').textContent = localDate(from, offsetAtMidnight(from, u.utc_offset_s)) + ' 00:00';
+    // The local date at midday: a clock change moves it by an hour or two at most.
+    document.getElementById('usage-from').textContent = localDate(from + DAY_MS / 2, u.utc_offset_s) + ' 00:00';
     document.getElementById('usage-to').textContent = '24:00 (box time, UTC' +
       (u.utc_offset_s < 0 ? '−' : '+') + localTime(Math.abs(u.utc_offset_s) * 1000, 0) + ')';
     document.getElementById('usage-max').textContent = 'max ' + (max >= 10000 ? (max / 1000).toFixed(2) + ' kW' : max.toFixed(0) + ' W');
